@@ -1,0 +1,201 @@
+//! Logging in, the `Session` every use-case takes, and the rights of
+//! DESIGN.md section 3. Rights are decided here, in the core; front ends only
+//! show what the answers allow.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::domain::{DepartmentId, Role, UserId};
+use crate::error::{Error, Msg, Result};
+use crate::store::orders::Order;
+use crate::store::{self, Store};
+
+/// Failed logins in a row before the account locks.
+pub const MAX_FAILED_LOGINS: i64 = 5;
+/// How long a lock lasts.
+pub const LOCKOUT_MINUTES: i64 = 5;
+
+/// Who is acting. Made only by `login` (or `session_for` in trusted tools).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Session {
+    pub user_id: UserId,
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub department_id: DepartmentId,
+}
+
+impl Session {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+    pub fn is_manager(&self) -> bool {
+        matches!(self.role, Role::Manager | Role::Admin)
+    }
+}
+
+/// An argon2id hash in PHC format, with a fresh random salt.
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::internal(format!("hashing failed: {e}")))
+}
+
+fn password_matches(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Checks a password and opens a session. Five failures in a row lock the
+/// account for five minutes; a wrong login and a wrong password read the same.
+pub fn login(store: &Store, login: &str, password: &str) -> Result<Session> {
+    let now = store.now();
+    store
+        .write(|tx| {
+            let Some(user) = store::users::by_login(tx, login.trim())? else {
+                return Err(Error::forbidden(Msg::WrongCredentials));
+            };
+            if !user.active {
+                return Err(Error::forbidden(Msg::AccountDisabled { login: user.login }));
+            }
+            if let Some(until) = locked_until(&user.locked_until, now) {
+                return Err(Error::forbidden(Msg::AccountLocked {
+                    until: until.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                }));
+            }
+            if password_matches(password, &user.password_hash) {
+                if user.failed_logins != 0 || user.locked_until.is_some() {
+                    store::users::set_login_failures(tx, user.id, 0, None)?;
+                }
+                return Ok(Ok(session_of(&user)));
+            }
+            let failed = user.failed_logins + 1;
+            if failed >= MAX_FAILED_LOGINS {
+                let until = now + Duration::minutes(LOCKOUT_MINUTES);
+                store::users::set_login_failures(tx, user.id, 0, Some(&store::stamp(until)))?;
+                // Keep the failure on record: commit, then report the lock.
+                return Ok(Err(Error::forbidden(Msg::AccountLocked {
+                    until: until.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                })));
+            }
+            store::users::set_login_failures(tx, user.id, failed, None)?;
+            Ok(Err(Error::forbidden(Msg::WrongCredentials)))
+        })
+        .and_then(|outcome: std::result::Result<Session, Error>| outcome)
+}
+
+fn locked_until(stored: &Option<String>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let until = DateTime::parse_from_rfc3339(stored.as_deref()?).ok()?;
+    let until = until.with_timezone(&Utc);
+    (until > now).then_some(until)
+}
+
+fn session_of(user: &store::users::User) -> Session {
+    Session {
+        user_id: user.id,
+        login: user.login.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role,
+        department_id: user.department_id,
+    }
+}
+
+/// A session without a password, for tools that already hold the database
+/// file (data generation, benchmarks). Never reachable from the desktop UI.
+pub fn session_for(store: &Store, login: &str) -> Result<Session> {
+    store.read(|c| {
+        store::users::by_login(c, login)?
+            .map(|u| session_of(&u))
+            .ok_or_else(|| {
+                Error::not_found(Msg::UserNotFound {
+                    login: login.into(),
+                })
+            })
+    })
+}
+
+pub fn require_manager(s: &Session) -> Result<()> {
+    if s.is_manager() {
+        Ok(())
+    } else {
+        Err(Error::forbidden(Msg::ManagersOnly))
+    }
+}
+
+pub fn require_admin(s: &Session) -> Result<()> {
+    if s.is_admin() {
+        Ok(())
+    } else {
+        Err(Error::forbidden(Msg::AdminsOnly))
+    }
+}
+
+/// May `s` see this order? Its department, its handler, its watchers, admins.
+pub fn can_read(c: &Connection, s: &Session, o: &Order) -> Result<()> {
+    if s.is_admin()
+        || o.department_id == s.department_id
+        || o.handler_id == Some(s.user_id)
+        || store::orders::is_watcher(c, o.id, s.user_id)?
+    {
+        Ok(())
+    } else {
+        Err(Error::forbidden(Msg::NoAccess {
+            number: o.number.clone(),
+        }))
+    }
+}
+
+/// May `s` change this order (cancel it, move it on)? Its handler, the
+/// department's manager, admins. A watcher reads only. Also refuses archived
+/// orders, which nobody may change.
+pub fn can_modify(c: &Connection, s: &Session, o: &Order) -> Result<()> {
+    can_read(c, s, o)?;
+    if o.is_archived() {
+        return Err(Error::rule(Msg::ArchivedReadOnly {
+            number: o.number.clone(),
+        }));
+    }
+    if s.is_admin() || o.handler_id == Some(s.user_id) {
+        return Ok(());
+    }
+    if s.is_manager() && o.department_id == s.department_id {
+        return Ok(());
+    }
+    let number = o.number.clone();
+    if store::orders::is_watcher(c, o.id, s.user_id)? {
+        Err(Error::forbidden(Msg::WatcherOnly { number }))
+    } else if o.department_id == s.department_id {
+        Err(Error::forbidden(Msg::NotYourOrder { number }))
+    } else {
+        Err(Error::forbidden(Msg::OtherDepartment { number }))
+    }
+}
+
+/// May `s` approve or reject cancellations of this order, or archive it?
+/// Managers of its department, admins.
+pub fn can_manage(c: &Connection, s: &Session, o: &Order) -> Result<()> {
+    can_read(c, s, o)?;
+    if o.is_archived() {
+        return Err(Error::rule(Msg::ArchivedReadOnly {
+            number: o.number.clone(),
+        }));
+    }
+    require_manager(s)?;
+    if s.is_admin() || o.department_id == s.department_id {
+        Ok(())
+    } else {
+        Err(Error::forbidden(Msg::OtherDepartment {
+            number: o.number.clone(),
+        }))
+    }
+}

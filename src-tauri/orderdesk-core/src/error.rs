@@ -1,0 +1,586 @@
+//! The one error type of the core, with a kind a program can branch on and a
+//! message a person can act on, in Chinese and English.
+//!
+//! Messages are typed (`Msg`), not strings, so each front end renders them in
+//! its user's language. SQL text and `Debug` output never reach a message;
+//! they stay in `source` for logs.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::domain::{Lang, Status};
+
+/// What went wrong, as a program sees it; the bridge and the CLI key on this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    NotFound,
+    InvalidInput,
+    RuleViolation,
+    Forbidden,
+    Conflict,
+    Storage,
+    Internal,
+}
+
+impl ErrorKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::RuleViolation => "rule_violation",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::Storage => "storage",
+            ErrorKind::Internal => "internal",
+        }
+    }
+}
+
+/// Every message the core can give a person.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    OrderNotFound {
+        number: String,
+    },
+    UserNotFound {
+        login: String,
+    },
+    DepartmentNotFound {
+        name: String,
+    },
+    ReasonNotFound {
+        code: String,
+    },
+    JobNotFound {
+        id: String,
+    },
+    NothingSelected,
+    NotEmpty,
+
+    ReasonRequired,
+    ReasonRetired {
+        code: String,
+    },
+    TextTooLong {
+        field: &'static str,
+        max: usize,
+    },
+    NoteRequired,
+    BadDate {
+        value: String,
+    },
+    BadNumber {
+        value: String,
+    },
+    BadCursor,
+    BadField {
+        field: &'static str,
+        value: String,
+    },
+
+    CancelShipped {
+        number: String,
+    },
+    CancelCompleted {
+        number: String,
+    },
+    AlreadyCancelled {
+        number: String,
+    },
+    Frozen {
+        number: String,
+    },
+    ArchivedReadOnly {
+        number: String,
+    },
+    ArchiveNotClosed {
+        number: String,
+        status: Status,
+    },
+    ReassignNotAllowed {
+        number: String,
+        status: Status,
+    },
+    AlreadyHandles {
+        number: String,
+        login: String,
+    },
+    UserInactive {
+        login: String,
+    },
+    NotPending {
+        number: String,
+    },
+    BadTransition {
+        number: String,
+        from: Status,
+        to: Status,
+    },
+    InsufficientStock {
+        sku: String,
+        needed: i64,
+        available: i64,
+    },
+
+    WrongCredentials,
+    AccountLocked {
+        until: String,
+    },
+    AccountDisabled {
+        login: String,
+    },
+    NoAccess {
+        number: String,
+    },
+    NotYourOrder {
+        number: String,
+    },
+    WatcherOnly {
+        number: String,
+    },
+    ManagersOnly,
+    AdminsOnly,
+    OwnRequest {
+        number: String,
+    },
+    OtherDepartment {
+        number: String,
+    },
+
+    VersionConflict {
+        number: String,
+        seen: i64,
+        current: i64,
+        by: String,
+        at: String,
+    },
+
+    CannotOpen {
+        path: String,
+    },
+    NotADatabase {
+        path: String,
+    },
+    ForeignDatabase {
+        path: String,
+    },
+    NewerSchema {
+        path: String,
+    },
+    Storage,
+    Internal,
+}
+
+impl Msg {
+    /// The message in one language.
+    pub fn text(&self, lang: Lang) -> String {
+        let zh = lang == Lang::ZhCn;
+        let status = |s: &Status| s.label(lang);
+        match self {
+            Msg::OrderNotFound { number } if zh => format!("找不到订单 {number}。"),
+            Msg::OrderNotFound { number } => format!("Order {number} does not exist."),
+            Msg::UserNotFound { login } if zh => format!("找不到用户 {login}。"),
+            Msg::UserNotFound { login } => format!("There is no user {login}."),
+            Msg::DepartmentNotFound { name } if zh => format!("找不到部门 {name}。"),
+            Msg::DepartmentNotFound { name } => format!("There is no department {name}."),
+            Msg::ReasonNotFound { code } if zh => {
+                format!("取消原因 {code} 不存在；请从原因列表中选择。")
+            }
+            Msg::ReasonNotFound { code } => format!(
+                "There is no cancellation reason \"{code}\"; pick one from the reason list."
+            ),
+            Msg::JobNotFound { id } if zh => format!("找不到批量任务 {id}。"),
+            Msg::JobNotFound { id } => format!("There is no bulk job {id}."),
+            Msg::NotEmpty if zh => "数据库中已有数据；演示数据只能载入空数据库。".into(),
+            Msg::NotEmpty => {
+                "The database already holds data; demo data goes only into an empty one.".into()
+            }
+            Msg::NothingSelected if zh => "没有选中任何订单。".into(),
+            Msg::NothingSelected => "No order was selected.".into(),
+
+            Msg::ReasonRequired if zh => "请选择取消原因。".into(),
+            Msg::ReasonRequired => "A cancellation needs a reason.".into(),
+            Msg::ReasonRetired { code } if zh => {
+                format!("取消原因 {code} 已停用，请选择其他原因。")
+            }
+            Msg::ReasonRetired { code } => {
+                format!("The reason \"{code}\" has been retired; pick another one.")
+            }
+            Msg::TextTooLong { field, max } if zh => {
+                format!("{} 太长：最多 {max} 个字符。", field_label(field, lang))
+            }
+            Msg::TextTooLong { field, max } => format!(
+                "The {} is too long: at most {max} characters.",
+                field_label(field, lang)
+            ),
+            Msg::NoteRequired if zh => "请填写说明。".into(),
+            Msg::NoteRequired => "Please write a note saying why.".into(),
+            Msg::BadDate { value } if zh => {
+                format!("“{value}”不是有效日期；请使用 2026-06-30 这样的格式。")
+            }
+            Msg::BadDate { value } => {
+                format!("\"{value}\" is not a date; write it like 2026-06-30.")
+            }
+            Msg::BadNumber { value } if zh => format!("“{value}”不是有效的数字。"),
+            Msg::BadNumber { value } => format!("\"{value}\" is not a valid number."),
+            Msg::BadCursor if zh => "翻页位置无效，请重新搜索。".into(),
+            Msg::BadCursor => "The page cursor is not valid; search again.".into(),
+            Msg::BadField { field, value } if zh => {
+                format!("{}“{value}”无效。", field_label(field, lang))
+            }
+            Msg::BadField { field, value } => {
+                format!("\"{value}\" is not a valid {}.", field_label(field, lang))
+            }
+
+            Msg::CancelShipped { number } if zh => {
+                format!("{number} 已发货，货物已离开仓库，不能取消；请改为创建退货。")
+            }
+            Msg::CancelShipped { number } => format!(
+                "{number} has been shipped; a shipped order cannot be cancelled — create a return instead."
+            ),
+            Msg::CancelCompleted { number } if zh => {
+                format!("{number} 已完成，不能取消；请改为创建退货。")
+            }
+            Msg::CancelCompleted { number } => format!(
+                "{number} is completed; a completed order cannot be cancelled — create a return instead."
+            ),
+            Msg::AlreadyCancelled { number } if zh => {
+                format!("{number} 已取消，取消是最终状态；如需恢复，请复制为新订单。")
+            }
+            Msg::AlreadyCancelled { number } => format!(
+                "{number} is already cancelled, which is final; copy it as a new order to start again."
+            ),
+            Msg::Frozen { number } if zh => {
+                format!("{number} 的取消申请正在等待审批，订单已冻结。")
+            }
+            Msg::Frozen { number } => {
+                format!("{number} is frozen while its cancellation waits for a manager's approval.")
+            }
+            Msg::ArchivedReadOnly { number } if zh => {
+                format!("{number} 已归档，只读；如需继续处理，请复制为新订单。")
+            }
+            Msg::ArchivedReadOnly { number } => format!(
+                "{number} is archived and read-only; use \"copy as new order\" to work on it again."
+            ),
+            Msg::ArchiveNotClosed { number, status: s } if zh => {
+                format!(
+                    "{number} 当前为“{}”，只有已完成或已取消的订单可以归档。",
+                    status(s)
+                )
+            }
+            Msg::ArchiveNotClosed { number, status: s } => format!(
+                "{number} is {}; only completed or cancelled orders can be archived.",
+                status(s)
+            ),
+            Msg::ReassignNotAllowed { number, status: s } if zh => {
+                format!("{number} 当前为“{}”，不能重新分配。", status(s))
+            }
+            Msg::ReassignNotAllowed { number, status: s } => format!(
+                "{number} is {}; only orders still being worked on can be reassigned.",
+                status(s)
+            ),
+            Msg::AlreadyHandles { number, login } if zh => {
+                format!("{number} 已由 {login} 处理。")
+            }
+            Msg::AlreadyHandles { number, login } => {
+                format!("{number} is already handled by {login}.")
+            }
+            Msg::UserInactive { login } if zh => format!("用户 {login} 已停用。"),
+            Msg::UserInactive { login } => format!("User {login} is disabled."),
+            Msg::NotPending { number } if zh => format!("{number} 没有待审批的取消申请。"),
+            Msg::NotPending { number } => {
+                format!("{number} has no cancellation waiting for approval.")
+            }
+            Msg::BadTransition { number, from, to } if zh => {
+                format!("{number} 不能从“{}”变为“{}”。", status(from), status(to))
+            }
+            Msg::BadTransition { number, from, to } => format!(
+                "{number} cannot go from {} to {}.",
+                status(from),
+                status(to)
+            ),
+            Msg::InsufficientStock {
+                sku,
+                needed,
+                available,
+            } if zh => format!("{sku} 库存不足：需要 {needed}，可用 {available}。"),
+            Msg::InsufficientStock {
+                sku,
+                needed,
+                available,
+            } => format!("Not enough {sku} in stock: {needed} needed, {available} available."),
+
+            Msg::WrongCredentials if zh => "用户名或密码错误。".into(),
+            Msg::WrongCredentials => "Wrong login or password.".into(),
+            Msg::AccountLocked { until } if zh => {
+                format!("登录失败次数过多，账户已锁定至 {until}。")
+            }
+            Msg::AccountLocked { until } => {
+                format!("Too many failed logins; the account is locked until {until}.")
+            }
+            Msg::AccountDisabled { login } if zh => format!("账户 {login} 已停用。"),
+            Msg::AccountDisabled { login } => format!("The account {login} is disabled."),
+            Msg::NoAccess { number } if zh => format!("您无权查看 {number}。"),
+            Msg::NoAccess { number } => format!("You may not see {number}."),
+            Msg::NotYourOrder { number } if zh => {
+                format!("{number} 不是由您处理的订单；请联系其处理人或部门主管。")
+            }
+            Msg::NotYourOrder { number } => {
+                format!("You do not handle {number}; ask its handler or the department manager.")
+            }
+            Msg::WatcherOnly { number } if zh => {
+                format!("您已将 {number} 转交他人，只能查看其进展，不能修改。")
+            }
+            Msg::WatcherOnly { number } => {
+                format!("You handed {number} off: you can follow it, but not change it.")
+            }
+            Msg::ManagersOnly if zh => "只有主管或管理员可以执行此操作。".into(),
+            Msg::ManagersOnly => "Only a manager or an administrator may do this.".into(),
+            Msg::OwnRequest { number } if zh => {
+                format!("{number} 的取消申请是您本人提出的，需由另一位主管审批。")
+            }
+            Msg::OwnRequest { number } => {
+                format!("You asked to cancel {number} yourself; another manager must decide.")
+            }
+            Msg::AdminsOnly if zh => "只有管理员可以执行此操作。".into(),
+            Msg::AdminsOnly => "Only an administrator may do this.".into(),
+            Msg::OtherDepartment { number } if zh => {
+                format!("{number} 属于其他部门，您无权处理。")
+            }
+            Msg::OtherDepartment { number } => {
+                format!("{number} belongs to another department.")
+            }
+
+            Msg::VersionConflict {
+                number,
+                seen,
+                current,
+                by,
+                at,
+            } if zh => format!(
+                "{number} 在您打开后已被 {by} 于 {at} 修改（版本 {seen} → {current}）；请刷新后重试。"
+            ),
+            Msg::VersionConflict {
+                number,
+                seen,
+                current,
+                by,
+                at,
+            } => format!(
+                "{number} was changed by {by} at {at} after you opened it (version {seen} → {current}); reload it and try again."
+            ),
+
+            Msg::CannotOpen { path } if zh => format!("无法打开数据库文件 {path}。"),
+            Msg::CannotOpen { path } => format!("The database file {path} cannot be opened."),
+            Msg::NotADatabase { path } if zh => {
+                format!("{path} 不是 SQLite 数据库或已损坏；文件未被修改。")
+            }
+            Msg::NotADatabase { path } => format!(
+                "{path} is not an SQLite database, or it is damaged; it was left unchanged."
+            ),
+            Msg::ForeignDatabase { path } if zh => {
+                format!("{path} 是其他程序的数据库，不是 OrderDesk 数据库；文件未被修改。")
+            }
+            Msg::ForeignDatabase { path } => {
+                format!("{path} belongs to another program, not OrderDesk; it was left unchanged.")
+            }
+            Msg::NewerSchema { path } if zh => {
+                format!("{path} 由更新版本的 OrderDesk 创建；请升级本程序。")
+            }
+            Msg::NewerSchema { path } => {
+                format!("{path} was written by a newer OrderDesk; update this program to open it.")
+            }
+            Msg::Storage if zh => "数据库读写失败，操作未生效；请稍后重试。".into(),
+            Msg::Storage => {
+                "The database could not be read or written; nothing was changed. Try again.".into()
+            }
+            Msg::Internal if zh => "程序内部错误，操作未生效。".into(),
+            Msg::Internal => "Something went wrong inside OrderDesk; nothing was changed.".into(),
+        }
+    }
+}
+
+fn field_label(field: &str, lang: Lang) -> &str {
+    let (zh, en) = match field {
+        "note" => ("说明", "note"),
+        "reason" => ("原因", "reason"),
+        "login" => ("登录名", "login"),
+        "password" => ("密码", "password"),
+        "status" => ("状态", "status"),
+        "limit" => ("条数", "limit"),
+        "amount" => ("金额", "amount"),
+        "name" => ("名称", "name"),
+        "role" => ("角色", "role"),
+        "search" => ("搜索内容", "search text"),
+        other => (other, other),
+    };
+    lang.pick(zh, en)
+}
+
+/// The core's error: a kind, a typed message, and for logs the cause.
+#[derive(Debug)]
+pub struct Error {
+    kind: ErrorKind,
+    msg: Msg,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(kind: ErrorKind, msg: Msg) -> Error {
+        Error {
+            kind,
+            msg,
+            source: None,
+        }
+    }
+
+    /// An error whose cause is kept for the log, never shown.
+    pub fn with_source(
+        kind: ErrorKind,
+        msg: Msg,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Error {
+        Error {
+            kind,
+            msg,
+            source: Some(source.into()),
+        }
+    }
+
+    pub fn not_found(msg: Msg) -> Error {
+        Error::new(ErrorKind::NotFound, msg)
+    }
+    pub fn invalid(msg: Msg) -> Error {
+        Error::new(ErrorKind::InvalidInput, msg)
+    }
+    pub fn rule(msg: Msg) -> Error {
+        Error::new(ErrorKind::RuleViolation, msg)
+    }
+    pub fn forbidden(msg: Msg) -> Error {
+        Error::new(ErrorKind::Forbidden, msg)
+    }
+    pub fn conflict(msg: Msg) -> Error {
+        Error::new(ErrorKind::Conflict, msg)
+    }
+    pub fn internal(detail: impl Into<String>) -> Error {
+        Error {
+            kind: ErrorKind::Internal,
+            msg: Msg::Internal,
+            source: Some(detail.into().into()),
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+    pub fn msg(&self) -> &Msg {
+        &self.msg
+    }
+    /// The message for a person, in their language.
+    pub fn message(&self, lang: Lang) -> String {
+        self.msg.text(lang)
+    }
+    /// Details for a log file: the message and, if any, the underlying cause.
+    pub fn log_detail(&self) -> String {
+        match &self.source {
+            Some(source) => format!("{}: {source}", self.msg.text(Lang::En)),
+            None => self.msg.text(Lang::En),
+        }
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        self.kind == ErrorKind::NotFound
+    }
+    pub fn is_conflict(&self) -> bool {
+        self.kind == ErrorKind::Conflict
+    }
+    pub fn is_forbidden(&self) -> bool {
+        self.kind == ErrorKind::Forbidden
+    }
+    pub fn is_rule_violation(&self) -> bool {
+        self.kind == ErrorKind::RuleViolation
+    }
+    pub fn is_invalid_input(&self) -> bool {
+        self.kind == ErrorKind::InvalidInput
+    }
+}
+
+/// An error as data, in both languages: for previews and bulk results that
+/// list refusals instead of failing.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Problem {
+    pub kind: ErrorKind,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+impl Error {
+    pub fn problem(&self) -> Problem {
+        Problem {
+            kind: self.kind,
+            message_zh: self.message(Lang::ZhCn),
+            message_en: self.message(Lang::En),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.msg.text(Lang::En))
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        Error {
+            kind: ErrorKind::Storage,
+            msg: Msg::Storage,
+            source: Some(Box::new(e)),
+        }
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Error {
+        Error {
+            kind: ErrorKind::Internal,
+            msg: Msg::Internal,
+            source: Some(Box::new(e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_message_tells_what_to_do_in_both_languages() {
+        let e = Error::rule(Msg::CancelShipped {
+            number: "SO-2026-000123".into(),
+        });
+        assert_eq!(e.kind().code(), "rule_violation");
+        assert!(e.message(Lang::En).contains("create a return instead"));
+        assert!(e.message(Lang::ZhCn).contains("退货"));
+    }
+
+    #[test]
+    fn storage_errors_hide_sql_from_the_message() {
+        let e: Error = rusqlite::Error::InvalidQuery.into();
+        assert_eq!(e.kind(), ErrorKind::Storage);
+        assert!(!e.message(Lang::En).contains("Query"));
+        assert!(e.log_detail().contains("Query"));
+    }
+}

@@ -1,0 +1,90 @@
+//! A person's inbox (notifications about orders) and the customer outbox.
+
+use serde::Serialize;
+
+use crate::auth::Session;
+use crate::domain::Lang;
+use crate::error::Result;
+use crate::notify::{self, NotificationSink};
+use crate::store::{self, Store, inbox::CustomerMessage};
+
+/// An inbox item with its text in both languages.
+#[derive(Debug, Clone, Serialize)]
+pub struct InboxItem {
+    pub id: i64,
+    pub event: String,
+    pub order_number: Option<String>,
+    pub order_count: i64,
+    pub actor: Option<String>,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub created_at: String,
+    pub read: bool,
+    pub title_zh: String,
+    pub body_zh: String,
+    pub title_en: String,
+    pub body_en: String,
+}
+
+fn item(n: store::inbox::Notification) -> InboxItem {
+    let (title_zh, body_zh) = notify::render(&n, Lang::ZhCn);
+    let (title_en, body_en) = notify::render(&n, Lang::En);
+    InboxItem {
+        id: n.id,
+        event: n.event,
+        order_number: n.order_number,
+        order_count: n.order_count,
+        actor: n.actor_login,
+        reason: n.reason_code,
+        note: n.note,
+        created_at: n.created_at,
+        read: n.read_at.is_some(),
+        title_zh,
+        body_zh,
+        title_en,
+        body_en,
+    }
+}
+
+pub fn list(store: &Store, s: &Session, unread_only: bool, limit: i64) -> Result<Vec<InboxItem>> {
+    let limit = limit.clamp(1, 500);
+    store.read(|c| {
+        Ok(store::inbox::for_user(c, s.user_id, unread_only, 0, limit)?
+            .into_iter()
+            .map(item)
+            .collect())
+    })
+}
+
+pub fn unread_count(store: &Store, s: &Session) -> Result<i64> {
+    store.read(|c| store::inbox::unread_count(c, s.user_id))
+}
+
+/// Marks items read (all of them when `ids` is empty); returns how many changed.
+pub fn mark_read(store: &Store, s: &Session, ids: &[i64]) -> Result<usize> {
+    let at = store::stamp(store.now());
+    store.write(|tx| store::inbox::mark_read(tx, s.user_id, ids, &at))
+}
+
+/// Shows on the desktop every notification of `s` newer than `after_id`, and
+/// returns the newest id seen (the app keeps it between calls).
+pub fn show_new(
+    store: &Store,
+    s: &Session,
+    after_id: i64,
+    lang: Lang,
+    sink: &dyn NotificationSink,
+) -> Result<i64> {
+    let fresh = store.read(|c| store::inbox::for_user(c, s.user_id, true, after_id, 20))?;
+    let newest = fresh.iter().map(|n| n.id).max().unwrap_or(after_id);
+    for n in fresh.iter().rev() {
+        let (title, body) = notify::render(n, lang);
+        sink.show(&title, &body);
+    }
+    Ok(newest)
+}
+
+/// Customer notices, newest first.
+pub fn outbox(store: &Store, _s: &Session, limit: i64) -> Result<Vec<CustomerMessage>> {
+    store.read(|c| store::inbox::outbox(c, limit.clamp(1, 1000)))
+}

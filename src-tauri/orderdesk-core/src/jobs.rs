@@ -1,0 +1,535 @@
+//! Bulk runs: archive, reassign or cancel over a selection or a filter.
+//!
+//! A job first records one item per order (with the version seen), then runs
+//! in batches, each its own transaction that also marks its items done or
+//! refused. Stopped at any moment, it resumes where it was: no order is lost
+//! or handled twice. Progress goes to a callback, which may ask to stop.
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{Session, can_manage};
+use crate::cancel::{self, CancelRequest};
+use crate::domain::{OrderId, Status};
+use crate::error::{Error, Msg, Problem, Result};
+use crate::lifecycle::{clean_note, load, load_id, record};
+use crate::notify;
+use crate::reassign::{self, Target};
+use crate::settings::NotifyEvent;
+use crate::store::{self, Store, jobs::JobItem, orders::Order};
+
+pub const DEFAULT_BATCH: usize = 2000;
+
+/// What a job does to each order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JobKind {
+    Archive,
+    Reassign {
+        target: Target,
+        note: Option<String>,
+    },
+    Cancel {
+        reason_code: String,
+        note: Option<String>,
+        notify_customer: bool,
+    },
+}
+
+impl JobKind {
+    fn code(&self) -> &'static str {
+        match self {
+            JobKind::Archive => "archive",
+            JobKind::Reassign { .. } => "reassign",
+            JobKind::Cancel { .. } => "cancel",
+        }
+    }
+}
+
+/// Which orders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Selection {
+    /// Orders by number, each with the version the person saw (None: as now).
+    Orders { orders: Vec<(String, Option<i64>)> },
+    /// Closed orders whose closing date is before `before` (YYYY-MM-DD),
+    /// optionally only those closed as `status`.
+    ClosedBefore {
+        before: String,
+        status: Option<Status>,
+    },
+}
+
+impl Selection {
+    pub fn numbers(numbers: impl IntoIterator<Item = impl Into<String>>) -> Selection {
+        Selection::Orders {
+            orders: numbers.into_iter().map(|n| (n.into(), None)).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct JobStatus {
+    pub id: String,
+    pub kind: String,
+    pub state: String,
+    pub total: i64,
+    pub done: i64,
+    pub refused: i64,
+    pub pending: i64,
+}
+
+/// What happened to one order.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemResult {
+    pub number: String,
+    pub state: String,
+    pub problem: Option<Problem>,
+}
+
+impl From<JobItem> for ItemResult {
+    fn from(i: JobItem) -> ItemResult {
+        let problem = i.error_kind.as_ref().map(|_| Problem {
+            kind: match i.error_kind.as_deref() {
+                Some("not_found") => crate::error::ErrorKind::NotFound,
+                Some("forbidden") => crate::error::ErrorKind::Forbidden,
+                Some("conflict") => crate::error::ErrorKind::Conflict,
+                Some("invalid_input") => crate::error::ErrorKind::InvalidInput,
+                Some("storage") => crate::error::ErrorKind::Storage,
+                Some("internal") => crate::error::ErrorKind::Internal,
+                _ => crate::error::ErrorKind::RuleViolation,
+            },
+            message_zh: i.message_zh.clone().unwrap_or_default(),
+            message_en: i.message_en.clone().unwrap_or_default(),
+        });
+        ItemResult {
+            number: i.number,
+            state: i.state,
+            problem,
+        }
+    }
+}
+
+fn validate_kind(kind: &JobKind, s: &Session) -> Result<JobKind> {
+    Ok(match kind {
+        JobKind::Archive => {
+            crate::auth::require_manager(s)?;
+            JobKind::Archive
+        }
+        JobKind::Reassign { target, note } => JobKind::Reassign {
+            target: target.clone(),
+            note: clean_note(note.as_deref(), reassign::NOTE_MAX)?,
+        },
+        JobKind::Cancel {
+            reason_code,
+            note,
+            notify_customer,
+        } => {
+            if reason_code.trim().is_empty() {
+                return Err(Error::invalid(Msg::ReasonRequired));
+            }
+            JobKind::Cancel {
+                reason_code: reason_code.trim().to_string(),
+                note: clean_note(note.as_deref(), cancel::NOTE_MAX)?,
+                notify_customer: *notify_customer,
+            }
+        }
+    })
+}
+
+/// Records a job and its items; nothing is changed yet.
+pub fn create(
+    store: &Store,
+    s: &Session,
+    kind: &JobKind,
+    selection: &Selection,
+) -> Result<JobStatus> {
+    let kind = validate_kind(kind, s)?;
+    let before = match selection {
+        Selection::ClosedBefore { before, status } => {
+            if !matches!(status, None | Some(Status::Completed | Status::Cancelled)) {
+                return Err(Error::invalid(Msg::BadField {
+                    field: "status",
+                    value: status.map(|s| s.code()).unwrap_or_default().into(),
+                }));
+            }
+            Some(crate::search::parse_date(before)?.to_string())
+        }
+        Selection::Orders { orders } if orders.is_empty() => {
+            return Err(Error::invalid(Msg::NothingSelected));
+        }
+        Selection::Orders { .. } => None,
+    };
+    let id = uuid::Uuid::new_v4().to_string();
+    let at = store::stamp(store.now());
+    let params = serde_json::to_string(&kind)?;
+    store.write(|tx| {
+        store::jobs::insert(tx, &id, kind.code(), s.user_id, &at, &params)?;
+        match selection {
+            Selection::Orders { orders } => {
+                for (i, (number, seen)) in orders.iter().enumerate() {
+                    match store::orders::by_number(tx, number.trim())? {
+                        Some(o) => store::jobs::add_item(
+                            tx,
+                            &id,
+                            o.id,
+                            &o.number,
+                            seen.unwrap_or(o.version),
+                        )?,
+                        None => {
+                            // Unknown numbers are refused at once; a negative id
+                            // keeps them apart from real orders.
+                            let missing = OrderId(-(i as i64) - 1);
+                            store::jobs::add_item(tx, &id, missing, number, 0)?;
+                            let e = Error::not_found(Msg::OrderNotFound {
+                                number: number.clone(),
+                            });
+                            refuse(tx, &id, missing, &e)?;
+                        }
+                    }
+                }
+            }
+            Selection::ClosedBefore { status, .. } => {
+                let statuses = match status {
+                    Some(s) => vec![*s],
+                    None => vec![Status::Completed, Status::Cancelled],
+                };
+                let department = (!s.is_admin()).then_some(s.department_id);
+                let before = before.as_deref().unwrap_or_default();
+                for (order, number, version) in
+                    store::orders::closed_before(tx, &statuses, before, department)?
+                {
+                    store::jobs::add_item(tx, &id, order, &number, version)?;
+                }
+            }
+        }
+        status_in(tx, &id)
+    })
+}
+
+fn refuse(c: &Connection, job: &str, order: OrderId, e: &Error) -> Result<()> {
+    let p = e.problem();
+    store::jobs::finish_item(
+        c,
+        job,
+        order,
+        "refused",
+        Some((e.kind().code(), &p.message_zh, &p.message_en)),
+    )
+}
+
+fn status_in(c: &Connection, id: &str) -> Result<JobStatus> {
+    let job = store::jobs::get(c, id)?
+        .ok_or_else(|| Error::not_found(Msg::JobNotFound { id: id.into() }))?;
+    let counts = store::jobs::counts(c, id)?;
+    Ok(JobStatus {
+        id: job.id,
+        kind: job.kind,
+        state: job.state,
+        total: counts.total,
+        done: counts.done,
+        refused: counts.refused,
+        pending: counts.pending,
+    })
+}
+
+pub fn status(store: &Store, s: &Session, id: &str) -> Result<JobStatus> {
+    store.read(|c| {
+        own_job(c, s, id)?;
+        status_in(c, id)
+    })
+}
+
+fn own_job(c: &Connection, s: &Session, id: &str) -> Result<store::jobs::Job> {
+    let job = store::jobs::get(c, id)?
+        .ok_or_else(|| Error::not_found(Msg::JobNotFound { id: id.into() }))?;
+    if job.created_by != s.user_id && !s.is_admin() {
+        return Err(Error::not_found(Msg::JobNotFound { id: id.into() }));
+    }
+    Ok(job)
+}
+
+/// Per-order results of a job ("" for every state), a page at a time.
+pub fn results(
+    store: &Store,
+    s: &Session,
+    id: &str,
+    state: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ItemResult>> {
+    store.read(|c| {
+        own_job(c, s, id)?;
+        Ok(store::jobs::items(c, id, state, limit, offset)?
+            .into_iter()
+            .map(ItemResult::from)
+            .collect())
+    })
+}
+
+/// Runs (or resumes) a job batch by batch. After each batch `progress` is
+/// called; when it returns false the job stops, to be resumed later.
+pub fn run(
+    store: &Store,
+    s: &Session,
+    id: &str,
+    batch_size: usize,
+    progress: &mut dyn FnMut(&JobStatus) -> bool,
+) -> Result<JobStatus> {
+    let batch_size = batch_size.clamp(1, 10_000);
+    let job = store.write(|tx| {
+        let job = own_job(tx, s, id)?;
+        store::jobs::set_state(tx, id, "running", None)?;
+        Ok(job)
+    })?;
+    let kind: JobKind = serde_json::from_value(job.params.clone())?;
+    loop {
+        let at = store::stamp(store.now());
+        let status = store.write(|tx| {
+            let items = store::jobs::pending(tx, id, batch_size as i64)?;
+            if items.is_empty() {
+                store::jobs::set_state(tx, id, "done", Some(&at))?;
+            } else {
+                run_batch(tx, s, id, &kind, &items, &at)?;
+            }
+            status_in(tx, id)
+        })?;
+        if status.state == "done" {
+            progress(&status);
+            return Ok(status);
+        }
+        if !progress(&status) {
+            return store.write(|tx| {
+                store::jobs::set_state(tx, id, "stopped", None)?;
+                status_in(tx, id)
+            });
+        }
+    }
+}
+
+fn run_batch(
+    c: &Connection,
+    s: &Session,
+    job: &str,
+    kind: &JobKind,
+    items: &[JobItem],
+    at: &str,
+) -> Result<()> {
+    match kind {
+        JobKind::Archive => archive_batch(c, s, job, items, at),
+        JobKind::Reassign { target, note } => {
+            let mut batch = notify::Batch::default();
+            for item in items {
+                let outcome = in_savepoint(c, || {
+                    let mut order = load_id(c, item.order_id)?;
+                    reassign::execute_in(
+                        c,
+                        s,
+                        &mut order,
+                        item.seen_version,
+                        target,
+                        note.as_deref(),
+                        at,
+                        &mut batch,
+                    )
+                });
+                finish(c, job, item, outcome.map(|_| ()))?;
+            }
+            batch.flush(c, s, at)?;
+            Ok(())
+        }
+        JobKind::Cancel {
+            reason_code,
+            note,
+            notify_customer,
+        } => {
+            for item in items {
+                let req = CancelRequest {
+                    number: item.number.clone(),
+                    seen_version: item.seen_version,
+                    reason_code: reason_code.clone(),
+                    note: note.clone(),
+                    notify_customer: *notify_customer,
+                };
+                let outcome = in_savepoint(c, || cancel::execute_in(c, s, &req, at));
+                finish(c, job, item, outcome.map(|_| ()))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Runs `f` so that its failure undoes only its own writes.
+fn in_savepoint<T>(c: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    c.execute_batch("SAVEPOINT job_item")?;
+    match f() {
+        Ok(v) => {
+            c.execute_batch("RELEASE job_item")?;
+            Ok(v)
+        }
+        Err(e) => {
+            c.execute_batch("ROLLBACK TO job_item; RELEASE job_item")?;
+            Err(e)
+        }
+    }
+}
+
+fn finish(c: &Connection, job: &str, item: &JobItem, outcome: Result<()>) -> Result<()> {
+    match outcome {
+        Ok(()) => store::jobs::finish_item(c, job, item.order_id, "done", None),
+        // Storage failures abort the batch (it is retried on resume); rule
+        // refusals are results.
+        Err(e) if e.kind() == crate::error::ErrorKind::Storage => Err(e),
+        Err(e) => refuse(c, job, item.order_id, &e),
+    }
+}
+
+/// Why `s` may not archive this order now, if anything.
+pub(crate) fn archive_refusal(c: &Connection, s: &Session, order: &Order, seen: i64) -> Result<()> {
+    can_manage(c, s, order)?;
+    if !order.status.is_closed() {
+        return Err(Error::rule(Msg::ArchiveNotClosed {
+            number: order.number.clone(),
+            status: order.status,
+        }));
+    }
+    crate::lifecycle::check_version(c, order, seen)
+}
+
+fn archive_batch(
+    c: &Connection,
+    s: &Session,
+    job: &str,
+    items: &[JobItem],
+    at: &str,
+) -> Result<()> {
+    let mut ready = Vec::with_capacity(items.len());
+    for item in items {
+        let checked = load_id(c, item.order_id)
+            .and_then(|order| archive_refusal(c, s, &order, item.seen_version).map(|_| order));
+        match checked {
+            Ok(order) => ready.push(order),
+            Err(e) if e.kind() == crate::error::ErrorKind::Storage => return Err(e),
+            Err(e) => refuse(c, job, item.order_id, &e)?,
+        }
+    }
+    if ready.is_empty() {
+        return Ok(());
+    }
+    let mut batch = notify::Batch::default();
+    // Recipients are resolved while the orders are still active.
+    for order in &ready {
+        batch.add(c, NotifyEvent::Archived, order, s, None, None)?;
+    }
+    let ids: Vec<OrderId> = ready.iter().map(|o| o.id).collect();
+    store::archive::stage(c, &ids)?;
+    store::archive::move_staged(c, Some(s.user_id), at)?;
+    for order in &ready {
+        let data = serde_json::json!({ "closed_as": order.status.code() });
+        record(
+            c,
+            order,
+            "archived",
+            s,
+            at,
+            Some(order.status),
+            Some(Status::Archived),
+            None,
+            None,
+            Some(data),
+        )?;
+        store::jobs::finish_item(c, job, order.id, "done", None)?;
+    }
+    batch.flush(c, s, at)?;
+    Ok(())
+}
+
+/// Archives one order at the version the person saw, now.
+pub fn archive_one(store: &Store, s: &Session, number: &str, seen: i64) -> Result<JobStatus> {
+    let job = create(
+        store,
+        s,
+        &JobKind::Archive,
+        &Selection::Orders {
+            orders: vec![(number.to_string(), Some(seen))],
+        },
+    )?;
+    let status = run(store, s, &job.id, 1, &mut |_| true)?;
+    if status.refused > 0 {
+        // One order: its refusal is the answer. Re-check to return the error.
+        store.read(|c| {
+            let order = load(c, number)?;
+            archive_refusal(c, s, &order, seen)
+        })?;
+    }
+    Ok(status)
+}
+
+/// What archiving a selection would do: how many orders, and which are
+/// refused and why (the first `MAX_LISTED`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ArchivePreview {
+    pub total: i64,
+    pub eligible: i64,
+    pub refused: Vec<ItemResult>,
+    pub refused_count: i64,
+}
+
+const MAX_LISTED: usize = 200;
+
+pub fn archive_preview(
+    store: &Store,
+    s: &Session,
+    selection: &Selection,
+) -> Result<ArchivePreview> {
+    crate::auth::require_manager(s)?;
+    store.read(|c| {
+        let mut preview = ArchivePreview {
+            total: 0,
+            eligible: 0,
+            refused: Vec::new(),
+            refused_count: 0,
+        };
+        let mut note = |number: &str, outcome: Result<()>| {
+            preview.total += 1;
+            match outcome {
+                Ok(()) => preview.eligible += 1,
+                Err(e) => {
+                    preview.refused_count += 1;
+                    if preview.refused.len() < MAX_LISTED {
+                        preview.refused.push(ItemResult {
+                            number: number.to_string(),
+                            state: "refused".into(),
+                            problem: Some(e.problem()),
+                        });
+                    }
+                }
+            }
+        };
+        match selection {
+            Selection::Orders { orders } => {
+                for (number, seen) in orders {
+                    let outcome = load(c, number).and_then(|o| {
+                        let seen = seen.unwrap_or(o.version);
+                        archive_refusal(c, s, &o, seen)
+                    });
+                    note(number, outcome);
+                }
+            }
+            Selection::ClosedBefore { before, status } => {
+                let before = crate::search::parse_date(before)?.to_string();
+                let statuses = match status {
+                    Some(s) => vec![*s],
+                    None => vec![Status::Completed, Status::Cancelled],
+                };
+                let department = (!s.is_admin()).then_some(s.department_id);
+                for (_, number, _) in
+                    store::orders::closed_before(c, &statuses, &before, department)?
+                {
+                    note(&number, Ok(()));
+                }
+            }
+        }
+        Ok(preview)
+    })
+}

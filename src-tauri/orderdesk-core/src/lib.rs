@@ -1,0 +1,29 @@
+//! OrderDesk's core: the rules for cancelling, archiving and reassigning sales
+//! orders, over an embedded SQLite store.
+//!
+//! It knows nothing of Tauri or any UI: front ends (the desktop app, the CLI)
+//! open a [`store::Store`], log in to get an [`auth::Session`], and call the
+//! use-case modules — [`cancel`], [`jobs`] (archive and other bulk runs),
+//! [`reassign`], [`detail`] (reading and copying), [`search`], [`inbox`],
+//! [`analytics`], [`settings`], [`check`]. Each mutation is one transaction.
+//! All SQL lives in [`store`].
+
+pub mod analytics;
+pub mod auth;
+pub mod cancel;
+pub mod check;
+pub mod detail;
+pub mod domain;
+pub mod error;
+pub mod inbox;
+pub mod jobs;
+pub mod lifecycle;
+pub mod notify;
+pub mod reassign;
+pub mod search;
+pub mod seed;
+pub mod settings;
+pub mod store;
+
+pub use error::{Error, ErrorKind, Msg, Result};
+pub use store::Store;

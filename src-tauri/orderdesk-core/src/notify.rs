@@ -1,0 +1,266 @@
+//! Who hears about what: resolving the administrator's recipient rules to
+//! people, writing inbox rows and customer notices inside the caller's
+//! transaction, and rendering them for a person. The OS notification itself is
+//! raised by the app through the `NotificationSink` trait.
+
+use std::collections::BTreeMap;
+
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::auth::Session;
+use crate::domain::{Lang, OrderId, Role, UserId};
+use crate::error::Result;
+use crate::settings::{self, NotifyEvent, RecipientKind};
+use crate::store::{self, customers::Customer, inbox::Notification, orders::Order};
+
+/// Where the app raises desktop notifications (toast, Notification Center,
+/// freedesktop). The core decides what to say; the app decides how.
+pub trait NotificationSink: Send + Sync {
+    fn show(&self, title: &str, body: &str);
+}
+
+/// A staff member who will be told, with why.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Recipient {
+    pub kind: RecipientKind,
+    pub user_id: Option<UserId>,
+    pub login: Option<String>,
+    pub display_name: String,
+}
+
+/// People (never the actor) that `event` on `order` notifies.
+pub fn staff_recipients(
+    c: &Connection,
+    event: NotifyEvent,
+    order: &Order,
+    actor: &Session,
+) -> Result<Vec<Recipient>> {
+    let rule = settings::notification_rules_in(c)?.for_event(event);
+    let mut ids: Vec<(RecipientKind, UserId)> = Vec::new();
+    for kind in &rule.kinds {
+        match kind {
+            RecipientKind::Handler => match order.handler_id {
+                Some(h) => ids.push((*kind, h)),
+                None => {
+                    for u in store::users::in_department(c, order.department_id, None)? {
+                        ids.push((*kind, u));
+                    }
+                }
+            },
+            RecipientKind::Watchers => {
+                for w in store::orders::watchers(c, order.id)? {
+                    ids.push((*kind, w.user_id));
+                }
+            }
+            RecipientKind::SalesRep => ids.push((*kind, order.sales_rep_id)),
+            RecipientKind::DepartmentManagers => {
+                for u in store::users::in_department(c, order.department_id, Some(Role::Manager))? {
+                    ids.push((*kind, u));
+                }
+            }
+            RecipientKind::Customer => {}
+        }
+    }
+    for login in &rule.users {
+        if let Some(u) = store::users::by_login(c, login)? {
+            ids.push((RecipientKind::Handler, u.id));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (kind, id) in ids {
+        if id == actor.user_id || !seen.insert(id) {
+            continue;
+        }
+        if let Some(u) = store::users::by_id(c, id)?.filter(|u| u.active) {
+            out.push(Recipient {
+                kind,
+                user_id: Some(u.id),
+                login: Some(u.login),
+                display_name: u.display_name,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Whether the rules send the customer a notice for `event`.
+pub fn customer_included(c: &Connection, event: NotifyEvent) -> Result<bool> {
+    Ok(settings::notification_rules_in(c)?
+        .for_event(event)
+        .kinds
+        .contains(&RecipientKind::Customer))
+}
+
+/// A customer notice, rendered, before it is queued.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CustomerNotice {
+    pub customer: String,
+    pub to: Option<String>,
+    pub language: Lang,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Renders the cancellation notice in the customer's language.
+pub fn cancellation_notice(
+    c: &Connection,
+    order: &Order,
+    customer: &Customer,
+    reason_code: Option<&str>,
+    note: Option<&str>,
+) -> Result<CustomerNotice> {
+    let templates = settings::templates_in(c)?;
+    let lang = customer.language;
+    let template = templates.for_lang(lang);
+    let reason = match reason_code {
+        Some(code) => match store::settings::reason(c, code)? {
+            Some(r) => lang.pick(&r.label_zh, &r.label_en).to_string(),
+            None => code.to_string(),
+        },
+        None => lang.pick("（待填写）", "(to be chosen)").to_string(),
+    };
+    let fill = |text: &str| {
+        text.replace("{customer}", &customer.name)
+            .replace("{number}", &order.number)
+            .replace("{date}", &order.order_date)
+            .replace("{reason}", &reason)
+            .replace("{note}", note.unwrap_or("").trim())
+    };
+    Ok(CustomerNotice {
+        customer: customer.name.clone(),
+        to: customer.email.clone(),
+        language: lang,
+        subject: fill(&template.subject),
+        body: fill(&template.body),
+    })
+}
+
+pub fn queue_notice(
+    c: &Connection,
+    order: &Order,
+    notice: &CustomerNotice,
+    at: &str,
+) -> Result<i64> {
+    store::inbox::queue_customer_message(
+        c,
+        &store::inbox::NewCustomerMessage {
+            customer_id: order.customer_id,
+            order_id: order.id,
+            order_number: &order.number,
+            event: NotifyEvent::Cancelled.code(),
+            language: notice.language.code(),
+            recipient: notice.to.as_deref(),
+            subject: &notice.subject,
+            body: &notice.body,
+            at,
+        },
+    )
+}
+
+struct Pending {
+    order_id: OrderId,
+    number: String,
+    reason: Option<String>,
+    note: Option<String>,
+}
+
+/// Staff notifications gathered during one transaction and written at its
+/// end, so that a bulk run tells each person once per batch ("42 orders were
+/// archived") rather than once per order.
+#[derive(Default)]
+pub struct Batch {
+    items: BTreeMap<(UserId, NotifyEvent), Vec<Pending>>,
+}
+
+impl Batch {
+    /// Adds `event` on `order` for everyone the rules name.
+    pub fn add(
+        &mut self,
+        c: &Connection,
+        event: NotifyEvent,
+        order: &Order,
+        actor: &Session,
+        reason: Option<&str>,
+        note: Option<&str>,
+    ) -> Result<()> {
+        for r in staff_recipients(c, event, order, actor)? {
+            if let Some(user) = r.user_id {
+                self.items.entry((user, event)).or_default().push(Pending {
+                    order_id: order.id,
+                    number: order.number.clone(),
+                    reason: reason.map(str::to_string),
+                    note: note.map(str::to_string),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the inbox rows; returns their ids and owners.
+    pub fn flush(self, c: &Connection, actor: &Session, at: &str) -> Result<Vec<(UserId, i64)>> {
+        let mut written = Vec::new();
+        for ((user, event), pending) in self.items {
+            let first = &pending[0];
+            let single = pending.len() == 1;
+            let id = store::inbox::insert(
+                c,
+                user,
+                &store::inbox::NewNotification {
+                    event: event.code(),
+                    order_id: Some(first.order_id),
+                    order_number: Some(&first.number),
+                    order_count: pending.len() as i64,
+                    actor_login: Some(&actor.login),
+                    reason_code: if single {
+                        first.reason.as_deref()
+                    } else {
+                        None
+                    },
+                    note: if single { first.note.as_deref() } else { None },
+                    at,
+                },
+            )?;
+            written.push((user, id));
+        }
+        Ok(written)
+    }
+}
+
+/// Title and body of an inbox item in a language.
+pub fn render(n: &Notification, lang: Lang) -> (String, String) {
+    let zh = lang == Lang::ZhCn;
+    let number = n.order_number.clone().unwrap_or_default();
+    let actor = n.actor_login.clone().unwrap_or_default();
+    let title = match n.event.as_str() {
+        "cancel_requested" => lang.pick("取消申请待审批", "Cancellation awaits approval"),
+        "cancel_approved" => lang.pick("取消申请已批准", "Cancellation approved"),
+        "cancel_rejected" => lang.pick("取消申请被驳回", "Cancellation rejected"),
+        "cancelled" => lang.pick("订单已取消", "Order cancelled"),
+        "archived" => lang.pick("订单已归档", "Order archived"),
+        "reassigned" => lang.pick("订单已转交", "Order reassigned"),
+        "status_changed" => lang.pick("订单状态已更新", "Order status changed"),
+        _ => lang.pick("订单通知", "Order notice"),
+    }
+    .to_string();
+    let what = if n.order_count > 1 {
+        if zh {
+            format!("{number} 等 {} 个订单", n.order_count)
+        } else {
+            format!("{} orders ({number} and others)", n.order_count)
+        }
+    } else {
+        number
+    };
+    let mut body = if zh {
+        format!("{what} — 操作人 {actor}")
+    } else {
+        format!("{what} — by {actor}")
+    };
+    if let Some(note) = n.note.as_deref().filter(|t| !t.is_empty()) {
+        body.push_str(if zh { "：" } else { ": " });
+        body.push_str(note);
+    }
+    (title, body)
+}

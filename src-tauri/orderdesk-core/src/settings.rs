@@ -1,0 +1,262 @@
+//! The administrator's rules: approval rules for cancellation, who is notified
+//! of what, the customer notice templates, and the reason list. Reading is
+//! open to every session; changing is for administrators.
+
+use std::collections::BTreeMap;
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::auth::{Session, require_admin};
+use crate::domain::{Lang, Role};
+use crate::error::{Error, Msg, Result};
+use crate::store::{self, Store, settings::Reason};
+
+/// When a cancellation needs a manager's approval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApprovalRules {
+    /// Orders of this total (minor units) or more need approval; None: no limit.
+    pub threshold_minor: Option<i64>,
+    /// Cancelling an invoiced order needs approval.
+    pub invoiced_needs_approval: bool,
+    /// Roles that may cancel without approval whatever the order.
+    pub roles_without_approval: Vec<Role>,
+}
+
+impl Default for ApprovalRules {
+    fn default() -> Self {
+        ApprovalRules {
+            threshold_minor: Some(5_000_000),
+            invoiced_needs_approval: true,
+            roles_without_approval: vec![Role::Manager, Role::Admin],
+        }
+    }
+}
+
+/// Events that notify people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotifyEvent {
+    CancelRequested,
+    CancelApproved,
+    CancelRejected,
+    Cancelled,
+    Archived,
+    Reassigned,
+    StatusChanged,
+}
+
+impl NotifyEvent {
+    pub const ALL: [NotifyEvent; 7] = [
+        NotifyEvent::CancelRequested,
+        NotifyEvent::CancelApproved,
+        NotifyEvent::CancelRejected,
+        NotifyEvent::Cancelled,
+        NotifyEvent::Archived,
+        NotifyEvent::Reassigned,
+        NotifyEvent::StatusChanged,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            NotifyEvent::CancelRequested => "cancel_requested",
+            NotifyEvent::CancelApproved => "cancel_approved",
+            NotifyEvent::CancelRejected => "cancel_rejected",
+            NotifyEvent::Cancelled => "cancelled",
+            NotifyEvent::Archived => "archived",
+            NotifyEvent::Reassigned => "reassigned",
+            NotifyEvent::StatusChanged => "status_changed",
+        }
+    }
+}
+
+/// Kinds of recipient an administrator can tick for an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecipientKind {
+    /// The order's handler (for a department queue: the department's members).
+    Handler,
+    /// Previous handlers, who watch the order.
+    Watchers,
+    SalesRep,
+    DepartmentManagers,
+    /// The customer, through the outbox.
+    Customer,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct EventRecipients {
+    pub kinds: Vec<RecipientKind>,
+    /// Specific users, by login.
+    pub users: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotificationRules(pub BTreeMap<NotifyEvent, EventRecipients>);
+
+impl Default for NotificationRules {
+    fn default() -> Self {
+        use RecipientKind::*;
+        let rule = |kinds: &[RecipientKind]| EventRecipients {
+            kinds: kinds.to_vec(),
+            users: Vec::new(),
+        };
+        NotificationRules(BTreeMap::from([
+            (
+                NotifyEvent::CancelRequested,
+                rule(&[DepartmentManagers, Handler]),
+            ),
+            (
+                NotifyEvent::CancelApproved,
+                rule(&[Handler, SalesRep, Watchers]),
+            ),
+            (NotifyEvent::CancelRejected, rule(&[Handler, SalesRep])),
+            (
+                NotifyEvent::Cancelled,
+                rule(&[Handler, SalesRep, DepartmentManagers, Customer]),
+            ),
+            (NotifyEvent::Archived, rule(&[Handler])),
+            (NotifyEvent::Reassigned, rule(&[Handler, Watchers])),
+            (NotifyEvent::StatusChanged, rule(&[Handler, Watchers])),
+        ]))
+    }
+}
+
+impl NotificationRules {
+    pub fn for_event(&self, event: NotifyEvent) -> EventRecipients {
+        self.0.get(&event).cloned().unwrap_or_default()
+    }
+}
+
+/// One language's customer notice. Placeholders: {customer} {number} {date}
+/// {reason} {note}.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Template {
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerTemplates {
+    pub zh: Template,
+    pub en: Template,
+}
+
+impl Default for CustomerTemplates {
+    fn default() -> Self {
+        CustomerTemplates {
+            zh: Template {
+                subject: "订单 {number} 已取消".into(),
+                body: "尊敬的{customer}：\n\n您于 {date} 下的订单 {number} 已取消。\n取消原因：{reason}。{note}\n\n如有疑问，请联系您的销售代表。".into(),
+            },
+            en: Template {
+                subject: "Your order {number} has been cancelled".into(),
+                body: "Dear {customer},\n\nyour order {number} of {date} has been cancelled.\nReason: {reason}. {note}\n\nIf you have any question, please contact your sales representative.".into(),
+            },
+        }
+    }
+}
+
+impl CustomerTemplates {
+    pub fn for_lang(&self, lang: Lang) -> &Template {
+        match lang {
+            Lang::ZhCn => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+const APPROVAL: &str = "approval_rules";
+const NOTIFICATION: &str = "notification_rules";
+const TEMPLATES: &str = "customer_templates";
+
+fn load<T: DeserializeOwned + Default>(c: &Connection, key: &str) -> Result<T> {
+    match store::settings::get(c, key)? {
+        Some(json) => Ok(serde_json::from_str(&json).unwrap_or_default()),
+        None => Ok(T::default()),
+    }
+}
+
+pub(crate) fn approval_rules_in(c: &Connection) -> Result<ApprovalRules> {
+    load(c, APPROVAL)
+}
+pub(crate) fn notification_rules_in(c: &Connection) -> Result<NotificationRules> {
+    load(c, NOTIFICATION)
+}
+pub(crate) fn templates_in(c: &Connection) -> Result<CustomerTemplates> {
+    load(c, TEMPLATES)
+}
+
+pub fn approval_rules(store: &Store) -> Result<ApprovalRules> {
+    store.read(|c| approval_rules_in(c))
+}
+pub fn notification_rules(store: &Store) -> Result<NotificationRules> {
+    store.read(|c| notification_rules_in(c))
+}
+pub fn customer_templates(store: &Store) -> Result<CustomerTemplates> {
+    store.read(|c| templates_in(c))
+}
+
+pub fn set_approval_rules(store: &Store, s: &Session, rules: &ApprovalRules) -> Result<()> {
+    require_admin(s)?;
+    if rules.threshold_minor.is_some_and(|t| t < 0) {
+        return Err(Error::invalid(Msg::BadField {
+            field: "amount",
+            value: rules.threshold_minor.unwrap_or_default().to_string(),
+        }));
+    }
+    let json = serde_json::to_string(rules)?;
+    store.write(|tx| store::settings::put(tx, APPROVAL, &json))
+}
+
+pub fn set_notification_rules(store: &Store, s: &Session, rules: &NotificationRules) -> Result<()> {
+    require_admin(s)?;
+    let json = serde_json::to_string(rules)?;
+    store.write(|tx| {
+        for rule in rules.0.values() {
+            for login in &rule.users {
+                if store::users::by_login(tx, login)?.is_none() {
+                    return Err(Error::not_found(Msg::UserNotFound {
+                        login: login.clone(),
+                    }));
+                }
+            }
+        }
+        store::settings::put(tx, NOTIFICATION, &json)
+    })
+}
+
+pub fn set_customer_templates(store: &Store, s: &Session, t: &CustomerTemplates) -> Result<()> {
+    require_admin(s)?;
+    let json = serde_json::to_string(t)?;
+    store.write(|tx| store::settings::put(tx, TEMPLATES, &json))
+}
+
+/// Every cancellation reason, retired ones included (they label old orders).
+pub fn reasons(store: &Store) -> Result<Vec<Reason>> {
+    store.read(|c| store::settings::reasons(c))
+}
+
+/// Adds or renames a reason, or retires it (`active = false`). Never deletes.
+pub fn save_reason(store: &Store, s: &Session, reason: &Reason) -> Result<()> {
+    require_admin(s)?;
+    let code = reason.code.trim();
+    if code.is_empty()
+        || code.len() > 40
+        || !code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return Err(Error::invalid(Msg::BadField {
+            field: "reason",
+            value: reason.code.clone(),
+        }));
+    }
+    if reason.label_zh.trim().is_empty() || reason.label_en.trim().is_empty() {
+        return Err(Error::invalid(Msg::BadField {
+            field: "name",
+            value: String::new(),
+        }));
+    }
+    store.write(|tx| store::settings::upsert_reason(tx, reason))
+}

@@ -1,0 +1,244 @@
+//! The audit trail: order events, append-only and hash-chained.
+//!
+//! Each event's hash covers the previous event's hash and the event's own
+//! fields, so changing or deleting any row breaks every hash after it.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::domain::{OrderId, Status, UserId};
+use crate::error::Result;
+
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// An event about to be written.
+#[derive(Debug, Clone, Default)]
+pub struct NewEvent<'a> {
+    pub order_id: i64,
+    pub order_number: &'a str,
+    pub kind: &'a str,
+    pub actor_id: Option<UserId>,
+    pub actor_login: Option<&'a str>,
+    pub at: &'a str,
+    pub from: Option<Status>,
+    pub to: Option<Status>,
+    pub reason_code: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub data: Option<String>,
+}
+
+/// One row of an order's timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub id: i64,
+    pub kind: String,
+    pub actor: Option<String>,
+    pub at: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub data: Option<serde_json::Value>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn chain_hash(
+    prev: &str,
+    order_id: i64,
+    order_number: &str,
+    kind: &str,
+    actor_id: Option<i64>,
+    actor_login: Option<&str>,
+    at: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+    reason: Option<&str>,
+    note: Option<&str>,
+    data: Option<&str>,
+) -> String {
+    let mut h = Sha256::new();
+    let actor_id = actor_id.map(|a| a.to_string());
+    let fields = [
+        Some(prev),
+        Some(&order_id.to_string()),
+        Some(order_number),
+        Some(kind),
+        actor_id.as_deref(),
+        actor_login,
+        Some(at),
+        from,
+        to,
+        reason,
+        note,
+        data,
+    ];
+    for field in fields {
+        match field {
+            // A distinct marker for NULL so that NULL and "" hash differently.
+            None => h.update([0u8]),
+            Some(text) => {
+                h.update([1u8]);
+                h.update((text.len() as u64).to_le_bytes());
+                h.update(text.as_bytes());
+            }
+        }
+    }
+    hex::encode(h.finalize())
+}
+
+/// Hash of the newest event (the chain's head).
+pub fn head(c: &Connection) -> Result<String> {
+    Ok(
+        c.prepare_cached("SELECT hash FROM order_events ORDER BY id DESC LIMIT 1")?
+            .query_row([], |r| r.get(0))
+            .optional()?
+            .unwrap_or_else(|| GENESIS.to_string()),
+    )
+}
+
+/// Appends an event after the current head.
+pub fn append(c: &Connection, e: &NewEvent<'_>) -> Result<String> {
+    let prev = head(c)?;
+    append_after(c, &prev, e)
+}
+
+/// Appends an event whose predecessor's hash the caller already knows (bulk
+/// loads keep the head in memory). Returns the new head.
+pub fn append_after(c: &Connection, prev: &str, e: &NewEvent<'_>) -> Result<String> {
+    let from = e.from.map(Status::code);
+    let to = e.to.map(Status::code);
+    let hash = chain_hash(
+        prev,
+        e.order_id,
+        e.order_number,
+        e.kind,
+        e.actor_id.map(|u| u.0),
+        e.actor_login,
+        e.at,
+        from,
+        to,
+        e.reason_code,
+        e.note,
+        e.data.as_deref(),
+    );
+    c.prepare_cached(
+        "INSERT INTO order_events (order_id, order_number, kind, actor_id, actor_login, at,
+             from_status, to_status, reason_code, note, data, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        e.order_id,
+        e.order_number,
+        e.kind,
+        e.actor_id.map(|u| u.0),
+        e.actor_login,
+        e.at,
+        from,
+        to,
+        e.reason_code,
+        e.note,
+        e.data,
+        prev,
+        hash
+    ])?;
+    Ok(hash)
+}
+
+pub fn for_order(c: &Connection, order: OrderId) -> Result<Vec<Event>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT id, kind, actor_login, at, from_status, to_status, reason_code, note, data
+         FROM order_events WHERE order_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([order.0], |r| {
+        let data: Option<String> = r.get(8)?;
+        Ok(Event {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            actor: r.get(2)?,
+            at: r.get(3)?,
+            from: r.get(4)?,
+            to: r.get(5)?,
+            reason: r.get(6)?,
+            note: r.get(7)?,
+            data: data.and_then(|d| serde_json::from_str(&d).ok()),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Whether every order's current status is the `to` of its last status event.
+pub fn orders_without_status_event(c: &Connection) -> Result<Vec<String>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT o.number FROM orders o
+         WHERE o.status IS NOT (
+             SELECT e.to_status FROM order_events e
+             WHERE e.order_id = o.id AND e.to_status IS NOT NULL
+             ORDER BY e.id DESC LIMIT 1)
+         UNION ALL
+         SELECT a.number FROM archived_orders a
+         WHERE 'archived' IS NOT (
+             SELECT e.to_status FROM order_events e
+             WHERE e.order_id = a.id AND e.to_status IS NOT NULL
+             ORDER BY e.id DESC LIMIT 1)
+         LIMIT 100",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Result of re-computing the chain.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainReport {
+    pub events: i64,
+    pub ok: bool,
+    /// The first event whose stored hashes do not match.
+    pub first_broken_event: Option<i64>,
+    pub head: String,
+}
+
+pub fn verify(c: &Connection) -> Result<ChainReport> {
+    let mut stmt = c.prepare(
+        "SELECT id, order_id, order_number, kind, actor_id, actor_login, at, from_status,
+                to_status, reason_code, note, data, prev_hash, hash
+         FROM order_events ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut expected_prev = GENESIS.to_string();
+    let mut events = 0;
+    while let Some(r) = rows.next()? {
+        events += 1;
+        let id: i64 = r.get(0)?;
+        let prev: String = r.get(12)?;
+        let stored: String = r.get(13)?;
+        let computed = chain_hash(
+            &prev,
+            r.get(1)?,
+            &r.get::<_, String>(2)?,
+            &r.get::<_, String>(3)?,
+            r.get(4)?,
+            r.get::<_, Option<String>>(5)?.as_deref(),
+            &r.get::<_, String>(6)?,
+            r.get::<_, Option<String>>(7)?.as_deref(),
+            r.get::<_, Option<String>>(8)?.as_deref(),
+            r.get::<_, Option<String>>(9)?.as_deref(),
+            r.get::<_, Option<String>>(10)?.as_deref(),
+            r.get::<_, Option<String>>(11)?.as_deref(),
+        );
+        if prev != expected_prev || computed != stored {
+            return Ok(ChainReport {
+                events,
+                ok: false,
+                first_broken_event: Some(id),
+                head: stored,
+            });
+        }
+        expected_prev = stored;
+    }
+    Ok(ChainReport {
+        events,
+        ok: true,
+        first_broken_event: None,
+        head: expected_prev,
+    })
+}

@@ -1,0 +1,190 @@
+//! Staff notifications (the in-app inbox) and the customer outbox.
+
+use rusqlite::{Connection, Row, params};
+use serde::Serialize;
+
+use crate::domain::{CustomerId, OrderId, UserId};
+use crate::error::Result;
+
+#[derive(Debug, Clone)]
+pub struct NewNotification<'a> {
+    pub event: &'a str,
+    pub order_id: Option<OrderId>,
+    pub order_number: Option<&'a str>,
+    pub order_count: i64,
+    pub actor_login: Option<&'a str>,
+    pub reason_code: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub at: &'a str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Notification {
+    pub id: i64,
+    pub user_id: UserId,
+    pub event: String,
+    pub order_number: Option<String>,
+    pub order_count: i64,
+    pub actor_login: Option<String>,
+    pub reason_code: Option<String>,
+    pub note: Option<String>,
+    pub created_at: String,
+    pub read_at: Option<String>,
+}
+
+pub fn insert(c: &Connection, user: UserId, n: &NewNotification<'_>) -> Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO notifications (user_id, event, order_id, order_number, order_count,
+             actor_login, reason_code, note, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        user.0,
+        n.event,
+        n.order_id.map(|o| o.0),
+        n.order_number,
+        n.order_count,
+        n.actor_login,
+        n.reason_code,
+        n.note,
+        n.at
+    ])?;
+    Ok(c.last_insert_rowid())
+}
+
+fn notification_row(r: &Row<'_>) -> rusqlite::Result<Notification> {
+    Ok(Notification {
+        id: r.get(0)?,
+        user_id: UserId(r.get(1)?),
+        event: r.get(2)?,
+        order_number: r.get(3)?,
+        order_count: r.get(4)?,
+        actor_login: r.get(5)?,
+        reason_code: r.get(6)?,
+        note: r.get(7)?,
+        created_at: r.get(8)?,
+        read_at: r.get(9)?,
+    })
+}
+
+/// A user's notifications, newest first; `after_id` lists only newer ones.
+pub fn for_user(
+    c: &Connection,
+    user: UserId,
+    unread_only: bool,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<Notification>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT id, user_id, event, order_number, order_count, actor_login, reason_code, note,
+                created_at, read_at
+         FROM notifications
+         WHERE user_id = ?1 AND id > ?2 AND (?3 = 0 OR read_at IS NULL)
+         ORDER BY id DESC LIMIT ?4",
+    )?;
+    let rows = stmt.query_map(
+        params![user.0, after_id, unread_only, limit],
+        notification_row,
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn unread_count(c: &Connection, user: UserId) -> Result<i64> {
+    Ok(c.prepare_cached(
+        "SELECT count(*) FROM notifications WHERE user_id = ?1 AND read_at IS NULL",
+    )?
+    .query_row([user.0], |r| r.get(0))?)
+}
+
+/// Marks the given notifications (or all, when `ids` is empty) read.
+pub fn mark_read(c: &Connection, user: UserId, ids: &[i64], at: &str) -> Result<usize> {
+    if ids.is_empty() {
+        return Ok(c
+            .prepare_cached(
+                "UPDATE notifications SET read_at = ?2 WHERE user_id = ?1 AND read_at IS NULL",
+            )?
+            .execute(params![user.0, at])?);
+    }
+    let mut stmt = c.prepare_cached(
+        "UPDATE notifications SET read_at = ?3
+         WHERE user_id = ?1 AND id = ?2 AND read_at IS NULL",
+    )?;
+    let mut changed = 0;
+    for id in ids {
+        changed += stmt.execute(params![user.0, id, at])?;
+    }
+    Ok(changed)
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCustomerMessage<'a> {
+    pub customer_id: CustomerId,
+    pub order_id: OrderId,
+    pub order_number: &'a str,
+    pub event: &'a str,
+    pub language: &'a str,
+    pub recipient: Option<&'a str>,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub at: &'a str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomerMessage {
+    pub id: i64,
+    pub customer_id: CustomerId,
+    pub customer: String,
+    pub order_number: String,
+    pub event: String,
+    pub language: String,
+    pub recipient: Option<String>,
+    pub subject: String,
+    pub body: String,
+    pub created_at: String,
+    pub status: String,
+}
+
+pub fn queue_customer_message(c: &Connection, m: &NewCustomerMessage<'_>) -> Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO customer_outbox (customer_id, order_id, order_number, event, language,
+             recipient, subject, body, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        m.customer_id.0,
+        m.order_id.0,
+        m.order_number,
+        m.event,
+        m.language,
+        m.recipient,
+        m.subject,
+        m.body,
+        m.at
+    ])?;
+    Ok(c.last_insert_rowid())
+}
+
+pub fn outbox(c: &Connection, limit: i64) -> Result<Vec<CustomerMessage>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT m.id, m.customer_id, c.name, m.order_number, m.event, m.language, m.recipient,
+                m.subject, m.body, m.created_at, m.status
+         FROM customer_outbox m JOIN customers c ON c.id = m.customer_id
+         ORDER BY m.id DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit], |r| {
+        Ok(CustomerMessage {
+            id: r.get(0)?,
+            customer_id: CustomerId(r.get(1)?),
+            customer: r.get(2)?,
+            order_number: r.get(3)?,
+            event: r.get(4)?,
+            language: r.get(5)?,
+            recipient: r.get(6)?,
+            subject: r.get(7)?,
+            body: r.get(8)?,
+            created_at: r.get(9)?,
+            status: r.get(10)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

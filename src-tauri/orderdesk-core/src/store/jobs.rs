@@ -1,0 +1,184 @@
+//! Bulk jobs and their per-order items. An item is `pending` until the batch
+//! that handles it commits, which marks it `done` or `refused` in the same
+//! transaction: a job stopped at any moment resumes without losing or
+//! repeating an order.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::domain::{OrderId, UserId};
+use crate::error::Result;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Job {
+    pub id: String,
+    pub kind: String,
+    pub created_by: UserId,
+    pub created_at: String,
+    pub params: serde_json::Value,
+    pub state: String,
+    pub finished_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct JobCounts {
+    pub total: i64,
+    pub pending: i64,
+    pub done: i64,
+    pub refused: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct JobItem {
+    pub order_id: OrderId,
+    pub number: String,
+    pub seen_version: i64,
+    pub state: String,
+    pub error_kind: Option<String>,
+    pub message_zh: Option<String>,
+    pub message_en: Option<String>,
+}
+
+pub fn insert(
+    c: &Connection,
+    id: &str,
+    kind: &str,
+    created_by: UserId,
+    at: &str,
+    params_json: &str,
+) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO jobs (id, kind, created_by, created_at, params, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'pending')",
+    )?
+    .execute(params![id, kind, created_by.0, at, params_json])?;
+    Ok(())
+}
+
+pub fn add_item(
+    c: &Connection,
+    job: &str,
+    order: OrderId,
+    number: &str,
+    version: i64,
+) -> Result<()> {
+    c.prepare_cached(
+        "INSERT OR IGNORE INTO job_items (job_id, order_id, order_number, seen_version, state)
+         VALUES (?1, ?2, ?3, ?4, 'pending')",
+    )?
+    .execute(params![job, order.0, number, version])?;
+    Ok(())
+}
+
+pub fn get(c: &Connection, id: &str) -> Result<Option<Job>> {
+    Ok(c.prepare_cached(
+        "SELECT id, kind, created_by, created_at, params, state, finished_at
+         FROM jobs WHERE id = ?1",
+    )?
+    .query_row([id], |r| {
+        let params: String = r.get(4)?;
+        Ok(Job {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            created_by: UserId(r.get(2)?),
+            created_at: r.get(3)?,
+            params: serde_json::from_str(&params).unwrap_or(serde_json::Value::Null),
+            state: r.get(5)?,
+            finished_at: r.get(6)?,
+        })
+    })
+    .optional()?)
+}
+
+pub fn set_state(c: &Connection, id: &str, state: &str, finished_at: Option<&str>) -> Result<()> {
+    c.prepare_cached("UPDATE jobs SET state = ?2, finished_at = ?3 WHERE id = ?1")?
+        .execute(params![id, state, finished_at])?;
+    Ok(())
+}
+
+pub fn counts(c: &Connection, id: &str) -> Result<JobCounts> {
+    let mut stmt =
+        c.prepare_cached("SELECT state, count(*) FROM job_items WHERE job_id = ?1 GROUP BY state")?;
+    let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut counts = JobCounts::default();
+    for row in rows {
+        let (state, n) = row?;
+        counts.total += n;
+        match state.as_str() {
+            "pending" => counts.pending = n,
+            "done" => counts.done = n,
+            _ => counts.refused = n,
+        }
+    }
+    Ok(counts)
+}
+
+/// The next pending items, in order id order.
+pub fn pending(c: &Connection, id: &str, limit: i64) -> Result<Vec<JobItem>> {
+    items_where(c, id, "pending", limit, 0)
+}
+
+fn items_where(
+    c: &Connection,
+    id: &str,
+    state: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<JobItem>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT order_id, order_number, seen_version, state, error_kind, message_zh, message_en
+         FROM job_items WHERE job_id = ?1 AND (?2 = '' OR state = ?2)
+         ORDER BY order_id LIMIT ?3 OFFSET ?4",
+    )?;
+    let rows = stmt.query_map(params![id, state, limit, offset], |r| {
+        Ok(JobItem {
+            order_id: OrderId(r.get(0)?),
+            number: r.get(1)?,
+            seen_version: r.get(2)?,
+            state: r.get(3)?,
+            error_kind: r.get(4)?,
+            message_zh: r.get(5)?,
+            message_en: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Items of a job, any state ('' for all), a page at a time.
+pub fn items(
+    c: &Connection,
+    id: &str,
+    state: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<JobItem>> {
+    items_where(c, id, state, limit, offset)
+}
+
+pub fn finish_item(
+    c: &Connection,
+    job: &str,
+    order: OrderId,
+    state: &str,
+    error: Option<(&str, &str, &str)>,
+) -> Result<()> {
+    let (kind, zh, en) = match error {
+        Some((k, zh, en)) => (Some(k), Some(zh), Some(en)),
+        None => (None, None, None),
+    };
+    c.prepare_cached(
+        "UPDATE job_items SET state = ?3, error_kind = ?4, message_zh = ?5, message_en = ?6
+         WHERE job_id = ?1 AND order_id = ?2",
+    )?
+    .execute(params![job, order.0, state, kind, zh, en])?;
+    Ok(())
+}
+
+/// Jobs a user started, newest first.
+pub fn recent(c: &Connection, user: UserId, limit: i64) -> Result<Vec<String>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT id FROM jobs WHERE created_by = ?1 ORDER BY created_at DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![user.0, limit], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,283 @@
+//! The SQLite store: opening the file, migrations, connections and transactions.
+//!
+//! All SQL of the product lives below this module, one submodule per table or
+//! aggregate. One writer connection (every write is `BEGIN IMMEDIATE`) and a
+//! small pool of read-only connections, so a long report never blocks a cancel.
+//! Nothing here knows the lifecycle rules; the use-case modules do.
+
+pub mod archive;
+pub mod bulk;
+pub mod customers;
+pub mod events;
+pub mod inbox;
+pub mod invariants;
+pub mod jobs;
+pub mod orders;
+pub mod search;
+pub mod settings;
+pub mod users;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite_migration::{M, Migrations};
+
+use crate::error::{Error, ErrorKind, Msg, Result};
+
+/// Marks a file as ours (`PRAGMA application_id`): "ODK1".
+const APPLICATION_ID: i64 = 0x4F44_4B31;
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const READERS_KEPT: usize = 4;
+
+type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// An open OrderDesk database. Cheap to share behind an `Arc`; `Send + Sync`.
+pub struct Store {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if missing) the database at `path` and brings its schema
+    /// up to date. A file that is not an OrderDesk database is left untouched.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref().to_path_buf();
+        let shown = path.display().to_string();
+        let mut conn = Connection::open(&path).map_err(|e| open_error(e, &shown))?;
+        check_is_ours(&conn, &shown)?;
+        configure(&conn, true).map_err(|e| open_error(e, &shown))?;
+        migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| Error::with_source(ErrorKind::Storage, Msg::Storage, e))?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        Ok(Store {
+            path,
+            writer: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
+            clock: Arc::new(Utc::now),
+        })
+    }
+
+    /// Replaces the clock (tests use it to step past a lockout).
+    pub fn set_clock(&mut self, clock: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) {
+        self.clock = Arc::new(clock);
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// Runs `f` in one write transaction (`BEGIN IMMEDIATE`): all or nothing.
+    pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` on a read-only connection inside one read transaction, so that
+    /// a count and its page see the same snapshot.
+    pub fn read<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = match lock(&self.readers).pop() {
+            Some(conn) => conn,
+            None => self.open_reader()?,
+        };
+        let out = {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let out = f(&tx);
+            tx.finish()?;
+            out
+        };
+        let mut readers = lock(&self.readers);
+        if readers.len() < READERS_KEPT {
+            readers.push(conn);
+        }
+        out
+    }
+
+    fn open_reader(&self) -> Result<Connection> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        configure(&conn, false)?;
+        Ok(conn)
+    }
+
+    /// Online backup to `target` through SQLite's backup API (never a file copy
+    /// of a live WAL database), then `quick_check` on the copy.
+    pub fn backup_to(&self, target: &Path) -> Result<()> {
+        let conn = lock(&self.writer);
+        let mut dest = Connection::open(target)?;
+        {
+            let backup = rusqlite::backup::Backup::new(&conn, &mut dest)?;
+            backup.run_to_completion(1024, Duration::from_millis(0), None)?;
+        }
+        let verdict: String = dest.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if verdict != "ok" {
+            return Err(Error::internal(format!(
+                "backup failed quick_check: {verdict}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// `ANALYZE`-style statistics refresh after large loads, so the planner
+    /// picks the right index for searches.
+    pub fn optimize(&self) -> Result<()> {
+        let conn = lock(&self.writer);
+        conn.execute_batch("PRAGMA analysis_limit = 1000; ANALYZE; PRAGMA optimize;")?;
+        Ok(())
+    }
+}
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock dropped its transaction (rolled back), so
+    // the connection inside is still sound.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn configure(conn: &Connection, writer: bool) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    if writer {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        // macOS: flush to the platter, not just to the drive's cache.
+        if cfg!(target_os = "macos") {
+            conn.pragma_update(None, "fullfsync", true)?;
+        }
+    }
+    conn.pragma_update(None, "cache_size", -32_000)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+/// Refuses files that are not SQLite, or that belong to another program,
+/// before anything is written to them.
+fn check_is_ours(conn: &Connection, shown: &str) -> Result<()> {
+    let app_id: i64 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(|e| open_error(e, shown))?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+    if app_id != 0 && app_id != APPLICATION_ID {
+        return Err(Error::with_source(
+            ErrorKind::Storage,
+            Msg::ForeignDatabase { path: shown.into() },
+            format!("application_id {app_id}"),
+        ));
+    }
+    if version == 0 && tables > 0 {
+        return Err(Error::new(
+            ErrorKind::Storage,
+            Msg::ForeignDatabase { path: shown.into() },
+        ));
+    }
+    if version as usize > MIGRATIONS.len() {
+        return Err(Error::new(
+            ErrorKind::Storage,
+            Msg::NewerSchema { path: shown.into() },
+        ));
+    }
+    Ok(())
+}
+
+fn open_error(e: rusqlite::Error, shown: &str) -> Error {
+    use rusqlite::ffi::ErrorCode;
+    let msg = match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+            Msg::NotADatabase { path: shown.into() }
+        }
+        Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied | ErrorCode::ReadOnly) => {
+            Msg::CannotOpen { path: shown.into() }
+        }
+        _ => Msg::Storage,
+    };
+    Error::with_source(ErrorKind::Storage, msg, e)
+}
+
+/// A timestamp as stored: RFC 3339, UTC, milliseconds.
+pub fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Whether a statement changed exactly one row; guards optimistic updates.
+pub(crate) fn one_row(changed: usize) -> Result<()> {
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(Error::internal(format!(
+            "expected one row changed, got {changed}"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(migrations().validate().is_ok());
+    }
+
+    #[test]
+    fn refuses_a_text_file_and_leaves_it_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("notes.txt");
+        let text = "this is not a database, it is a shopping list\n".repeat(200);
+        std::fs::write(&path, &text).expect("write");
+        let err = Store::open(&path).expect_err("must refuse");
+        assert_eq!(err.kind(), ErrorKind::Storage);
+        assert!(matches!(err.msg(), Msg::NotADatabase { .. }), "{err:?}");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
+    }
+
+    #[test]
+    fn refuses_another_programs_database() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("other.db");
+        {
+            let conn = Connection::open(&path).expect("open");
+            conn.execute_batch("CREATE TABLE things (x INTEGER)")
+                .expect("create");
+        }
+        let err = Store::open(&path).expect_err("must refuse");
+        assert!(matches!(err.msg(), Msg::ForeignDatabase { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn opens_twice_and_keeps_schema() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("od.db");
+        drop(Store::open(&path).expect("first open"));
+        let store = Store::open(&path).expect("second open");
+        let n: i64 = store
+            .read(|c| Ok(c.query_row("SELECT count(*) FROM cancel_reasons", [], |r| r.get(0))?))
+            .expect("read");
+        assert_eq!(n, 6);
+    }
+}

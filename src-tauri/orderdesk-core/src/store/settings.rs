@@ -1,0 +1,74 @@
+//! Settings rows (JSON values by key) and the cancellation reason list.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::error::Result;
+
+pub fn get(c: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(
+        c.prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?,
+    )
+}
+
+pub fn put(c: &Connection, key: &str, value: &str) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute([key, value])?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Reason {
+    pub code: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub active: bool,
+}
+
+pub fn reasons(c: &Connection) -> Result<Vec<Reason>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT code, label_zh, label_en, active FROM cancel_reasons ORDER BY position, code",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Reason {
+            code: r.get(0)?,
+            label_zh: r.get(1)?,
+            label_en: r.get(2)?,
+            active: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn reason(c: &Connection, code: &str) -> Result<Option<Reason>> {
+    Ok(c.prepare_cached(
+        "SELECT code, label_zh, label_en, active FROM cancel_reasons WHERE code = ?1",
+    )?
+    .query_row([code], |r| {
+        Ok(Reason {
+            code: r.get(0)?,
+            label_zh: r.get(1)?,
+            label_en: r.get(2)?,
+            active: r.get(3)?,
+        })
+    })
+    .optional()?)
+}
+
+/// Adds a reason, or renames and re-activates an existing one. Reasons are
+/// never deleted: archived orders refer to them.
+pub fn upsert_reason(c: &Connection, r: &Reason) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO cancel_reasons (code, label_zh, label_en, active, position)
+         VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(position), 0) + 1 FROM cancel_reasons))
+         ON CONFLICT (code) DO UPDATE SET
+             label_zh = excluded.label_zh, label_en = excluded.label_en, active = excluded.active",
+    )?
+    .execute(params![r.code, r.label_zh, r.label_en, r.active])?;
+    Ok(())
+}

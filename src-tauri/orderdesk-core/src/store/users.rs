@@ -1,0 +1,198 @@
+//! Users and departments: rows, look-ups, login bookkeeping, workload.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use crate::domain::{DepartmentId, Role, Status, UserId};
+use crate::error::Result;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Department {
+    pub id: DepartmentId,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub id: UserId,
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub department_id: DepartmentId,
+    pub active: bool,
+    #[serde(skip)]
+    pub password_hash: String,
+    #[serde(skip)]
+    pub failed_logins: i64,
+    #[serde(skip)]
+    pub locked_until: Option<String>,
+}
+
+const USER_COLUMNS: &str = "id, login, display_name, role, department_id, active, \
+                            password_hash, failed_logins, locked_until";
+
+fn user_row(r: &Row<'_>) -> rusqlite::Result<User> {
+    let role: String = r.get(3)?;
+    Ok(User {
+        id: UserId(r.get(0)?),
+        login: r.get(1)?,
+        display_name: r.get(2)?,
+        role: role.parse().unwrap_or(Role::Clerk),
+        department_id: DepartmentId(r.get(4)?),
+        active: r.get(5)?,
+        password_hash: r.get(6)?,
+        failed_logins: r.get(7)?,
+        locked_until: r.get(8)?,
+    })
+}
+
+pub fn by_login(c: &Connection, login: &str) -> Result<Option<User>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE login = ?1");
+    Ok(c.prepare_cached(&sql)?
+        .query_row([login], user_row)
+        .optional()?)
+}
+
+pub fn by_id(c: &Connection, id: UserId) -> Result<Option<User>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1");
+    Ok(c.prepare_cached(&sql)?
+        .query_row([id.0], user_row)
+        .optional()?)
+}
+
+pub fn login_of(c: &Connection, id: UserId) -> Result<String> {
+    Ok(c.prepare_cached("SELECT login FROM users WHERE id = ?1")?
+        .query_row([id.0], |r| r.get(0))
+        .optional()?
+        .unwrap_or_else(|| format!("#{id}")))
+}
+
+pub struct NewUser<'a> {
+    pub login: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub department_id: DepartmentId,
+    pub password_hash: &'a str,
+}
+
+pub fn insert(c: &Connection, u: &NewUser<'_>) -> Result<UserId> {
+    c.prepare_cached(
+        "INSERT INTO users (login, display_name, role, department_id, password_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        u.login,
+        u.display_name,
+        u.role.code(),
+        u.department_id.0,
+        u.password_hash
+    ])?;
+    Ok(UserId(c.last_insert_rowid()))
+}
+
+pub fn set_login_failures(
+    c: &Connection,
+    id: UserId,
+    failed: i64,
+    locked_until: Option<&str>,
+) -> Result<()> {
+    c.prepare_cached("UPDATE users SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1")?
+        .execute(params![id.0, failed, locked_until])?;
+    Ok(())
+}
+
+/// Active users of a department with a given role (managers for approvals and
+/// notifications; everyone for a department queue).
+pub fn in_department(
+    c: &Connection,
+    department: DepartmentId,
+    role: Option<Role>,
+) -> Result<Vec<UserId>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT id FROM users
+         WHERE department_id = ?1 AND active = 1 AND (?2 IS NULL OR role = ?2)
+         ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![department.0, role.map(Role::code)], |r| {
+        Ok(UserId(r.get(0)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn all(c: &Connection) -> Result<Vec<User>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY department_id, role DESC, login");
+    let mut stmt = c.prepare_cached(&sql)?;
+    let rows = stmt.query_map([], user_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Open orders per handler, for the reassign picker.
+pub fn open_workload(c: &Connection) -> Result<Vec<(UserId, i64)>> {
+    let statuses = Status::OPEN.map(Status::code);
+    let mut stmt = c.prepare_cached(
+        "SELECT handler_id, count(*) FROM orders
+         WHERE handler_id IS NOT NULL AND status IN (?1, ?2, ?3, ?4, ?5)
+         GROUP BY handler_id",
+    )?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(statuses), |r| {
+        Ok((UserId(r.get(0)?), r.get(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Open orders waiting in each department's queue.
+pub fn queue_sizes(c: &Connection) -> Result<Vec<(DepartmentId, i64)>> {
+    let statuses = Status::OPEN.map(Status::code);
+    let mut stmt = c.prepare_cached(
+        "SELECT department_id, count(*) FROM orders
+         WHERE handler_id IS NULL AND status IN (?1, ?2, ?3, ?4, ?5)
+         GROUP BY department_id",
+    )?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(statuses), |r| {
+        Ok((DepartmentId(r.get(0)?), r.get(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn department_row(r: &Row<'_>) -> rusqlite::Result<Department> {
+    Ok(Department {
+        id: DepartmentId(r.get(0)?),
+        name_zh: r.get(1)?,
+        name_en: r.get(2)?,
+    })
+}
+
+pub fn insert_department(c: &Connection, name_zh: &str, name_en: &str) -> Result<DepartmentId> {
+    c.prepare_cached("INSERT INTO departments (name_zh, name_en) VALUES (?1, ?2)")?
+        .execute([name_zh, name_en])?;
+    Ok(DepartmentId(c.last_insert_rowid()))
+}
+
+/// Finds a department by its Chinese or English name (case-insensitive).
+pub fn department_by_name(c: &Connection, name: &str) -> Result<Option<Department>> {
+    Ok(c.prepare_cached(
+        "SELECT id, name_zh, name_en FROM departments
+         WHERE name_zh = ?1 OR lower(name_en) = lower(?1)",
+    )?
+    .query_row([name], department_row)
+    .optional()?)
+}
+
+pub fn department(c: &Connection, id: DepartmentId) -> Result<Option<Department>> {
+    Ok(
+        c.prepare_cached("SELECT id, name_zh, name_en FROM departments WHERE id = ?1")?
+            .query_row([id.0], department_row)
+            .optional()?,
+    )
+}
+
+pub fn departments(c: &Connection) -> Result<Vec<Department>> {
+    let mut stmt = c.prepare_cached("SELECT id, name_zh, name_en FROM departments ORDER BY id")?;
+    let rows = stmt.query_map([], department_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn count(c: &Connection) -> Result<i64> {
+    Ok(c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+}
