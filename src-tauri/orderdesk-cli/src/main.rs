@@ -1,1 +1,332 @@
-fn main() {}
+//! `orderdesk-cli`: the OrderDesk core from a terminal. A thin layer: parse
+//! arguments, log in, call one core function, print a table or JSON. No rule
+//! of the product is decided here.
+//!
+//! Exit codes: 0 done; 2 usage; 3 not found; 4 rule violation; 5 forbidden;
+//! 6 conflict; 7 invalid input; 1 storage or internal.
+
+mod bench;
+mod commands;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use orderdesk_core::domain::Lang;
+use orderdesk_core::{Error, ErrorKind, Msg};
+
+#[derive(Parser, Debug)]
+#[command(name = "orderdesk-cli", version, about = "OrderDesk from a terminal")]
+pub struct Cli {
+    /// Database file (default: the desktop app's data file).
+    #[arg(long, global = true, env = "ORDERDESK_DB")]
+    pub db: Option<PathBuf>,
+    /// Act as this user; the password comes from ORDERDESK_PASSWORD or a prompt.
+    #[arg(long = "as", global = true, env = "ORDERDESK_USER", value_name = "LOGIN")]
+    pub as_user: Option<String>,
+    /// Language of messages: zh-CN or en (default: from LANG).
+    #[arg(long, global = true)]
+    pub lang: Option<String>,
+    /// Print JSON instead of tables; errors as JSON on stderr.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create (or upgrade) the database file.
+    Init,
+    /// Fill an empty database with deterministic demo data.
+    Seed {
+        #[arg(long, default_value = "2000")]
+        orders: String,
+        #[arg(long, default_value = "1")]
+        seed: String,
+        /// "Today" of the generated history (default: today).
+        #[arg(long)]
+        anchor: Option<String>,
+        /// Do nothing (and succeed) when the database already holds data.
+        #[arg(long)]
+        if_empty: bool,
+    },
+    /// Find orders by number, customer name (or pinyin initials) and filters.
+    Search(SearchArgs),
+    /// One order, whole: lines, processing, timeline, watchers, lineage.
+    Show { number: String },
+    /// Cancel an order (or preview what cancelling would do).
+    Cancel {
+        number: String,
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        /// Show what would happen; change nothing.
+        #[arg(long)]
+        preview: bool,
+        /// Do not queue the customer notice.
+        #[arg(long)]
+        no_customer_notice: bool,
+        /// The version you saw; refused if the order changed since.
+        #[arg(long)]
+        expect_version: Option<String>,
+    },
+    /// Approve a pending cancellation (managers).
+    Approve {
+        number: String,
+        #[arg(long)]
+        expect_version: Option<String>,
+    },
+    /// Reject a pending cancellation, saying why (managers).
+    Reject {
+        number: String,
+        #[arg(long)]
+        note: String,
+        #[arg(long)]
+        expect_version: Option<String>,
+    },
+    /// Archive closed orders: by number, or every one closed before a date.
+    Archive {
+        numbers: Vec<String>,
+        #[arg(long, value_name = "DATE")]
+        closed_before: Option<String>,
+        /// With --closed-before: only completed or only cancelled orders.
+        #[arg(long)]
+        status: Option<String>,
+        /// Show how many would be archived and which are refused; change nothing.
+        #[arg(long)]
+        preview: bool,
+        /// Continue a stopped archive job.
+        #[arg(long, value_name = "JOB")]
+        resume: Option<String>,
+        #[arg(long, default_value = "2000")]
+        batch: String,
+    },
+    /// Hand orders to a user or to a department's queue.
+    Reassign {
+        numbers: Vec<String>,
+        #[arg(long, value_name = "LOGIN")]
+        to_user: Option<String>,
+        #[arg(long, value_name = "NAME")]
+        to_department: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Copy an order (any status, archived too) into a new draft.
+    Copy { number: String },
+    /// Move an order one step on: confirmed, invoiced, shipped, completed.
+    Advance {
+        number: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        expect_version: Option<String>,
+    },
+    /// Record a payment received (amount like 1200.50).
+    Pay {
+        number: String,
+        #[arg(long)]
+        amount: String,
+        #[arg(long)]
+        expect_version: Option<String>,
+    },
+    /// Your notifications.
+    Inbox {
+        #[arg(long)]
+        unread: bool,
+        /// Mark every unread notification read.
+        #[arg(long)]
+        mark_read: bool,
+        #[arg(long, default_value = "50")]
+        limit: String,
+    },
+    /// Notices queued for customers.
+    Outbox {
+        #[arg(long, default_value = "50")]
+        limit: String,
+    },
+    /// Orders you handed off and now watch.
+    Watching,
+    /// Cancellations waiting for approval (managers).
+    Approvals,
+    /// People and departments an order can be reassigned to, with workload.
+    Candidates {
+        #[arg(long)]
+        filter: Option<String>,
+    },
+    /// Cancellation reasons.
+    Reasons,
+    /// Reports over the archive.
+    Report {
+        #[command(subcommand)]
+        report: ReportCommand,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        audit: AuditCommand,
+    },
+    /// Check every invariant (stock, finance, events, summaries, audit chain).
+    Check,
+    /// Build (or reuse) a database of N orders and time the operations of DESIGN.md §8.
+    Bench {
+        #[arg(long, default_value = "1000000")]
+        orders: String,
+        /// Samples per operation.
+        #[arg(long, default_value = "200")]
+        samples: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// Order number (or its prefix, or its digits), or a customer name.
+    pub text: Option<String>,
+    /// Comma-separated statuses: draft,confirmed,invoiced,shipped,completed,cancel_pending,cancelled.
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    #[arg(long, value_name = "LOGIN")]
+    pub handler: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    pub department: Option<String>,
+    /// Only orders waiting in a department queue.
+    #[arg(long)]
+    pub unassigned: bool,
+    #[arg(long)]
+    pub min_total: Option<String>,
+    #[arg(long)]
+    pub max_total: Option<String>,
+    /// Search the archive.
+    #[arg(long)]
+    pub archived: bool,
+    /// With --archived: completed or cancelled.
+    #[arg(long)]
+    pub closed_as: Option<String>,
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// date_desc (default), date_asc, total_desc, total_asc, number_asc.
+    #[arg(long)]
+    pub sort: Option<String>,
+    #[arg(long, default_value = "50")]
+    pub limit: String,
+    #[arg(long, value_name = "CURSOR")]
+    pub after: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// Cancellations in the archive, grouped.
+    Cancellations {
+        #[arg(long)]
+        by: String,
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        #[arg(long, value_name = "NAME")]
+        department: Option<String>,
+        #[arg(long, default_value = "50")]
+        limit: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Re-compute the hash chain of every event.
+    Verify,
+}
+
+/// Exit code for an error kind.
+pub fn exit_code(kind: ErrorKind) -> u8 {
+    match kind {
+        ErrorKind::NotFound => 3,
+        ErrorKind::RuleViolation => 4,
+        ErrorKind::Forbidden => 5,
+        ErrorKind::Conflict => 6,
+        ErrorKind::InvalidInput => 7,
+        ErrorKind::Storage | ErrorKind::Internal => 1,
+    }
+}
+
+/// The failure of a CLI command: a core error, or a usage problem found
+/// after parsing (such as `reassign` without a target).
+pub enum Failure {
+    Core(Error),
+    Usage(String),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure::Core(e)
+    }
+}
+
+fn lang_of(cli: &Cli) -> Lang {
+    let from_env = || {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+    };
+    cli.lang
+        .clone()
+        .or_else(from_env)
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(Lang::En)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = lang_of(&cli);
+    if let Some(l) = &cli.lang
+        && l.parse::<Lang>().is_err()
+    {
+        eprintln!("error: --lang takes zh-CN or en");
+        return ExitCode::from(2);
+    }
+    match commands::run(&cli, lang) {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure::Usage(text)) => {
+            if cli.json {
+                eprintln!("{}", serde_json::json!({ "kind": "usage", "message": text }));
+            } else {
+                eprintln!("error: {text}");
+            }
+            ExitCode::from(2)
+        }
+        Err(Failure::Core(e)) => {
+            report_error(&e, lang, cli.json);
+            ExitCode::from(exit_code(e.kind()))
+        }
+    }
+}
+
+pub fn report_error(e: &Error, lang: Lang, json: bool) {
+    let message = e.message(lang);
+    if json {
+        eprintln!(
+            "{}",
+            serde_json::json!({ "kind": e.kind().code(), "message": message })
+        );
+    } else {
+        let label = lang.pick("错误", "error");
+        eprintln!("{label}: {message}");
+    }
+    if std::env::var_os("ORDERDESK_DEBUG").is_some() {
+        eprintln!("detail: {}", e.log_detail());
+    }
+}
+
+/// A number typed by a person, or an invalid-input error naming it.
+pub fn parse_int(text: &str) -> Result<i64, Error> {
+    text.trim().parse().map_err(|_| {
+        Error::invalid(Msg::BadNumber {
+            value: text.to_string(),
+        })
+    })
+}

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Session, can_manage, can_modify};
-use crate::domain::{Status, UserId};
+use crate::domain::Status;
 use crate::error::{Error, Msg, Problem, Result};
 use crate::lifecycle::{check_version, clean_note, load, record, save};
 use crate::notify::{self, CustomerNotice, Recipient};
@@ -91,7 +91,7 @@ pub struct CancelOutcome {
     pub status: Status,
     pub version: i64,
     pub reversal: Reversal,
-    pub notified: Vec<UserId>,
+    pub notified: Vec<String>,
     pub customer_message_id: Option<i64>,
 }
 
@@ -372,7 +372,7 @@ pub(crate) fn execute_in(
         )?;
         customer_message_id = queue_customer_notice(c, &order, req.notify_customer, at)?;
     }
-    let notified = batch.flush(c, s, at)?.into_iter().map(|(u, _)| u).collect();
+    let notified = batch.flush(c, s, at)?.into_iter().map(|n| n.login).collect();
     Ok(CancelOutcome {
         number: order.number,
         status: order.status,
@@ -461,10 +461,7 @@ pub fn approve(store: &Store, s: &Session, number: &str, seen: i64) -> Result<Ca
             None,
         )?;
         let notified = batch
-            .flush(tx, s, &at)?
-            .into_iter()
-            .map(|(u, _)| u)
-            .collect();
+            .flush(tx, s, &at)?.into_iter().map(|n| n.login).collect();
         let wanted = order.cancel_notify_customer.unwrap_or(true);
         let customer_message_id = queue_customer_notice(tx, &order, wanted, &at)?;
         Ok(CancelOutcome {

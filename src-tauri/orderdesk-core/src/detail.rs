@@ -371,3 +371,13 @@ pub fn copy(store: &Store, s: &Session, number: &str) -> Result<CopyOutcome> {
         })
     })
 }
+
+/// The current version of an order `s` may read (for front ends that act on
+/// "the order as it is now", such as the CLI without `--expect-version`).
+pub fn version(store: &Store, s: &Session, number: &str) -> Result<i64> {
+    store.read(|c| {
+        let order = load(c, number)?;
+        can_read(c, s, &order)?;
+        Ok(order.version)
+    })
+}

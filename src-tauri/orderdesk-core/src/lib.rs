@@ -27,3 +27,8 @@ pub mod store;
 
 pub use error::{Error, ErrorKind, Msg, Result};
 pub use store::Store;
+
+/// The desktop app's identifier; its data folder is named after it.
+pub const APP_IDENTIFIER: &str = "com.orderdesk.app";
+/// The database file inside the app's data folder.
+pub const DB_FILE_NAME: &str = "orderdesk.db";

@@ -172,6 +172,15 @@ struct Pending {
 #[derive(Default)]
 pub struct Batch {
     items: BTreeMap<(UserId, NotifyEvent), Vec<Pending>>,
+    logins: BTreeMap<UserId, String>,
+}
+
+/// An inbox row written by `Batch::flush`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Notified {
+    pub user_id: UserId,
+    pub login: String,
+    pub notification_id: i64,
 }
 
 impl Batch {
@@ -186,7 +195,8 @@ impl Batch {
         note: Option<&str>,
     ) -> Result<()> {
         for r in staff_recipients(c, event, order, actor)? {
-            if let Some(user) = r.user_id {
+            if let (Some(user), Some(login)) = (r.user_id, r.login) {
+                self.logins.insert(user, login);
                 self.items.entry((user, event)).or_default().push(Pending {
                     order_id: order.id,
                     number: order.number.clone(),
@@ -198,8 +208,8 @@ impl Batch {
         Ok(())
     }
 
-    /// Writes the inbox rows; returns their ids and owners.
-    pub fn flush(self, c: &Connection, actor: &Session, at: &str) -> Result<Vec<(UserId, i64)>> {
+    /// Writes the inbox rows; returns them.
+    pub fn flush(self, c: &Connection, actor: &Session, at: &str) -> Result<Vec<Notified>> {
         let mut written = Vec::new();
         for ((user, event), pending) in self.items {
             let first = &pending[0];
@@ -222,7 +232,11 @@ impl Batch {
                     at,
                 },
             )?;
-            written.push((user, id));
+            written.push(Notified {
+                user_id: user,
+                login: self.logins.get(&user).cloned().unwrap_or_default(),
+                notification_id: id,
+            });
         }
         Ok(written)
     }

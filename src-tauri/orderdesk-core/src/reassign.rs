@@ -124,7 +124,7 @@ pub struct ReassignOutcome {
     pub handler: Option<String>,
     pub department_id: DepartmentId,
     pub previous_handler: Option<String>,
-    pub notified: Vec<UserId>,
+    pub notified: Vec<String>,
 }
 
 /// Hands one order over.
@@ -152,10 +152,7 @@ pub fn execute(
             &mut batch,
         )?;
         outcome.notified = batch
-            .flush(tx, s, &at)?
-            .into_iter()
-            .map(|(u, _)| u)
-            .collect();
+            .flush(tx, s, &at)?.into_iter().map(|n| n.login).collect();
         Ok(outcome)
     })
 }
@@ -279,5 +276,14 @@ pub(crate) fn execute_in(
         department_id: to.department,
         previous_handler: previous_login,
         notified: Vec::new(),
+    })
+}
+
+/// A department by its Chinese or English name.
+pub fn department_id(store: &Store, name: &str) -> Result<DepartmentId> {
+    store.read(|c| {
+        store::users::department_by_name(c, name.trim())?
+            .map(|d| d.id)
+            .ok_or_else(|| Error::not_found(Msg::DepartmentNotFound { name: name.into() }))
     })
 }

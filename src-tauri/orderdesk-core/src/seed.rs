@@ -55,8 +55,8 @@ const CLERK_NAMES: [&str; 18] = [
     "郭亮", "何欣", "高峰", "林涛", "罗燕", "梁斌",
 ];
 const CITIES: [&str; 16] = [
-    "上海", "北京", "杭州", "深圳", "广州", "南京", "苏州", "成都", "武汉", "天津", "西安", "重庆",
-    "青岛", "厦门", "宁波", "长沙",
+    "上海", "北京", "杭州", "深圳", "广州", "南京", "苏州", "成都", "武汉", "天津", "西安", "福州",
+    "青岛", "厦门", "宁波", "合肥",
 ];
 const BRANDS: [&str; 24] = [
     "华联", "宏达", "金鼎", "恒信", "东方", "瑞丰", "新星", "远航", "天成", "嘉禾", "永盛", "鼎盛",
@@ -482,15 +482,17 @@ impl Generator {
         let reached_rank = rank(reached);
 
         let mut lines = Vec::new();
-        for _ in 0..rng.gen_range(1..=4) {
+        // Most orders stay under the approval threshold; some go well over.
+        let big = rng.gen_range(0..100) < 20;
+        for _ in 0..rng.gen_range(1..=3) {
             let (pid, price) = self.products[rng.gen_range(0..self.products.len())];
             if lines.iter().any(|(p, _, _)| *p == pid) {
                 continue;
             }
-            let qty = if price > 1_000_000 {
-                rng.gen_range(1..=3)
-            } else {
-                rng.gen_range(1..=20)
+            let qty = match (big, price > 500_000) {
+                (true, _) => rng.gen_range(2..=12),
+                (false, true) => 1,
+                (false, false) => rng.gen_range(1..=4),
             };
             lines.push((pid, qty, price));
         }
