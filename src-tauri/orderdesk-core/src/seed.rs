@@ -413,7 +413,12 @@ impl Generator {
         let rng = &mut self.rng;
         let age = (self.anchor.date() - date).num_days();
         let dept_ix = rng.gen_range(0..self.depts.len());
-        let customer = rng.gen_range(1..=self.customers);
+        // The textbook names (张三, 李四, 王五) buy often, so demos find them.
+        let customer = if rng.gen_range(0..100) < 2 {
+            rng.gen_range(1..=3)
+        } else {
+            rng.gen_range(1..=self.customers)
+        };
         let clerk_ix = rng.gen_range(0..self.depts[dept_ix].clerks.len());
         let rep_ix = rng.gen_range(0..self.depts[dept_ix].clerks.len());
         let dept = &self.depts[dept_ix];

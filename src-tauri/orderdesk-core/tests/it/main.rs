@@ -1,1 +1,11 @@
-mod placeholder {}
+//! Integration tests of the core on real SQLite files: every rule of
+//! DESIGN.md, the refusals, and property tests of the invariants.
+
+mod archive;
+mod auth;
+mod bad_input;
+mod cancel;
+mod invariants;
+mod reassign;
+mod search;
+mod support;

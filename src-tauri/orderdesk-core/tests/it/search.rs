@@ -1,0 +1,125 @@
+use std::collections::HashSet;
+
+use orderdesk_core::domain::Status;
+use orderdesk_core::search::{self, SearchQuery, Sort};
+
+use crate::support::*;
+
+fn q(text: &str) -> SearchQuery {
+    SearchQuery { text: Some(text.into()), limit: Some(500), ..Default::default() }
+}
+
+#[test]
+fn finds_by_number_exact_prefix_and_digits() {
+    let f = fixture(1500);
+    let admin = login(&f.store, "admin");
+    let row = pick(&f.store, Status::Confirmed, true);
+    let exact = search::search(&f.store, &admin, &q(&row.number)).expect("exact");
+    assert_eq!(exact.rows.len(), 1);
+    let lower = search::search(&f.store, &admin, &q(&row.number.to_lowercase())).expect("lower");
+    assert_eq!(lower.rows[0].number, row.number);
+    let prefix = &row.number[..12];
+    let page = search::search(&f.store, &admin, &q(prefix)).expect("prefix");
+    assert!(page.rows.iter().all(|r| r.number.starts_with(prefix)) && page.rows.iter().any(|r| r.number == row.number));
+    let digits = row.number.rsplit('-').next().expect("digits").trim_start_matches('0');
+    let page = search::search(&f.store, &admin, &q(digits)).expect("digits");
+    assert!(page.rows.iter().any(|r| r.number == row.number));
+}
+
+#[test]
+fn finds_by_customer_name_in_chinese_latin_and_pinyin_initials() {
+    let f = fixture(1500);
+    let admin = login(&f.store, "admin");
+    for text in ["华联", "上海", "有限公司", "张三", "zhang san", "ZHANG", "zs"] {
+        let page = search::search(&f.store, &admin, &q(text)).expect("search");
+        assert!(!page.rows.is_empty(), "nothing for {text}");
+    }
+    let page = search::search(&f.store, &admin, &q("zs")).expect("initials");
+    assert!(page.rows.iter().any(|r| r.customer == "张三"));
+    let page = search::search(&f.store, &admin, &q("华联")).expect("two characters");
+    assert!(page.rows.iter().all(|r| r.customer.contains("华联")));
+    let page = search::search(&f.store, &admin, &q("hualian")).expect("latin");
+    assert!(page.rows.iter().all(|r| r.customer.contains("华联")) && !page.rows.is_empty());
+    let none = search::search(&f.store, &admin, &q("不存在的客户名")).expect("none");
+    assert_eq!((none.total, none.rows.len()), (0, 0));
+}
+
+#[test]
+fn clerks_see_their_department_and_managers_need_the_archive_right() {
+    let f = fixture(1500);
+    let clerk = login(&f.store, "clerk01");
+    let page = search::search(&f.store, &clerk, &SearchQuery { limit: Some(500), ..Default::default() }).expect("search");
+    assert!(page.rows.iter().all(|r| r.department == "华东销售部"));
+    let e = search::search(&f.store, &clerk, &SearchQuery { archived: true, ..Default::default() }).expect_err("archive");
+    assert!(e.is_forbidden());
+    let manager = login(&f.store, "mgr.north");
+    let page = search::search(&f.store, &manager, &SearchQuery { archived: true, closed_as: Some(Status::Cancelled), ..Default::default() })
+        .expect("archive");
+    assert!(!page.rows.is_empty());
+    assert!(page.rows.iter().all(|r| r.status == "archived" && r.closed_as.as_deref() == Some("cancelled") && r.department == "华北销售部"));
+}
+
+#[test]
+fn keyset_pages_cover_every_row_once_in_order() {
+    let f = fixture(1500);
+    let admin = login(&f.store, "admin");
+    for sort in [Sort::DateDesc, Sort::DateAsc, Sort::TotalDesc, Sort::TotalAsc, Sort::NumberAsc] {
+        let mut query = SearchQuery { sort, limit: Some(37), ..Default::default() };
+        let first = search::search(&f.store, &admin, &query).expect("page");
+        let mut seen = HashSet::new();
+        let mut all = Vec::new();
+        let mut page = first.clone();
+        loop {
+            for r in &page.rows {
+                assert!(seen.insert(r.number.clone()), "{sort:?}: {} twice", r.number);
+                all.push(r.clone());
+            }
+            match page.next_cursor.clone() {
+                Some(c) => {
+                    query.after = Some(c);
+                    page = search::search(&f.store, &admin, &query).expect("page");
+                }
+                None => break,
+            }
+        }
+        assert_eq!(all.len() as i64, first.total, "{sort:?}");
+        let key = |r: &orderdesk_core::search::Row| match sort {
+            Sort::DateDesc | Sort::DateAsc => r.order_date.clone(),
+            Sort::TotalDesc | Sort::TotalAsc => format!("{:020}", r.total_minor),
+            Sort::NumberAsc => r.number.clone(),
+        };
+        let keys: Vec<String> = all.iter().map(key).collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        if matches!(sort, Sort::DateDesc | Sort::TotalDesc) {
+            sorted.reverse();
+        }
+        assert_eq!(keys, sorted, "{sort:?} order");
+    }
+}
+
+#[test]
+fn filters_combine() {
+    let f = fixture(1500);
+    let admin = login(&f.store, "admin");
+    let page = search::search(
+        &f.store,
+        &admin,
+        &SearchQuery {
+            statuses: vec![Status::Invoiced, Status::Confirmed],
+            date_from: Some("2026-09-01".into()),
+            date_to: Some("2026-11-30".into()),
+            min_total_minor: Some(100_000),
+            handler: Some("clerk02".into()),
+            limit: Some(500),
+            ..Default::default()
+        },
+    )
+    .expect("search");
+    for r in &page.rows {
+        assert!(r.status == "invoiced" || r.status == "confirmed");
+        assert!(r.order_date.as_str() >= "2026-09-01" && r.total_minor >= 100_000);
+        assert_eq!(r.handler.as_deref(), Some("clerk02"));
+    }
+    assert_eq!(page.total, page.rows.len() as i64);
+}
