@@ -3,7 +3,7 @@
 //! printing p50/p95 against the targets. A benchmark, not a test: run it on a
 //! quiet machine and read the numbers.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -81,9 +81,9 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn remove_db(path: &PathBuf) {
+fn remove_db(path: &Path) {
     for suffix in ["", "-wal", "-shm"] {
-        let mut p = path.clone().into_os_string();
+        let mut p = path.as_os_str().to_owned();
         p.push(suffix);
         let _ = std::fs::remove_file(PathBuf::from(p));
     }
@@ -94,7 +94,12 @@ fn closed_orders(store: &Store, s: &Session, n: usize) -> Result<Vec<String>, Er
     collect(store, s, vec![Status::Completed, Status::Cancelled], n)
 }
 
-fn collect(store: &Store, s: &Session, statuses: Vec<Status>, n: usize) -> Result<Vec<String>, Error> {
+fn collect(
+    store: &Store,
+    s: &Session,
+    statuses: Vec<Status>,
+    n: usize,
+) -> Result<Vec<String>, Error> {
     let mut out = Vec::with_capacity(n);
     let mut after = None;
     while out.len() < n {
@@ -120,7 +125,8 @@ fn collect(store: &Store, s: &Session, statuses: Vec<Status>, n: usize) -> Resul
 }
 
 pub fn run(db: Option<PathBuf>, orders: usize, samples: usize, json: bool) -> Result<u8, Failure> {
-    let path = db.unwrap_or_else(|| std::env::temp_dir().join(format!("orderdesk-bench-{orders}.db")));
+    let path =
+        db.unwrap_or_else(|| std::env::temp_dir().join(format!("orderdesk-bench-{orders}.db")));
     let wanted_bulk = BULK.min(orders / 10);
     // Reuse only a database with N orders and enough closed ones left for the
     // bulk archive; otherwise build it anew.
@@ -159,7 +165,12 @@ pub fn run(db: Option<PathBuf>, orders: usize, samples: usize, json: bool) -> Re
     let mut ops = Vec::new();
 
     // Open an order by number: the whole detail (lines, timeline, actions).
-    let numbers = collect(&store, &admin, vec![Status::Invoiced, Status::Shipped, Status::Draft], samples)?;
+    let numbers = collect(
+        &store,
+        &admin,
+        vec![Status::Invoiced, Status::Shipped, Status::Draft],
+        samples,
+    )?;
     let mut times = Vec::new();
     for n in &numbers {
         times.push(timed(|| detail::get(&store, &admin, n))?.0);
@@ -168,34 +179,61 @@ pub fn run(db: Option<PathBuf>, orders: usize, samples: usize, json: bool) -> Re
 
     let mut times = Vec::new();
     for n in &numbers {
-        let q = SearchQuery { text: Some(n.clone()), ..Default::default() };
+        let q = SearchQuery {
+            text: Some(n.clone()),
+            ..Default::default()
+        };
         times.push(timed(|| search::search(&store, &admin, &q))?.0);
     }
     ops.push(measure("search by order number", 1.0, times));
 
     // Customer names: 2-character Chinese (scan), longer Chinese and Latin
     // (trigram), pinyin initials.
-    let texts = ["华联", "上海宏达", "张三", "hualian", "Trading", "zs", "shhd", "北京", "Acme"];
+    let texts = [
+        "华联",
+        "上海宏达",
+        "张三",
+        "hualian",
+        "Trading",
+        "zs",
+        "shhd",
+        "北京",
+        "Acme",
+    ];
     for (label, session) in [("admin", &admin), ("clerk", &clerk)] {
         let mut times = Vec::new();
         for i in 0..samples {
-            let q = SearchQuery { text: Some(texts[i % texts.len()].into()), ..Default::default() };
+            let q = SearchQuery {
+                text: Some(texts[i % texts.len()].into()),
+                ..Default::default()
+            };
             times.push(timed(|| search::search(&store, session, &q))?.0);
         }
-        ops.push(measure(&format!("customer-name search, page+count ({label})"), 20.0, times));
+        ops.push(measure(
+            &format!("customer-name search, page+count ({label})"),
+            20.0,
+            times,
+        ));
     }
 
     let handlers = ["clerk01", "clerk02", "clerk07", "clerk13"];
     let filters: Vec<SearchQuery> = (0..samples)
         .map(|i| match i % 4 {
-            0 => SearchQuery { statuses: vec![Status::Invoiced], sort: Sort::DateDesc, ..Default::default() },
+            0 => SearchQuery {
+                statuses: vec![Status::Invoiced],
+                sort: Sort::DateDesc,
+                ..Default::default()
+            },
             1 => SearchQuery {
                 date_from: Some("2026-03-01".into()),
                 date_to: Some("2026-06-30".into()),
                 sort: Sort::DateAsc,
                 ..Default::default()
             },
-            2 => SearchQuery { handler: Some(handlers[i % handlers.len()].into()), ..Default::default() },
+            2 => SearchQuery {
+                handler: Some(handlers[i % handlers.len()].into()),
+                ..Default::default()
+            },
             _ => SearchQuery {
                 statuses: vec![Status::Confirmed, Status::Draft],
                 date_from: Some("2026-09-01".into()),
@@ -209,11 +247,19 @@ pub fn run(db: Option<PathBuf>, orders: usize, samples: usize, json: bool) -> Re
     for q in &filters {
         times.push(timed(|| search::search(&store, &admin, q))?.0);
     }
-    ops.push(measure("filtered sorted page (status/date/handler)", 20.0, times));
+    ops.push(measure(
+        "filtered sorted page (status/date/handler)",
+        20.0,
+        times,
+    ));
     let mut times = Vec::new();
     let mut after = None;
     for _ in 0..samples.min(50) {
-        let q = SearchQuery { limit: Some(50), after: after.clone(), ..Default::default() };
+        let q = SearchQuery {
+            limit: Some(50),
+            after: after.clone(),
+            ..Default::default()
+        };
         let (d, page) = timed(|| search::search(&store, &admin, &q))?;
         times.push(d);
         after = page.next_cursor;
@@ -239,7 +285,11 @@ pub fn run(db: Option<PathBuf>, orders: usize, samples: usize, json: bool) -> Re
     let mut times = Vec::new();
     for (i, n) in to_reassign.iter().enumerate() {
         let seen = detail::version(&store, &admin, n)?;
-        let target = Target::User(if i % 2 == 0 { "clerk05".into() } else { "clerk06".into() });
+        let target = Target::User(if i % 2 == 0 {
+            "clerk05".into()
+        } else {
+            "clerk06".into()
+        });
         let result = timed(|| reassign::execute(&store, &admin, n, seen, &target, None));
         match result {
             Ok((d, _)) => times.push(d),
@@ -274,7 +324,12 @@ pub fn run(db: Option<PathBuf>, orders: usize, samples: usize, json: bool) -> Re
 
     eprintln!("bulk-archiving {} orders …", bulk.len());
     let start = Instant::now();
-    let job = jobs::create(&store, &admin, &JobKind::Archive, &Selection::numbers(bulk.iter().cloned()))?;
+    let job = jobs::create(
+        &store,
+        &admin,
+        &JobKind::Archive,
+        &Selection::numbers(bulk.iter().cloned()),
+    )?;
     let status = jobs::run(&store, &admin, &job.id, jobs::DEFAULT_BATCH, &mut |_| true)?;
     let bulk_seconds = start.elapsed().as_secs_f64();
 
@@ -298,7 +353,11 @@ fn print_report(r: &Report, json: bool) {
         output::json(r);
         return;
     }
-    println!("OrderDesk benchmark: {} orders ({})", r.orders, r.database.display());
+    println!(
+        "OrderDesk benchmark: {} orders ({})",
+        r.orders,
+        r.database.display()
+    );
     if r.seeded {
         println!("seeded in {:.1} s", r.seed_seconds);
     }
@@ -322,9 +381,16 @@ fn print_report(r: &Report, json: bool) {
         format!("{:.2}", r.bulk_archive_seconds),
         format!("{:.2}", r.bulk_archive_seconds),
         format!("< {:.1}", r.bulk_archive_target_seconds),
-        if r.bulk_archive_seconds <= r.bulk_archive_target_seconds { "yes".into() } else { "NO".into() },
+        if r.bulk_archive_seconds <= r.bulk_archive_target_seconds {
+            "yes".into()
+        } else {
+            "NO".into()
+        },
     ]);
-    table(&["operation", "n", "p50 ms", "p95 ms", "target", "met"], &rows);
+    table(
+        &["operation", "n", "p50 ms", "p95 ms", "target", "met"],
+        &rows,
+    );
     if let Some(mb) = r.peak_rss_mb {
         println!("peak memory: {mb:.0} MB");
     }

@@ -73,9 +73,11 @@ fn money_arg(value: &Option<String>) -> Result<Option<i64>, Error> {
     value
         .as_deref()
         .map(|v| {
-            Money::parse(v)
-                .map(Money::minor)
-                .ok_or_else(|| Error::invalid(Msg::BadNumber { value: v.to_string() }))
+            Money::parse(v).map(Money::minor).ok_or_else(|| {
+                Error::invalid(Msg::BadNumber {
+                    value: v.to_string(),
+                })
+            })
         })
         .transpose()
 }
@@ -97,7 +99,11 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             if json {
                 output::json(&serde_json::json!({ "db": store.path() }));
             } else {
-                println!("{}: {}", lang.pick("数据库已就绪", "Database ready"), store.path().display());
+                println!(
+                    "{}: {}",
+                    lang.pick("数据库已就绪", "Database ready"),
+                    store.path().display()
+                );
             }
             Ok(0)
         }
@@ -109,7 +115,10 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
         } => {
             let orders = parse_int(orders)?;
             if !(0..=10_000_000).contains(&orders) {
-                return Err(Error::invalid(Msg::BadNumber { value: orders.to_string() }).into());
+                return Err(Error::invalid(Msg::BadNumber {
+                    value: orders.to_string(),
+                })
+                .into());
             }
             let opts = seed::SeedOptions {
                 orders: orders as usize,
@@ -122,7 +131,13 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             let store = open(cli)?;
             let report = match seed::seed(&store, &opts) {
                 Err(e) if *if_empty && matches!(e.msg(), Msg::NotEmpty) => {
-                    println!("{}", lang.pick("数据库已有数据，未载入演示数据。", "The database already holds data; no demo data loaded."));
+                    println!(
+                        "{}",
+                        lang.pick(
+                            "数据库已有数据，未载入演示数据。",
+                            "The database already holds data; no demo data loaded."
+                        )
+                    );
                     return Ok(0);
                 }
                 other => other?,
@@ -155,8 +170,15 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
                 (lang.pick("状态", "status"), status(d.status.code(), lang)),
                 (lang.pick("客户", "customer"), d.customer.name.clone()),
                 (lang.pick("处理人", "handler"), opt(&d.handler)),
-                (lang.pick("部门", "department"), lang.pick(&d.department.name_zh, &d.department.name_en).to_string()),
-                (lang.pick("金额", "total"), money(d.total_minor, &d.currency)),
+                (
+                    lang.pick("部门", "department"),
+                    lang.pick(&d.department.name_zh, &d.department.name_en)
+                        .to_string(),
+                ),
+                (
+                    lang.pick("金额", "total"),
+                    money(d.total_minor, &d.currency),
+                ),
                 (lang.pick("下单日期", "order date"), d.order_date.clone()),
                 (lang.pick("版本", "version"), d.version.to_string()),
                 (lang.pick("关注人", "watchers"), d.watchers.join(", ")),
@@ -164,7 +186,13 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             ]);
             println!();
             table(
-                &[lang.pick("行", "line"), "SKU", lang.pick("产品", "product"), lang.pick("数量", "qty"), lang.pick("单价", "price")],
+                &[
+                    lang.pick("行", "line"),
+                    "SKU",
+                    lang.pick("产品", "product"),
+                    lang.pick("数量", "qty"),
+                    lang.pick("单价", "price"),
+                ],
                 &d.lines
                     .iter()
                     .map(|l| {
@@ -181,16 +209,34 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             if !d.finance.is_empty() {
                 println!();
                 table(
-                    &[lang.pick("财务", "finance"), lang.pick("单据", "reference"), lang.pick("金额", "amount")],
+                    &[
+                        lang.pick("财务", "finance"),
+                        lang.pick("单据", "reference"),
+                        lang.pick("金额", "amount"),
+                    ],
                     &d.finance
                         .iter()
-                        .map(|f| vec![f.kind.clone(), f.reference.clone(), money(f.amount_minor, &f.currency)])
+                        .map(|f| {
+                            vec![
+                                f.kind.clone(),
+                                f.reference.clone(),
+                                money(f.amount_minor, &f.currency),
+                            ]
+                        })
                         .collect::<Vec<_>>(),
                 );
             }
             println!();
             table(
-                &[lang.pick("时间", "at"), lang.pick("事件", "event"), lang.pick("操作人", "actor"), lang.pick("从", "from"), lang.pick("到", "to"), lang.pick("原因", "reason"), lang.pick("说明", "note")],
+                &[
+                    lang.pick("时间", "at"),
+                    lang.pick("事件", "event"),
+                    lang.pick("操作人", "actor"),
+                    lang.pick("从", "from"),
+                    lang.pick("到", "to"),
+                    lang.pick("原因", "reason"),
+                    lang.pick("说明", "note"),
+                ],
                 &d.events
                     .iter()
                     .map(|e| {
@@ -198,7 +244,10 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
                             e.at.clone(),
                             e.kind.clone(),
                             opt(&e.actor),
-                            e.from.as_deref().map(|s| status(s, lang)).unwrap_or_default(),
+                            e.from
+                                .as_deref()
+                                .map(|s| status(s, lang))
+                                .unwrap_or_default(),
                             e.to.as_deref().map(|s| status(s, lang)).unwrap_or_default(),
                             opt(&e.reason),
                             opt(&e.note),
@@ -242,7 +291,10 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
                 output::json(&out);
             } else {
                 let text = if out.status == Status::CancelPending {
-                    lang.pick("已提交取消申请，等待主管审批", "cancellation requested; waiting for a manager's approval")
+                    lang.pick(
+                        "已提交取消申请，等待主管审批",
+                        "cancellation requested; waiting for a manager's approval",
+                    )
                 } else {
                     lang.pick("已取消", "cancelled")
                 };
@@ -250,7 +302,10 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             }
             Ok(0)
         }
-        Command::Approve { number, expect_version } => {
+        Command::Approve {
+            number,
+            expect_version,
+        } => {
             let store = open(cli)?;
             let s = session(cli, &store)?;
             let seen = version(&store, &s, number, expect_version)?;
@@ -258,19 +313,37 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             if json {
                 output::json(&out);
             } else {
-                println!("{}: {}", out.number, lang.pick("已批准取消，订单已取消", "cancellation approved; the order is cancelled"));
+                println!(
+                    "{}: {}",
+                    out.number,
+                    lang.pick(
+                        "已批准取消，订单已取消",
+                        "cancellation approved; the order is cancelled"
+                    )
+                );
             }
             Ok(0)
         }
-        Command::Reject { number, note, expect_version } => {
+        Command::Reject {
+            number,
+            note,
+            expect_version,
+        } => {
             let store = open(cli)?;
             let s = session(cli, &store)?;
             let seen = version(&store, &s, number, expect_version)?;
             let order = cancel::reject(&store, &s, number, seen, note)?;
             if json {
-                output::json(&serde_json::json!({ "number": order.number, "status": order.status, "version": order.version }));
+                output::json(
+                    &serde_json::json!({ "number": order.number, "status": order.status, "version": order.version }),
+                );
             } else {
-                println!("{}: {} ({})", order.number, lang.pick("已驳回取消申请", "cancellation rejected"), status(order.status.code(), lang));
+                println!(
+                    "{}: {} ({})",
+                    order.number,
+                    lang.pick("已驳回取消申请", "cancellation rejected"),
+                    status(order.status.code(), lang)
+                );
             }
             Ok(0)
         }
@@ -305,7 +378,12 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
                     if json {
                         output::json(&p);
                     } else {
-                        println!("{}: {} / {}", lang.pick("可归档", "can be archived"), p.eligible, p.total);
+                        println!(
+                            "{}: {} / {}",
+                            lang.pick("可归档", "can be archived"),
+                            p.eligible,
+                            p.total
+                        );
                         print_refusals(&p.refused, lang);
                     }
                     return Ok(0);
@@ -323,26 +401,48 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             let target = match (to_user, to_department) {
                 (Some(u), None) => Target::User(u.clone()),
                 (None, Some(d)) => Target::Department(d.clone()),
-                _ => return Err(Failure::Usage("reassign needs --to-user LOGIN or --to-department NAME".into())),
+                _ => {
+                    return Err(Failure::Usage(
+                        "reassign needs --to-user LOGIN or --to-department NAME".into(),
+                    ));
+                }
             };
             if numbers.is_empty() {
-                return Err(Failure::Usage("reassign needs at least one order number".into()));
+                return Err(Failure::Usage(
+                    "reassign needs at least one order number".into(),
+                ));
             }
             let store = open(cli)?;
             let s = session(cli, &store)?;
             if numbers.len() == 1 {
                 let seen = version(&store, &s, &numbers[0], &None)?;
-                let out = reassign::execute(&store, &s, &numbers[0], seen, &target, note.as_deref())?;
+                let out =
+                    reassign::execute(&store, &s, &numbers[0], seen, &target, note.as_deref())?;
                 if json {
                     output::json(&out);
                 } else {
-                    let to = out.handler.clone().unwrap_or_else(|| lang.pick("部门队列", "department queue").to_string());
-                    println!("{}: {} {to}", out.number, lang.pick("已转交给", "reassigned to"));
+                    let to = out
+                        .handler
+                        .clone()
+                        .unwrap_or_else(|| lang.pick("部门队列", "department queue").to_string());
+                    println!(
+                        "{}: {} {to}",
+                        out.number,
+                        lang.pick("已转交给", "reassigned to")
+                    );
                 }
                 return Ok(0);
             }
-            let kind = JobKind::Reassign { target, note: note.clone() };
-            let job = jobs::create(&store, &s, &kind, &Selection::numbers(numbers.iter().cloned()))?;
+            let kind = JobKind::Reassign {
+                target,
+                note: note.clone(),
+            };
+            let job = jobs::create(
+                &store,
+                &s,
+                &kind,
+                &Selection::numbers(numbers.iter().cloned()),
+            )?;
             run_job(&store, &s, &job, jobs::DEFAULT_BATCH, json, lang)
         }
         Command::Copy { number } => {
@@ -352,39 +452,69 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             if json {
                 output::json(&out);
             } else {
-                println!("{} → {} ({})", out.source, out.number, lang.pick("新草稿", "new draft"));
+                println!(
+                    "{} → {} ({})",
+                    out.source,
+                    out.number,
+                    lang.pick("新草稿", "new draft")
+                );
             }
             Ok(0)
         }
-        Command::Advance { number, to, expect_version } => {
+        Command::Advance {
+            number,
+            to,
+            expect_version,
+        } => {
             let Some(step) = Step::parse(to) else {
-                return Err(Error::invalid(Msg::BadField { field: "status", value: to.clone() }).into());
+                return Err(Error::invalid(Msg::BadField {
+                    field: "status",
+                    value: to.clone(),
+                })
+                .into());
             };
             let store = open(cli)?;
             let s = session(cli, &store)?;
             let seen = version(&store, &s, number, expect_version)?;
             let order = lifecycle::advance(&store, &s, number, seen, step)?;
             if json {
-                output::json(&serde_json::json!({ "number": order.number, "status": order.status, "version": order.version }));
+                output::json(
+                    &serde_json::json!({ "number": order.number, "status": order.status, "version": order.version }),
+                );
             } else {
                 println!("{}: {}", order.number, status(order.status.code(), lang));
             }
             Ok(0)
         }
-        Command::Pay { number, amount, expect_version } => {
+        Command::Pay {
+            number,
+            amount,
+            expect_version,
+        } => {
             let amount_minor = money_arg(&Some(amount.clone()))?.unwrap_or_default();
             let store = open(cli)?;
             let s = session(cli, &store)?;
             let seen = version(&store, &s, number, expect_version)?;
             let order = lifecycle::record_payment(&store, &s, number, seen, amount_minor)?;
             if json {
-                output::json(&serde_json::json!({ "number": order.number, "version": order.version, "amount_minor": amount_minor }));
+                output::json(
+                    &serde_json::json!({ "number": order.number, "version": order.version, "amount_minor": amount_minor }),
+                );
             } else {
-                println!("{}: {} {}", order.number, lang.pick("已收款", "payment recorded"), money(amount_minor, &order.currency));
+                println!(
+                    "{}: {} {}",
+                    order.number,
+                    lang.pick("已收款", "payment recorded"),
+                    money(amount_minor, &order.currency)
+                );
             }
             Ok(0)
         }
-        Command::Inbox { unread, mark_read, limit } => {
+        Command::Inbox {
+            unread,
+            mark_read,
+            limit,
+        } => {
             let limit = parse_int(limit)?;
             let store = open(cli)?;
             let s = session(cli, &store)?;
@@ -396,7 +526,13 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
                 output::json(&items);
             } else {
                 table(
-                    &[lang.pick("时间", "at"), lang.pick("订单", "order"), lang.pick("标题", "title"), lang.pick("内容", "text"), lang.pick("已读", "read")],
+                    &[
+                        lang.pick("时间", "at"),
+                        lang.pick("订单", "order"),
+                        lang.pick("标题", "title"),
+                        lang.pick("内容", "text"),
+                        lang.pick("已读", "read"),
+                    ],
                     &items
                         .iter()
                         .map(|i| {
@@ -422,10 +558,26 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
                 output::json(&items);
             } else {
                 table(
-                    &[lang.pick("时间", "at"), lang.pick("订单", "order"), lang.pick("客户", "customer"), lang.pick("收件人", "to"), lang.pick("主题", "subject"), lang.pick("状态", "status")],
+                    &[
+                        lang.pick("时间", "at"),
+                        lang.pick("订单", "order"),
+                        lang.pick("客户", "customer"),
+                        lang.pick("收件人", "to"),
+                        lang.pick("主题", "subject"),
+                        lang.pick("状态", "status"),
+                    ],
                     &items
                         .iter()
-                        .map(|m| vec![m.created_at.clone(), m.order_number.clone(), m.customer.clone(), opt(&m.recipient), m.subject.clone(), m.status.clone()])
+                        .map(|m| {
+                            vec![
+                                m.created_at.clone(),
+                                m.order_number.clone(),
+                                m.customer.clone(),
+                                opt(&m.recipient),
+                                m.subject.clone(),
+                                m.status.clone(),
+                            ]
+                        })
                         .collect::<Vec<_>>(),
                 );
             }
@@ -461,10 +613,22 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
                 output::json(&c);
             } else {
                 table(
-                    &[lang.pick("登录名", "login"), lang.pick("姓名", "name"), lang.pick("部门", "department"), lang.pick("在办订单", "open orders")],
+                    &[
+                        lang.pick("登录名", "login"),
+                        lang.pick("姓名", "name"),
+                        lang.pick("部门", "department"),
+                        lang.pick("在办订单", "open orders"),
+                    ],
                     &c.users
                         .iter()
-                        .map(|u| vec![u.login.clone(), u.display_name.clone(), lang.pick(&u.department_zh, &u.department_en).to_string(), u.open_orders.to_string()])
+                        .map(|u| {
+                            vec![
+                                u.login.clone(),
+                                u.display_name.clone(),
+                                lang.pick(&u.department_zh, &u.department_en).to_string(),
+                                u.open_orders.to_string(),
+                            ]
+                        })
                         .collect::<Vec<_>>(),
                 );
             }
@@ -477,18 +641,47 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
                 output::json(&reasons);
             } else {
                 table(
-                    &[lang.pick("代码", "code"), "中文", "English", lang.pick("启用", "active")],
+                    &[
+                        lang.pick("代码", "code"),
+                        "中文",
+                        "English",
+                        lang.pick("启用", "active"),
+                    ],
                     &reasons
                         .iter()
-                        .map(|r| vec![r.code.clone(), r.label_zh.clone(), r.label_en.clone(), if r.active { "✓".into() } else { String::new() }])
+                        .map(|r| {
+                            vec![
+                                r.code.clone(),
+                                r.label_zh.clone(),
+                                r.label_en.clone(),
+                                if r.active {
+                                    "✓".into()
+                                } else {
+                                    String::new()
+                                },
+                            ]
+                        })
                         .collect::<Vec<_>>(),
                 );
             }
             Ok(0)
         }
-        Command::Report { report: ReportCommand::Cancellations { by, from, to, department, limit } } => {
+        Command::Report {
+            report:
+                ReportCommand::Cancellations {
+                    by,
+                    from,
+                    to,
+                    department,
+                    limit,
+                },
+        } => {
             let Some(by) = analytics::Dimension::parse(by) else {
-                return Err(Error::invalid(Msg::BadField { field: "by", value: by.clone() }).into());
+                return Err(Error::invalid(Msg::BadField {
+                    field: "by",
+                    value: by.clone(),
+                })
+                .into());
             };
             let store = open(cli)?;
             let s = session(cli, &store)?;
@@ -504,33 +697,73 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
                 output::json(&report);
             } else {
                 table(
-                    &[lang.pick("分组", "group"), lang.pick("取消单数", "cancelled"), lang.pick("损失金额", "value lost"), lang.pick("平均天数", "avg days")],
+                    &[
+                        lang.pick("分组", "group"),
+                        lang.pick("取消单数", "cancelled"),
+                        lang.pick("损失金额", "value lost"),
+                        lang.pick("平均天数", "avg days"),
+                    ],
                     &report
                         .rows
                         .iter()
-                        .map(|r| vec![r.label.clone(), r.orders.to_string(), money(r.value_minor, "CNY"), r.avg_days_to_cancel.map(|d| format!("{d:.1}")).unwrap_or_default()])
+                        .map(|r| {
+                            vec![
+                                r.label.clone(),
+                                r.orders.to_string(),
+                                money(r.value_minor, "CNY"),
+                                r.avg_days_to_cancel
+                                    .map(|d| format!("{d:.1}"))
+                                    .unwrap_or_default(),
+                            ]
+                        })
                         .collect::<Vec<_>>(),
                 );
                 let t = &report.totals;
                 println!();
                 pairs(&[
-                    (lang.pick("取消单数", "cancelled"), t.cancelled_orders.to_string()),
-                    (lang.pick("完成单数", "completed"), t.completed_orders.to_string()),
-                    (lang.pick("取消率", "cancellation rate"), format!("{:.1}%", t.cancellation_rate * 100.0)),
-                    (lang.pick("损失金额", "value lost"), money(t.value_lost_minor, "CNY")),
+                    (
+                        lang.pick("取消单数", "cancelled"),
+                        t.cancelled_orders.to_string(),
+                    ),
+                    (
+                        lang.pick("完成单数", "completed"),
+                        t.completed_orders.to_string(),
+                    ),
+                    (
+                        lang.pick("取消率", "cancellation rate"),
+                        format!("{:.1}%", t.cancellation_rate * 100.0),
+                    ),
+                    (
+                        lang.pick("损失金额", "value lost"),
+                        money(t.value_lost_minor, "CNY"),
+                    ),
                 ]);
             }
             Ok(0)
         }
-        Command::Audit { audit: AuditCommand::Verify } => {
+        Command::Audit {
+            audit: AuditCommand::Verify,
+        } => {
             let store = open(cli)?;
             let report = check::verify_audit(&store)?;
             if json {
                 output::json(&report);
             } else if report.ok {
-                println!("{} ({} {})", lang.pick("审计链完整", "audit chain intact"), report.events, lang.pick("个事件", "events"));
+                println!(
+                    "{} ({} {})",
+                    lang.pick("审计链完整", "audit chain intact"),
+                    report.events,
+                    lang.pick("个事件", "events")
+                );
             } else {
-                println!("{}: {:?}", lang.pick("审计链已被篡改，首个异常事件", "audit chain broken at event"), report.first_broken_event);
+                println!(
+                    "{}: {:?}",
+                    lang.pick(
+                        "审计链已被篡改，首个异常事件",
+                        "audit chain broken at event"
+                    ),
+                    report.first_broken_event
+                );
             }
             Ok(if report.ok { 0 } else { 1 })
         }
@@ -540,7 +773,14 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             if json {
                 output::json(&report);
             } else if report.ok {
-                println!("{} ({} {}, {} {})", lang.pick("全部规则成立", "every invariant holds"), report.active_orders, lang.pick("个活动订单", "active orders"), report.archived_orders, lang.pick("个归档订单", "archived"));
+                println!(
+                    "{} ({} {}, {} {})",
+                    lang.pick("全部规则成立", "every invariant holds"),
+                    report.active_orders,
+                    lang.pick("个活动订单", "active orders"),
+                    report.archived_orders,
+                    lang.pick("个归档订单", "archived")
+                );
             } else {
                 for f in &report.findings {
                     println!("{}: {}", f.rule, f.offenders.join(", "));
@@ -552,14 +792,20 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             let orders = parse_int(orders)?;
             let samples = parse_int(samples)?;
             if orders < 1000 || samples < 1 {
-                return Err(Error::invalid(Msg::BadNumber { value: orders.to_string() }).into());
+                return Err(Error::invalid(Msg::BadNumber {
+                    value: orders.to_string(),
+                })
+                .into());
             }
             crate::bench::run(cli.db.clone(), orders as usize, samples as usize, json)
         }
     }
 }
 
-fn department_arg(store: &Store, name: &Option<String>) -> Result<Option<orderdesk_core::domain::DepartmentId>, Error> {
+fn department_arg(
+    store: &Store,
+    name: &Option<String>,
+) -> Result<Option<orderdesk_core::domain::DepartmentId>, Error> {
     match name {
         None => Ok(None),
         Some(n) => Ok(Some(orderdesk_core::reassign::department_id(store, n)?)),
@@ -570,13 +816,23 @@ fn search(cli: &Cli, lang: Lang, a: &SearchArgs) -> Outcome {
     let store = open(cli)?;
     let s = session(cli, &store)?;
     let statuses = match &a.status {
-        Some(list) => list.split(',').filter(|t| !t.trim().is_empty()).map(status_arg).collect::<Result<Vec<_>, _>>()?,
+        Some(list) => list
+            .split(',')
+            .filter(|t| !t.trim().is_empty())
+            .map(status_arg)
+            .collect::<Result<Vec<_>, _>>()?,
         None => Vec::new(),
     };
     let sort = match a.sort.as_deref() {
         None => Sort::DateDesc,
-        Some(code) => serde_json::from_value(serde_json::Value::String(code.to_string()))
-            .map_err(|_| Error::invalid(Msg::BadField { field: "sort", value: code.to_string() }))?,
+        Some(code) => {
+            serde_json::from_value(serde_json::Value::String(code.to_string())).map_err(|_| {
+                Error::invalid(Msg::BadField {
+                    field: "sort",
+                    value: code.to_string(),
+                })
+            })?
+        }
     };
     let query = SearchQuery {
         text: a.text.clone(),
@@ -612,7 +868,15 @@ fn search(cli: &Cli, lang: Lang, a: &SearchArgs) -> Outcome {
 
 fn print_rows(rows: &[orderdesk_core::search::Row], lang: Lang) {
     table(
-        &[lang.pick("订单号", "number"), lang.pick("客户", "customer"), lang.pick("状态", "status"), lang.pick("处理人", "handler"), lang.pick("部门", "department"), lang.pick("金额", "total"), lang.pick("日期", "date")],
+        &[
+            lang.pick("订单号", "number"),
+            lang.pick("客户", "customer"),
+            lang.pick("状态", "status"),
+            lang.pick("处理人", "handler"),
+            lang.pick("部门", "department"),
+            lang.pick("金额", "total"),
+            lang.pick("日期", "date"),
+        ],
         &rows
             .iter()
             .map(|r| {
@@ -634,42 +898,102 @@ fn print_preview(p: &cancel::CancelPreview, lang: Lang) {
     pairs(&[
         (lang.pick("订单号", "number"), p.number.clone()),
         (lang.pick("状态", "status"), status(p.status.code(), lang)),
-        (lang.pick("金额", "total"), money(p.total_minor, &p.currency)),
-        (lang.pick("可以取消", "can be cancelled"), p.allowed.to_string()),
-        (lang.pick("需要审批", "needs approval"), p.needs_approval.to_string()),
-        (lang.pick("释放库存", "stock released"), p.reversal.stock.iter().map(|l| format!("{} ×{}", l.sku, l.quantity)).collect::<Vec<_>>().join(", ")),
-        (lang.pick("红字发票", "credit notes"), p.reversal.credit_notes.iter().map(|c| format!("{} {}", c.invoice, money(c.amount_minor, &p.currency))).collect::<Vec<_>>().join(", ")),
-        (lang.pick("应退款", "refund due"), money(p.reversal.refund_due_minor, &p.currency)),
-        (lang.pick("通知", "notified"), p.recipients.iter().filter_map(|r| r.login.clone()).collect::<Vec<_>>().join(", ")),
+        (
+            lang.pick("金额", "total"),
+            money(p.total_minor, &p.currency),
+        ),
+        (
+            lang.pick("可以取消", "can be cancelled"),
+            p.allowed.to_string(),
+        ),
+        (
+            lang.pick("需要审批", "needs approval"),
+            p.needs_approval.to_string(),
+        ),
+        (
+            lang.pick("释放库存", "stock released"),
+            p.reversal
+                .stock
+                .iter()
+                .map(|l| format!("{} ×{}", l.sku, l.quantity))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        (
+            lang.pick("红字发票", "credit notes"),
+            p.reversal
+                .credit_notes
+                .iter()
+                .map(|c| format!("{} {}", c.invoice, money(c.amount_minor, &p.currency)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        (
+            lang.pick("应退款", "refund due"),
+            money(p.reversal.refund_due_minor, &p.currency),
+        ),
+        (
+            lang.pick("通知", "notified"),
+            p.recipients
+                .iter()
+                .filter_map(|r| r.login.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
     ]);
     for b in &p.blockers {
         println!("✗ {}", lang.pick(&b.message_zh, &b.message_en));
     }
     if let Some(n) = &p.customer_notice {
-        println!("\n{} → {}\n{}\n{}", lang.pick("客户通知", "customer notice"), opt(&n.to), n.subject, n.body);
+        println!(
+            "\n{} → {}\n{}\n{}",
+            lang.pick("客户通知", "customer notice"),
+            opt(&n.to),
+            n.subject,
+            n.body
+        );
     }
 }
 
 fn print_refusals(items: &[jobs::ItemResult], lang: Lang) {
     for item in items {
         if let Some(p) = &item.problem {
-            println!("✗ {}: {}", item.number, lang.pick(&p.message_zh, &p.message_en));
+            println!(
+                "✗ {}: {}",
+                item.number,
+                lang.pick(&p.message_zh, &p.message_en)
+            );
         }
     }
 }
 
 /// Runs a job to the end, reporting progress on stderr; the exit code is that
 /// of the first refusal, if any order was refused.
-fn run_job(store: &Store, s: &Session, job: &JobStatus, batch: usize, json: bool, lang: Lang) -> Outcome {
+fn run_job(
+    store: &Store,
+    s: &Session,
+    job: &JobStatus,
+    batch: usize,
+    json: bool,
+    lang: Lang,
+) -> Outcome {
     let total = job.total;
     let status = jobs::run(store, s, &job.id, batch, &mut |p| {
         if !json && total > batch as i64 {
-            eprintln!("{} {}/{}", lang.pick("进度", "progress"), p.done + p.refused, p.total);
+            eprintln!(
+                "{} {}/{}",
+                lang.pick("进度", "progress"),
+                p.done + p.refused,
+                p.total
+            );
         }
         true
     })?;
     let results = jobs::results(store, s, &job.id, "", 100_000, 0)?;
-    let first_refusal = results.iter().find_map(|r| r.problem.as_ref()).map(|p| exit_code(p.kind));
+    let first_refusal = results
+        .iter()
+        .find_map(|r| r.problem.as_ref())
+        .map(|p| exit_code(p.kind));
     if json {
         output::json(&serde_json::json!({
             "job": status.id,
@@ -680,8 +1004,16 @@ fn run_job(store: &Store, s: &Session, job: &JobStatus, batch: usize, json: bool
             "results": results,
         }));
     } else {
-        println!("{}: {} / {}", lang.pick("完成", "done"), status.done, status.total);
-        let refused: Vec<_> = results.into_iter().filter(|r| r.problem.is_some()).collect();
+        println!(
+            "{}: {} / {}",
+            lang.pick("完成", "done"),
+            status.done,
+            status.total
+        );
+        let refused: Vec<_> = results
+            .into_iter()
+            .filter(|r| r.problem.is_some())
+            .collect();
         print_refusals(&refused, lang);
     }
     Ok(first_refusal.unwrap_or(0))

@@ -23,7 +23,12 @@ pub struct Cli {
     #[arg(long, global = true, env = "ORDERDESK_DB")]
     pub db: Option<PathBuf>,
     /// Act as this user; the password comes from ORDERDESK_PASSWORD or a prompt.
-    #[arg(long = "as", global = true, env = "ORDERDESK_USER", value_name = "LOGIN")]
+    #[arg(
+        long = "as",
+        global = true,
+        env = "ORDERDESK_USER",
+        value_name = "LOGIN"
+    )]
     pub as_user: Option<String>,
     /// Language of messages: zh-CN or en (default: from LANG).
     #[arg(long, global = true)]
@@ -293,7 +298,10 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(Failure::Usage(text)) => {
             if cli.json {
-                eprintln!("{}", serde_json::json!({ "kind": "usage", "message": text }));
+                eprintln!(
+                    "{}",
+                    serde_json::json!({ "kind": "usage", "message": text })
+                );
             } else {
                 eprintln!("error: {text}");
             }

@@ -32,7 +32,14 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) {
         println!("{}", out.trim_end());
     };
     line(&mut headers.iter().copied());
-    line(&mut widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>().iter().map(String::as_str));
+    line(
+        &mut widths
+            .iter()
+            .map(|w| "─".repeat(*w))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str),
+    );
     for row in rows {
         line(&mut row.iter().map(String::as_str));
     }

@@ -112,33 +112,33 @@ pub fn cancellations(
     store.read(|c| {
         let all_cancelled = store::archive::grouped(c, "all", "cancelled", true, &filter, 100_000)?;
         let all_completed = store::archive::grouped(c, "all", "completed", true, &filter, 100_000)?;
-        let cancelled: i64 = all_cancelled.iter().map(|r| r.1).sum();
-        let completed: i64 = all_completed.iter().map(|r| r.1).sum();
-        let days: i64 = all_cancelled.iter().map(|r| r.4).sum();
+        let cancelled: i64 = all_cancelled.iter().map(|r| r.orders).sum();
+        let completed: i64 = all_completed.iter().map(|r| r.orders).sum();
+        let days: i64 = all_cancelled.iter().map(|r| r.days_to_close).sum();
         let totals = Totals {
             cancelled_orders: cancelled,
             completed_orders: completed,
             cancellation_rate: ratio(cancelled, cancelled + completed),
-            value_lost_minor: all_cancelled.iter().map(|r| r.2).sum(),
+            value_lost_minor: all_cancelled.iter().map(|r| r.value_minor).sum(),
             avg_days_to_cancel: ratio(days, cancelled),
         };
         let rows = if by == Dimension::Month {
             all_cancelled
                 .iter()
-                .map(|(month, orders, value, quantity, days)| {
+                .map(|m| {
                     let done = all_completed
                         .iter()
-                        .find(|r| &r.0 == month)
-                        .map(|r| r.1)
+                        .find(|r| r.key == m.key)
+                        .map(|r| r.orders)
                         .unwrap_or(0);
                     ReportRow {
-                        key: month.clone(),
-                        label: month.clone(),
-                        orders: *orders,
-                        value_minor: *value,
-                        quantity: *quantity,
-                        avg_days_to_cancel: Some(ratio(*days, *orders)),
-                        cancellation_rate: Some(ratio(*orders, orders + done)),
+                        key: m.key.clone(),
+                        label: m.key.clone(),
+                        orders: m.orders,
+                        value_minor: m.value_minor,
+                        quantity: m.quantity,
+                        avg_days_to_cancel: Some(ratio(m.days_to_close, m.orders)),
+                        cancellation_rate: Some(ratio(m.orders, m.orders + done)),
                     }
                 })
                 .collect()
@@ -150,16 +150,15 @@ pub fn cancellations(
                 _ => "product",
             };
             let mut rows = Vec::new();
-            for (key, orders, value, quantity, days) in
-                store::archive::grouped(c, dimension, "cancelled", false, &filter, limit)?
-            {
+            for g in store::archive::grouped(c, dimension, "cancelled", false, &filter, limit)? {
                 rows.push(ReportRow {
-                    label: store::archive::key_label(c, dimension, &key)?,
-                    key,
-                    orders,
-                    value_minor: value,
-                    quantity,
-                    avg_days_to_cancel: (by != Dimension::Product).then(|| ratio(days, orders)),
+                    label: store::archive::key_label(c, dimension, &g.key)?,
+                    avg_days_to_cancel: (by != Dimension::Product)
+                        .then(|| ratio(g.days_to_close, g.orders)),
+                    key: g.key,
+                    orders: g.orders,
+                    value_minor: g.value_minor,
+                    quantity: g.quantity,
                     cancellation_rate: None,
                 });
             }

@@ -372,7 +372,11 @@ pub(crate) fn execute_in(
         )?;
         customer_message_id = queue_customer_notice(c, &order, req.notify_customer, at)?;
     }
-    let notified = batch.flush(c, s, at)?.into_iter().map(|n| n.login).collect();
+    let notified = batch
+        .flush(c, s, at)?
+        .into_iter()
+        .map(|n| n.login)
+        .collect();
     Ok(CancelOutcome {
         number: order.number,
         status: order.status,
@@ -461,7 +465,10 @@ pub fn approve(store: &Store, s: &Session, number: &str, seen: i64) -> Result<Ca
             None,
         )?;
         let notified = batch
-            .flush(tx, s, &at)?.into_iter().map(|n| n.login).collect();
+            .flush(tx, s, &at)?
+            .into_iter()
+            .map(|n| n.login)
+            .collect();
         let wanted = order.cancel_notify_customer.unwrap_or(true);
         let customer_message_id = queue_customer_notice(tx, &order, wanted, &at)?;
         Ok(CancelOutcome {

@@ -152,7 +152,10 @@ pub fn execute(
             &mut batch,
         )?;
         outcome.notified = batch
-            .flush(tx, s, &at)?.into_iter().map(|n| n.login).collect();
+            .flush(tx, s, &at)?
+            .into_iter()
+            .map(|n| n.login)
+            .collect();
         Ok(outcome)
     })
 }

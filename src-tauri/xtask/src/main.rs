@@ -46,7 +46,10 @@ fn output(cmd: &mut Command) -> Result<String, String> {
 
 fn ensure_rust_components() -> Result<(), String> {
     for (tool, component) in [("rustfmt", "rustfmt"), ("clippy-driver", "clippy")] {
-        let present = Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
+        let present = Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
         if !present {
             step(
                 &format!("install {component}"),
@@ -60,32 +63,59 @@ fn ensure_rust_components() -> Result<(), String> {
 /// The core must never depend on the desktop shell.
 fn check_core_is_shell_free() -> Result<(), String> {
     eprintln!("\n==> orderdesk-core has no Tauri/WebKit dependency");
-    let tree = output(cargo().args(["tree", "-p", "orderdesk-core", "-e", "normal", "--prefix", "none"]))?;
+    let tree = output(cargo().args([
+        "tree",
+        "-p",
+        "orderdesk-core",
+        "-e",
+        "normal",
+        "--prefix",
+        "none",
+    ]))?;
     let offenders: Vec<&str> = tree
         .lines()
-        .filter(|l| ["tauri", "wry", "tao ", "webkit2gtk"].iter().any(|p| l.starts_with(p)))
+        .filter(|l| {
+            ["tauri", "wry", "tao ", "webkit2gtk"]
+                .iter()
+                .any(|p| l.starts_with(p))
+        })
         .collect();
     if offenders.is_empty() {
         Ok(())
     } else {
-        Err(format!("orderdesk-core depends on the shell: {offenders:?}"))
+        Err(format!(
+            "orderdesk-core depends on the shell: {offenders:?}"
+        ))
     }
 }
 
 fn test() -> Result<(), String> {
     ensure_rust_components()?;
-    step("cargo fmt --check", cargo().args(["fmt", "--all", "--", "--check"]))?;
+    step(
+        "cargo fmt --check",
+        cargo().args(["fmt", "--all", "--", "--check"]),
+    )?;
     check_core_is_shell_free()?;
     step(
         "cargo clippy",
-        cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
     )?;
     step("cargo test", cargo().args(["test", "--workspace"]))?;
     Ok(())
 }
 
 fn run(args: &[String]) -> Result<(), String> {
-    step("build orderdesk-cli", cargo().args(["build", "--release", "-p", "orderdesk-cli"]))?;
+    step(
+        "build orderdesk-cli",
+        cargo().args(["build", "--release", "-p", "orderdesk-cli"]),
+    )?;
     let cli = root().join("target/release/orderdesk-cli");
     // Demo data on first start: an empty database gets 20,000 orders.
     step(

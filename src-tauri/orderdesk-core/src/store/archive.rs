@@ -173,6 +173,16 @@ pub struct StatFilter {
     pub department: Option<DepartmentId>,
 }
 
+/// Sums for one key (or month) of a dimension.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grouped {
+    pub key: String,
+    pub orders: i64,
+    pub value_minor: i64,
+    pub quantity: i64,
+    pub days_to_close: i64,
+}
+
 /// Grouped sums of one dimension for closed-as `closed_as`, biggest first.
 /// `by_month` groups by month instead of by key.
 pub fn grouped(
@@ -182,7 +192,7 @@ pub fn grouped(
     by_month: bool,
     f: &StatFilter,
     limit: i64,
-) -> Result<Vec<(String, i64, i64, i64, i64)>> {
+) -> Result<Vec<Grouped>> {
     let group = if by_month { "month" } else { "key" };
     let order = if by_month { "month" } else { "2 DESC, 3 DESC" };
     let sql = format!(
@@ -209,7 +219,13 @@ pub fn grouped(
                 rusqlite::types::Value::Text(t) => t,
                 _ => String::new(),
             };
-            Ok((key, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok(Grouped {
+                key,
+                orders: r.get(1)?,
+                value_minor: r.get(2)?,
+                quantity: r.get(3)?,
+                days_to_close: r.get(4)?,
+            })
         },
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

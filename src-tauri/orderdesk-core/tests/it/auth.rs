@@ -14,12 +14,18 @@ fn five_failures_lock_the_account_for_five_minutes() {
     f.store.set_clock(move || *clock.lock().expect("clock"));
     for i in 1..=4 {
         let e = auth::login(&f.store, "clerk01", "wrong").expect_err("wrong password");
-        assert!(matches!(e.msg(), Msg::WrongCredentials), "attempt {i}: {e:?}");
+        assert!(
+            matches!(e.msg(), Msg::WrongCredentials),
+            "attempt {i}: {e:?}"
+        );
     }
     let e = auth::login(&f.store, "clerk01", "wrong").expect_err("fifth");
     assert!(matches!(e.msg(), Msg::AccountLocked { .. }), "{e:?}");
     let e = auth::login(&f.store, "clerk01", "demo").expect_err("locked");
-    assert!(matches!(e.msg(), Msg::AccountLocked { .. }), "the right password waits too");
+    assert!(
+        matches!(e.msg(), Msg::AccountLocked { .. }),
+        "the right password waits too"
+    );
     *now.lock().expect("clock") += Duration::minutes(6);
     let s = auth::login(&f.store, "clerk01", "demo").expect("unlocked");
     assert_eq!(s.login, "clerk01");

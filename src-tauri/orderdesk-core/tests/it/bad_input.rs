@@ -22,7 +22,12 @@ fn cancel_with_bad_reasons_or_notes_changes_nothing() {
     settings::save_reason(
         &f.store,
         &admin,
-        &Reason { code: "season_end".into(), label_zh: "季末".into(), label_en: "Season end".into(), active: false },
+        &Reason {
+            code: "season_end".into(),
+            label_zh: "季末".into(),
+            label_en: "Season end".into(),
+            active: false,
+        },
     )
     .expect("retired reason");
     let before = events(&f.store);
@@ -56,18 +61,44 @@ fn malformed_search_input_is_refused_clearly() {
     let f = fixture(100);
     let admin = login(&f.store, "admin");
     let bad = [
-        SearchQuery { date_from: Some("2026-13-01".into()), ..Default::default() },
-        SearchQuery { date_to: Some("yesterday".into()), ..Default::default() },
-        SearchQuery { limit: Some(0), ..Default::default() },
-        SearchQuery { limit: Some(100_000), ..Default::default() },
-        SearchQuery { after: Some("not-a-cursor".into()), ..Default::default() },
-        SearchQuery { text: Some("x".repeat(500)), ..Default::default() },
+        SearchQuery {
+            date_from: Some("2026-13-01".into()),
+            ..Default::default()
+        },
+        SearchQuery {
+            date_to: Some("yesterday".into()),
+            ..Default::default()
+        },
+        SearchQuery {
+            limit: Some(0),
+            ..Default::default()
+        },
+        SearchQuery {
+            limit: Some(100_000),
+            ..Default::default()
+        },
+        SearchQuery {
+            after: Some("not-a-cursor".into()),
+            ..Default::default()
+        },
+        SearchQuery {
+            text: Some("x".repeat(500)),
+            ..Default::default()
+        },
     ];
     for q in bad {
         let e = search::search(&f.store, &admin, &q).expect_err("bad");
         assert_eq!(e.kind(), ErrorKind::InvalidInput, "{q:?}");
     }
-    let e = search::search(&f.store, &admin, &SearchQuery { handler: Some("ghost".into()), ..Default::default() }).expect_err("ghost");
+    let e = search::search(
+        &f.store,
+        &admin,
+        &SearchQuery {
+            handler: Some("ghost".into()),
+            ..Default::default()
+        },
+    )
+    .expect_err("ghost");
     assert!(e.is_not_found());
 }
 
@@ -104,6 +135,12 @@ fn the_audit_trail_refuses_updates_and_deletes() {
     let f = fixture(50);
     let path = f.dir.path().join("orderdesk.db");
     let c = rusqlite::Connection::open(&path).expect("open");
-    assert!(c.execute("UPDATE order_events SET note = 'x' WHERE id = 1", []).is_err());
-    assert!(c.execute("DELETE FROM order_events WHERE id = 1", []).is_err());
+    assert!(
+        c.execute("UPDATE order_events SET note = 'x' WHERE id = 1", [])
+            .is_err()
+    );
+    assert!(
+        c.execute("DELETE FROM order_events WHERE id = 1", [])
+            .is_err()
+    );
 }

@@ -25,33 +25,73 @@ fn clerk_cancels_a_small_confirmed_order_and_stock_is_released() {
     let row = pick(&f.store, Status::Confirmed, true);
     let clerk = login(&f.store, &handler(&row));
     let before = show(&f.store, &clerk, &row.number);
-    let reserved_before: Vec<i64> = before.lines.iter().map(|l| product_reserved(&f.store, &l.sku)).collect();
+    let reserved_before: Vec<i64> = before
+        .lines
+        .iter()
+        .map(|l| product_reserved(&f.store, &l.sku))
+        .collect();
 
-    let preview = cancel::preview(&f.store, &clerk, &row.number, Some("customer_request"), None).expect("preview");
+    let preview = cancel::preview(
+        &f.store,
+        &clerk,
+        &row.number,
+        Some("customer_request"),
+        None,
+    )
+    .expect("preview");
     assert!(preview.allowed, "{:?}", preview.blockers);
     assert!(!preview.needs_approval);
     assert_eq!(preview.reversal.stock.len(), before.lines.len());
-    assert!(preview.customer_notice.as_ref().is_some_and(|n| n.body.contains(&row.number)));
-    assert!(preview.recipients.iter().any(|r| r.login.as_deref() == Some(manager_of(&clerk.login))));
+    assert!(
+        preview
+            .customer_notice
+            .as_ref()
+            .is_some_and(|n| n.body.contains(&row.number))
+    );
+    assert!(
+        preview
+            .recipients
+            .iter()
+            .any(|r| r.login.as_deref() == Some(manager_of(&clerk.login)))
+    );
 
-    let out = cancel::execute(&f.store, &clerk, &request(&row.number, before.version, "customer_request")).expect("cancel");
+    let out = cancel::execute(
+        &f.store,
+        &clerk,
+        &request(&row.number, before.version, "customer_request"),
+    )
+    .expect("cancel");
     assert_eq!(out.status, Status::Cancelled);
-    assert_eq!(out.reversal, preview.reversal, "the preview is what the cancel does");
+    assert_eq!(
+        out.reversal, preview.reversal,
+        "the preview is what the cancel does"
+    );
     let after = show(&f.store, &clerk, &row.number);
     assert_eq!(after.status, Status::Cancelled);
     assert_eq!(after.version, before.version + 1);
     for (line, before) in after.lines.iter().zip(reserved_before) {
-        assert_eq!(product_reserved(&f.store, &line.sku), before - line.quantity);
+        assert_eq!(
+            product_reserved(&f.store, &line.sku),
+            before - line.quantity
+        );
     }
     assert!(after.reservations.iter().all(|r| r.state == "released"));
     let last = after.events.last().expect("event");
-    assert_eq!((last.kind.as_str(), last.reason.as_deref()), ("cancelled", Some("customer_request")));
+    assert_eq!(
+        (last.kind.as_str(), last.reason.as_deref()),
+        ("cancelled", Some("customer_request"))
+    );
     assert_eq!(last.actor.as_deref(), Some(clerk.login.as_str()));
     assert!(out.customer_message_id.is_some());
     let manager = login(&f.store, manager_of(&clerk.login));
     let outbox = inbox::outbox(&f.store, &manager, 10).expect("outbox");
     assert!(outbox.iter().any(|m| m.order_number == row.number));
-    assert!(inbox::list(&f.store, &manager, true, 50).expect("inbox").iter().any(|n| n.order_number.as_deref() == Some(&row.number)));
+    assert!(
+        inbox::list(&f.store, &manager, true, 50)
+            .expect("inbox")
+            .iter()
+            .any(|n| n.order_number.as_deref() == Some(&row.number))
+    );
     assert_invariants(&f.store);
 }
 
@@ -65,28 +105,70 @@ fn invoiced_order_needs_approval_and_the_manager_approves() {
     assert_eq!(preview.approval_reasons, vec![ApprovalReason::Invoiced]);
     assert_eq!(preview.reversal.credit_notes.len(), 1);
 
-    let out = cancel::execute(&f.store, &clerk, &request(&row.number, row.version, "price_error")).expect("request");
+    let out = cancel::execute(
+        &f.store,
+        &clerk,
+        &request(&row.number, row.version, "price_error"),
+    )
+    .expect("request");
     assert_eq!(out.status, Status::CancelPending);
     let pending = show(&f.store, &clerk, &row.number);
     // Frozen: nothing else may happen to it meanwhile.
-    let e = reassign::execute(&f.store, &clerk, &row.number, pending.version, &Target::User(colleague(&clerk.login)), None).expect_err("frozen");
+    let e = reassign::execute(
+        &f.store,
+        &clerk,
+        &row.number,
+        pending.version,
+        &Target::User(colleague(&clerk.login)),
+        None,
+    )
+    .expect_err("frozen");
     assert!(matches!(e.msg(), Msg::Frozen { .. }), "{e:?}");
-    let e = cancel::execute(&f.store, &clerk, &request(&row.number, pending.version, "other")).expect_err("frozen");
+    let e = cancel::execute(
+        &f.store,
+        &clerk,
+        &request(&row.number, pending.version, "other"),
+    )
+    .expect_err("frozen");
     assert!(matches!(e.msg(), Msg::Frozen { .. }), "{e:?}");
     // The clerk may not approve; the department's manager may.
     let e = cancel::approve(&f.store, &clerk, &row.number, pending.version).expect_err("clerk");
     assert_eq!(e.kind(), ErrorKind::Forbidden);
     let manager = login(&f.store, manager_of(&clerk.login));
-    assert!(cancel::pending(&f.store, &manager).expect("pending").iter().any(|r| r.number == row.number));
-    let approved = cancel::approve(&f.store, &manager, &row.number, pending.version).expect("approve");
+    assert!(
+        cancel::pending(&f.store, &manager)
+            .expect("pending")
+            .iter()
+            .any(|r| r.number == row.number)
+    );
+    let approved =
+        cancel::approve(&f.store, &manager, &row.number, pending.version).expect("approve");
     assert_eq!(approved.status, Status::Cancelled);
     let done = show(&f.store, &manager, &row.number);
-    let billed: i64 = done.finance.iter().filter(|e| e.kind == "invoice" || e.kind == "credit_note").map(|e| e.amount_minor).sum();
+    let billed: i64 = done
+        .finance
+        .iter()
+        .filter(|e| e.kind == "invoice" || e.kind == "credit_note")
+        .map(|e| e.amount_minor)
+        .sum();
     assert_eq!(billed, 0, "the credit note cancels the invoice");
-    let kept: i64 = done.finance.iter().filter(|e| e.kind == "payment" || e.kind == "refund_due").map(|e| e.amount_minor).sum();
+    let kept: i64 = done
+        .finance
+        .iter()
+        .filter(|e| e.kind == "payment" || e.kind == "refund_due")
+        .map(|e| e.amount_minor)
+        .sum();
     assert_eq!(kept, 0, "payments received are owed back");
-    assert_eq!(done.events.last().map(|e| e.kind.as_str()), Some("cancel_approved"));
-    assert!(inbox::list(&f.store, &clerk, true, 50).expect("inbox").iter().any(|n| n.event == "cancel_approved"));
+    assert_eq!(
+        done.events.last().map(|e| e.kind.as_str()),
+        Some("cancel_approved")
+    );
+    assert!(
+        inbox::list(&f.store, &clerk, true, 50)
+            .expect("inbox")
+            .iter()
+            .any(|n| n.event == "cancel_approved")
+    );
     assert_invariants(&f.store);
 }
 
@@ -95,12 +177,18 @@ fn a_rejected_request_returns_the_order_to_its_status() {
     let f = fixture(1500);
     let row = pick(&f.store, Status::Invoiced, true);
     let clerk = login(&f.store, &handler(&row));
-    cancel::execute(&f.store, &clerk, &request(&row.number, row.version, "duplicate")).expect("request");
+    cancel::execute(
+        &f.store,
+        &clerk,
+        &request(&row.number, row.version, "duplicate"),
+    )
+    .expect("request");
     let manager = login(&f.store, manager_of(&clerk.login));
     let v = detail::version(&f.store, &manager, &row.number).expect("version");
     let e = cancel::reject(&f.store, &manager, &row.number, v, "   ").expect_err("note required");
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
-    let order = cancel::reject(&f.store, &manager, &row.number, v, "客户已付款，不能取消").expect("reject");
+    let order =
+        cancel::reject(&f.store, &manager, &row.number, v, "客户已付款，不能取消").expect("reject");
     assert_eq!(order.status, Status::Invoiced);
     let d = show(&f.store, &clerk, &row.number);
     let last = d.events.last().expect("event");
@@ -112,15 +200,30 @@ fn a_rejected_request_returns_the_order_to_its_status() {
 #[test]
 fn shipped_and_completed_orders_cannot_be_cancelled() {
     let f = fixture(1500);
-    for (status, needle) in [(Status::Shipped, "create a return"), (Status::Completed, "create a return")] {
+    for (status, needle) in [
+        (Status::Shipped, "create a return"),
+        (Status::Completed, "create a return"),
+    ] {
         let row = pick(&f.store, status, true);
         let clerk = login(&f.store, &handler(&row));
-        let e = cancel::execute(&f.store, &clerk, &request(&row.number, row.version, "customer_request")).expect_err("refused");
+        let e = cancel::execute(
+            &f.store,
+            &clerk,
+            &request(&row.number, row.version, "customer_request"),
+        )
+        .expect_err("refused");
         assert_eq!(e.kind(), ErrorKind::RuleViolation);
-        assert!(e.message(orderdesk_core::domain::Lang::En).contains(needle), "{e}");
+        assert!(
+            e.message(orderdesk_core::domain::Lang::En).contains(needle),
+            "{e}"
+        );
         let p = cancel::preview(&f.store, &clerk, &row.number, None, None).expect("preview");
         assert!(!p.allowed && p.blockers.len() == 1);
-        assert_eq!(show(&f.store, &clerk, &row.number).version, row.version, "nothing changed");
+        assert_eq!(
+            show(&f.store, &clerk, &row.number).version,
+            row.version,
+            "nothing changed"
+        );
     }
 }
 
@@ -129,9 +232,15 @@ fn cancelled_is_final_and_copy_starts_again_with_lineage() {
     let f = fixture(1500);
     let row = pick(&f.store, Status::Draft, true);
     let clerk = login(&f.store, &handler(&row));
-    cancel::execute(&f.store, &clerk, &request(&row.number, row.version, "duplicate")).expect("cancel");
+    cancel::execute(
+        &f.store,
+        &clerk,
+        &request(&row.number, row.version, "duplicate"),
+    )
+    .expect("cancel");
     let v = row.version + 1;
-    let e = cancel::execute(&f.store, &clerk, &request(&row.number, v, "duplicate")).expect_err("final");
+    let e = cancel::execute(&f.store, &clerk, &request(&row.number, v, "duplicate"))
+        .expect_err("final");
     assert!(matches!(e.msg(), Msg::AlreadyCancelled { .. }));
     let copy = detail::copy(&f.store, &clerk, &row.number).expect("copy");
     let new = show(&f.store, &clerk, &copy.number);
@@ -142,7 +251,12 @@ fn cancelled_is_final_and_copy_starts_again_with_lineage() {
     assert_eq!(source.copies, vec![copy.number.clone()]);
     assert_eq!(new.lines.len(), source.lines.len());
     assert_eq!(new.total_minor, source.total_minor);
-    assert!(new.events[0].data.as_ref().is_some_and(|d| d["copied_from"] == row.number.as_str()));
+    assert!(
+        new.events[0]
+            .data
+            .as_ref()
+            .is_some_and(|d| d["copied_from"] == row.number.as_str())
+    );
     assert_invariants(&f.store);
 }
 
@@ -152,12 +266,26 @@ fn a_stale_version_is_a_conflict_that_names_who_changed_it() {
     let row = pick(&f.store, Status::Draft, true);
     let clerk = login(&f.store, &handler(&row));
     let manager = login(&f.store, manager_of(&clerk.login));
-    lifecycle::advance(&f.store, &manager, &row.number, row.version, Step::Confirm).expect("confirm");
-    let e = cancel::execute(&f.store, &clerk, &request(&row.number, row.version, "customer_request")).expect_err("stale");
+    lifecycle::advance(&f.store, &manager, &row.number, row.version, Step::Confirm)
+        .expect("confirm");
+    let e = cancel::execute(
+        &f.store,
+        &clerk,
+        &request(&row.number, row.version, "customer_request"),
+    )
+    .expect_err("stale");
     assert!(e.is_conflict());
-    assert!(e.message(orderdesk_core::domain::Lang::En).contains(&manager.login), "{e}");
+    assert!(
+        e.message(orderdesk_core::domain::Lang::En)
+            .contains(&manager.login),
+        "{e}"
+    );
     let d = show(&f.store, &clerk, &row.number);
-    assert_eq!(d.status, Status::Confirmed, "the stale cancel changed nothing");
+    assert_eq!(
+        d.status,
+        Status::Confirmed,
+        "the stale cancel changed nothing"
+    );
 }
 
 #[test]
@@ -166,14 +294,28 @@ fn a_watcher_reads_but_cannot_change() {
     let row = pick(&f.store, Status::Confirmed, true);
     let old = login(&f.store, &handler(&row));
     let new = colleague(&old.login);
-    reassign::execute(&f.store, &old, &row.number, row.version, &Target::User(new.clone()), Some("休假交接")).expect("reassign");
+    reassign::execute(
+        &f.store,
+        &old,
+        &row.number,
+        row.version,
+        &Target::User(new.clone()),
+        Some("休假交接"),
+    )
+    .expect("reassign");
     let d = show(&f.store, &old, &row.number);
     assert!(d.read_only);
     assert!(d.watchers.contains(&old.login));
     assert!(!d.actions.cancel.allowed);
-    let e = cancel::execute(&f.store, &old, &request(&row.number, d.version, "duplicate")).expect_err("watcher");
+    let e = cancel::execute(
+        &f.store,
+        &old,
+        &request(&row.number, d.version, "duplicate"),
+    )
+    .expect_err("watcher");
     assert!(matches!(e.msg(), Msg::WatcherOnly { .. }), "{e:?}");
-    let e = lifecycle::advance(&f.store, &old, &row.number, d.version, Step::Invoice).expect_err("watcher");
+    let e = lifecycle::advance(&f.store, &old, &row.number, d.version, Step::Invoice)
+        .expect_err("watcher");
     assert!(e.is_forbidden());
 }
 
@@ -184,7 +326,12 @@ fn a_clerk_of_another_department_cannot_see_the_order() {
     let outsider = login(&f.store, &stranger(&handler(&row)));
     let e = detail::get(&f.store, &outsider, &row.number).expect_err("no access");
     assert!(e.is_forbidden());
-    let e = cancel::execute(&f.store, &outsider, &request(&row.number, row.version, "duplicate")).expect_err("no access");
+    let e = cancel::execute(
+        &f.store,
+        &outsider,
+        &request(&row.number, row.version, "duplicate"),
+    )
+    .expect_err("no access");
     assert!(e.is_forbidden());
 }
 
@@ -198,7 +345,12 @@ fn an_unticked_customer_notice_is_not_queued() {
     let out = cancel::execute(&f.store, &clerk, &req).expect("cancel");
     assert!(out.customer_message_id.is_none());
     let admin = login(&f.store, "admin");
-    assert!(inbox::outbox(&f.store, &admin, 100).expect("outbox").iter().all(|m| m.order_number != row.number));
+    assert!(
+        inbox::outbox(&f.store, &admin, 100)
+            .expect("outbox")
+            .iter()
+            .all(|m| m.order_number != row.number)
+    );
 }
 
 #[test]
@@ -214,13 +366,28 @@ fn the_administrator_lowers_the_threshold_and_small_cancels_need_approval() {
     assert!(e.is_forbidden());
     let admin = login(&f.store, "admin");
     settings::set_approval_rules(&f.store, &admin, &rules).expect("admin");
-    let out = cancel::execute(&f.store, &clerk, &request(&row.number, row.version, "customer_request")).expect("request");
+    let out = cancel::execute(
+        &f.store,
+        &clerk,
+        &request(&row.number, row.version, "customer_request"),
+    )
+    .expect("request");
     assert_eq!(out.status, Status::CancelPending);
     // Managers are exempt by default.
     let other = pick(&f.store, Status::Confirmed, true);
     let manager = login(&f.store, manager_of(&handler(&other)));
-    assert!(settings::approval_rules(&f.store).expect("rules").roles_without_approval.contains(&Role::Manager));
-    let out = cancel::execute(&f.store, &manager, &request(&other.number, other.version, "customer_request")).expect("cancel");
+    assert!(
+        settings::approval_rules(&f.store)
+            .expect("rules")
+            .roles_without_approval
+            .contains(&Role::Manager)
+    );
+    let out = cancel::execute(
+        &f.store,
+        &manager,
+        &request(&other.number, other.version, "customer_request"),
+    )
+    .expect("cancel");
     assert_eq!(out.status, Status::Cancelled);
     assert_invariants(&f.store);
 }
@@ -240,7 +407,12 @@ fn a_manager_cannot_approve_their_own_request() {
     .expect("rules");
     let row = pick(&f.store, Status::Invoiced, true);
     let manager = login(&f.store, manager_of(&handler(&row)));
-    let out = cancel::execute(&f.store, &manager, &request(&row.number, row.version, "customer_request")).expect("request");
+    let out = cancel::execute(
+        &f.store,
+        &manager,
+        &request(&row.number, row.version, "customer_request"),
+    )
+    .expect("request");
     assert_eq!(out.status, Status::CancelPending);
     let e = cancel::approve(&f.store, &manager, &row.number, out.version).expect_err("own");
     assert!(matches!(e.msg(), Msg::OwnRequest { .. }));

@@ -15,21 +15,63 @@ use orderdesk_core::search::{self, SearchQuery};
 use orderdesk_core::{ErrorKind, Store, check, detail, seed};
 use proptest::prelude::*;
 
-const USERS: [&str; 8] = ["admin", "mgr.east", "mgr.north", "clerk01", "clerk02", "clerk07", "clerk08", "clerk13"];
+const USERS: [&str; 8] = [
+    "admin",
+    "mgr.east",
+    "mgr.north",
+    "clerk01",
+    "clerk02",
+    "clerk07",
+    "clerk08",
+    "clerk13",
+];
 const REASONS: [&str; 4] = ["customer_request", "out_of_stock", "other", "nonsense"];
 
 #[derive(Debug, Clone)]
 enum Op {
-    Cancel { order: usize, user: usize, reason: usize, stale: bool },
-    Approve { order: usize, user: usize },
-    Reject { order: usize, user: usize },
-    Reassign { order: usize, user: usize, to: usize },
-    ToQueue { order: usize, user: usize },
-    Advance { order: usize, user: usize },
-    Pay { order: usize, user: usize, amount: i64 },
-    Archive { order: usize, user: usize },
-    ArchiveMany { user: usize },
-    Copy { order: usize, user: usize },
+    Cancel {
+        order: usize,
+        user: usize,
+        reason: usize,
+        stale: bool,
+    },
+    Approve {
+        order: usize,
+        user: usize,
+    },
+    Reject {
+        order: usize,
+        user: usize,
+    },
+    Reassign {
+        order: usize,
+        user: usize,
+        to: usize,
+    },
+    ToQueue {
+        order: usize,
+        user: usize,
+    },
+    Advance {
+        order: usize,
+        user: usize,
+    },
+    Pay {
+        order: usize,
+        user: usize,
+        amount: i64,
+    },
+    Archive {
+        order: usize,
+        user: usize,
+    },
+    ArchiveMany {
+        user: usize,
+    },
+    Copy {
+        order: usize,
+        user: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -58,8 +100,15 @@ fn template() -> &'static std::path::PathBuf {
         let path = dir.join("template.db");
         let _ = std::fs::remove_file(&path);
         let store = Store::open(&path).expect("open");
-        seed::seed(&store, &seed::SeedOptions { orders: 300, seed: 11, anchor: NaiveDate::from_ymd_opt(2026, 11, 28).expect("date") })
-            .expect("seed");
+        seed::seed(
+            &store,
+            &seed::SeedOptions {
+                orders: 300,
+                seed: 11,
+                anchor: NaiveDate::from_ymd_opt(2026, 11, 28).expect("date"),
+            },
+        )
+        .expect("seed");
         let copy = dir.join("template-copy.db");
         let _ = std::fs::remove_file(&copy);
         store.backup_to(&copy).expect("backup");
@@ -67,21 +116,35 @@ fn template() -> &'static std::path::PathBuf {
     })
 }
 
-fn apply(store: &Store, sessions: &[Session], numbers: &[String], op: &Op) -> Result<(), orderdesk_core::Error> {
+fn apply(
+    store: &Store,
+    sessions: &[Session],
+    numbers: &[String],
+    op: &Op,
+) -> Result<(), orderdesk_core::Error> {
     let number = |i: usize| numbers[i % numbers.len()].clone();
     let version = |s: &Session, n: &str| detail::version(store, s, n);
     match op {
-        Op::Cancel { order, user, reason, stale } => {
+        Op::Cancel {
+            order,
+            user,
+            reason,
+            stale,
+        } => {
             let s = &sessions[*user];
             let n = number(*order);
             let v = version(s, &n)? - i64::from(*stale);
-            cancel::execute(store, s, &CancelRequest {
-                number: n,
-                seen_version: v,
-                reason_code: REASONS[*reason].into(),
-                note: None,
-                notify_customer: true,
-            })
+            cancel::execute(
+                store,
+                s,
+                &CancelRequest {
+                    number: n,
+                    seen_version: v,
+                    reason_code: REASONS[*reason].into(),
+                    note: None,
+                    notify_customer: true,
+                },
+            )
             .map(|_| ())
         }
         Op::Approve { order, user } => {
@@ -97,12 +160,28 @@ fn apply(store: &Store, sessions: &[Session], numbers: &[String], op: &Op) -> Re
         Op::Reassign { order, user, to } => {
             let s = &sessions[*user];
             let n = number(*order);
-            reassign::execute(store, s, &n, version(s, &n)?, &Target::User(USERS[*to].into()), None).map(|_| ())
+            reassign::execute(
+                store,
+                s,
+                &n,
+                version(s, &n)?,
+                &Target::User(USERS[*to].into()),
+                None,
+            )
+            .map(|_| ())
         }
         Op::ToQueue { order, user } => {
             let s = &sessions[*user];
             let n = number(*order);
-            reassign::execute(store, s, &n, version(s, &n)?, &Target::Department("华北销售部".into()), None).map(|_| ())
+            reassign::execute(
+                store,
+                s,
+                &n,
+                version(s, &n)?,
+                &Target::Department("华北销售部".into()),
+                None,
+            )
+            .map(|_| ())
         }
         Op::Advance { order, user } => {
             let s = &sessions[*user];
@@ -116,7 +195,11 @@ fn apply(store: &Store, sessions: &[Session], numbers: &[String], op: &Op) -> Re
             };
             lifecycle::advance(store, s, &n, d.version, step).map(|_| ())
         }
-        Op::Pay { order, user, amount } => {
+        Op::Pay {
+            order,
+            user,
+            amount,
+        } => {
             let s = &sessions[*user];
             let n = number(*order);
             lifecycle::record_payment(store, s, &n, version(s, &n)?, *amount).map(|_| ())

@@ -6,7 +6,11 @@ use orderdesk_core::search::{self, SearchQuery, Sort};
 use crate::support::*;
 
 fn q(text: &str) -> SearchQuery {
-    SearchQuery { text: Some(text.into()), limit: Some(500), ..Default::default() }
+    SearchQuery {
+        text: Some(text.into()),
+        limit: Some(500),
+        ..Default::default()
+    }
 }
 
 #[test]
@@ -20,8 +24,16 @@ fn finds_by_number_exact_prefix_and_digits() {
     assert_eq!(lower.rows[0].number, row.number);
     let prefix = &row.number[..12];
     let page = search::search(&f.store, &admin, &q(prefix)).expect("prefix");
-    assert!(page.rows.iter().all(|r| r.number.starts_with(prefix)) && page.rows.iter().any(|r| r.number == row.number));
-    let digits = row.number.rsplit('-').next().expect("digits").trim_start_matches('0');
+    assert!(
+        page.rows.iter().all(|r| r.number.starts_with(prefix))
+            && page.rows.iter().any(|r| r.number == row.number)
+    );
+    let digits = row
+        .number
+        .rsplit('-')
+        .next()
+        .expect("digits")
+        .trim_start_matches('0');
     let page = search::search(&f.store, &admin, &q(digits)).expect("digits");
     assert!(page.rows.iter().any(|r| r.number == row.number));
 }
@@ -30,7 +42,15 @@ fn finds_by_number_exact_prefix_and_digits() {
 fn finds_by_customer_name_in_chinese_latin_and_pinyin_initials() {
     let f = fixture(1500);
     let admin = login(&f.store, "admin");
-    for text in ["华联", "上海", "有限公司", "张三", "zhang san", "ZHANG", "zs"] {
+    for text in [
+        "华联",
+        "上海",
+        "有限公司",
+        "张三",
+        "zhang san",
+        "ZHANG",
+        "zs",
+    ] {
         let page = search::search(&f.store, &admin, &q(text)).expect("search");
         assert!(!page.rows.is_empty(), "nothing for {text}");
     }
@@ -48,30 +68,70 @@ fn finds_by_customer_name_in_chinese_latin_and_pinyin_initials() {
 fn clerks_see_their_department_and_managers_need_the_archive_right() {
     let f = fixture(1500);
     let clerk = login(&f.store, "clerk01");
-    let page = search::search(&f.store, &clerk, &SearchQuery { limit: Some(500), ..Default::default() }).expect("search");
+    let page = search::search(
+        &f.store,
+        &clerk,
+        &SearchQuery {
+            limit: Some(500),
+            ..Default::default()
+        },
+    )
+    .expect("search");
     assert!(page.rows.iter().all(|r| r.department == "华东销售部"));
-    let e = search::search(&f.store, &clerk, &SearchQuery { archived: true, ..Default::default() }).expect_err("archive");
+    let e = search::search(
+        &f.store,
+        &clerk,
+        &SearchQuery {
+            archived: true,
+            ..Default::default()
+        },
+    )
+    .expect_err("archive");
     assert!(e.is_forbidden());
     let manager = login(&f.store, "mgr.north");
-    let page = search::search(&f.store, &manager, &SearchQuery { archived: true, closed_as: Some(Status::Cancelled), ..Default::default() })
-        .expect("archive");
+    let page = search::search(
+        &f.store,
+        &manager,
+        &SearchQuery {
+            archived: true,
+            closed_as: Some(Status::Cancelled),
+            ..Default::default()
+        },
+    )
+    .expect("archive");
     assert!(!page.rows.is_empty());
-    assert!(page.rows.iter().all(|r| r.status == "archived" && r.closed_as.as_deref() == Some("cancelled") && r.department == "华北销售部"));
+    assert!(page.rows.iter().all(|r| r.status == "archived"
+        && r.closed_as.as_deref() == Some("cancelled")
+        && r.department == "华北销售部"));
 }
 
 #[test]
 fn keyset_pages_cover_every_row_once_in_order() {
     let f = fixture(1500);
     let admin = login(&f.store, "admin");
-    for sort in [Sort::DateDesc, Sort::DateAsc, Sort::TotalDesc, Sort::TotalAsc, Sort::NumberAsc] {
-        let mut query = SearchQuery { sort, limit: Some(37), ..Default::default() };
+    for sort in [
+        Sort::DateDesc,
+        Sort::DateAsc,
+        Sort::TotalDesc,
+        Sort::TotalAsc,
+        Sort::NumberAsc,
+    ] {
+        let mut query = SearchQuery {
+            sort,
+            limit: Some(37),
+            ..Default::default()
+        };
         let first = search::search(&f.store, &admin, &query).expect("page");
         let mut seen = HashSet::new();
         let mut all = Vec::new();
         let mut page = first.clone();
         loop {
             for r in &page.rows {
-                assert!(seen.insert(r.number.clone()), "{sort:?}: {} twice", r.number);
+                assert!(
+                    seen.insert(r.number.clone()),
+                    "{sort:?}: {} twice",
+                    r.number
+                );
                 all.push(r.clone());
             }
             match page.next_cursor.clone() {

@@ -68,7 +68,10 @@ pub fn handler(row: &Row) -> String {
 /// Another clerk of the same department as `login` (clerks come six per
 /// department: clerk01-06, clerk07-12, clerk13-18).
 pub fn colleague(login: &str) -> String {
-    let n: usize = login.trim_start_matches("clerk").parse().expect("clerk number");
+    let n: usize = login
+        .trim_start_matches("clerk")
+        .parse()
+        .expect("clerk number");
     let first = (n - 1) / 6 * 6 + 1;
     let other = if n == first { first + 1 } else { first };
     format!("clerk{other:02}")
@@ -76,13 +79,19 @@ pub fn colleague(login: &str) -> String {
 
 /// A clerk of another department than `login`.
 pub fn stranger(login: &str) -> String {
-    let n: usize = login.trim_start_matches("clerk").parse().expect("clerk number");
+    let n: usize = login
+        .trim_start_matches("clerk")
+        .parse()
+        .expect("clerk number");
     format!("clerk{:02}", (n + 5) % 18 + 1)
 }
 
 /// The manager of a clerk's department.
 pub fn manager_of(login: &str) -> &'static str {
-    let n: usize = login.trim_start_matches("clerk").parse().expect("clerk number");
+    let n: usize = login
+        .trim_start_matches("clerk")
+        .parse()
+        .expect("clerk number");
     ["mgr.east", "mgr.north", "mgr.key"][(n - 1) / 6]
 }
 
