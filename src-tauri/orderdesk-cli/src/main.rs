@@ -106,7 +106,8 @@ pub enum Command {
         /// Continue a stopped archive job.
         #[arg(long, value_name = "JOB")]
         resume: Option<String>,
-        #[arg(long, default_value = "2000")]
+        /// Orders per transaction.
+        #[arg(long, default_value = "5000")]
         batch: String,
     },
     /// Hand orders to a user or to a department's queue.

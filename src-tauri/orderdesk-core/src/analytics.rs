@@ -12,6 +12,7 @@ use crate::search::parse_date;
 use crate::store::{self, Store, archive::StatFilter};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Dimension {
     Reason,
@@ -35,6 +36,7 @@ impl Dimension {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct ReportFilter {
     /// Closing date range, inclusive (YYYY-MM-DD); counted by month.
@@ -46,6 +48,7 @@ pub struct ReportFilter {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReportRow {
     pub key: String,
     pub label: String,
@@ -59,6 +62,7 @@ pub struct ReportRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Totals {
     pub cancelled_orders: i64,
     pub completed_orders: i64,
@@ -68,6 +72,7 @@ pub struct Totals {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Report {
     pub by: Dimension,
     pub rows: Vec<ReportRow>,

@@ -20,6 +20,7 @@ pub const LOCKOUT_MINUTES: i64 = 5;
 
 /// Who is acting. Made only by `login` (or `session_for` in trusted tools).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Session {
     pub user_id: UserId,
     pub login: String,
@@ -198,4 +199,73 @@ pub fn can_manage(c: &Connection, s: &Session, o: &Order) -> Result<()> {
             number: o.number.clone(),
         }))
     }
+}
+
+/// Shortest password accepted for new accounts.
+pub const MIN_PASSWORD: usize = 8;
+
+/// Checks a login name: 2–40 of a-z, 0-9, `.`, `_`, `-`.
+pub fn check_login(login: &str) -> Result<()> {
+    let ok = (2..=40).contains(&login.len())
+        && login
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(Msg::BadField {
+            field: "login",
+            value: login.to_string(),
+        }))
+    }
+}
+
+/// On an empty database ("start empty"), creates the head-office department
+/// and the first administrator, and logs them in.
+pub fn create_first_admin(
+    store: &Store,
+    login: &str,
+    display_name: &str,
+    password: &str,
+) -> Result<Session> {
+    let login = login.trim();
+    check_login(login)?;
+    if display_name.trim().is_empty() || display_name.chars().count() > 60 {
+        return Err(Error::invalid(Msg::BadField {
+            field: "name",
+            value: display_name.to_string(),
+        }));
+    }
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(Error::invalid(Msg::PasswordTooShort { min: MIN_PASSWORD }));
+    }
+    let hash = hash_password(password)?;
+    store.write(|tx| {
+        if store::users::count(tx)? > 0 {
+            return Err(Error::rule(Msg::AlreadySetUp));
+        }
+        let department = store::users::insert_department(tx, "总部", "Head Office")?;
+        let id = store::users::insert(
+            tx,
+            &store::users::NewUser {
+                login,
+                display_name: display_name.trim(),
+                role: Role::Admin,
+                department_id: department,
+                password_hash: &hash,
+            },
+        )?;
+        Ok(Session {
+            user_id: id,
+            login: login.to_string(),
+            display_name: display_name.trim().to_string(),
+            role: Role::Admin,
+            department_id: department,
+        })
+    })
+}
+
+/// Whether the database has no users yet (first start).
+pub fn is_empty(store: &Store) -> Result<bool> {
+    store.read(|c| Ok(store::users::count(c)? == 0))
 }

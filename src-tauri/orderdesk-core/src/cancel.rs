@@ -21,6 +21,7 @@ pub const NOTE_MAX: usize = 1000;
 
 /// What a person asks for.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CancelRequest {
     pub number: String,
     /// The version the person saw.
@@ -32,6 +33,7 @@ pub struct CancelRequest {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StockRelease {
     pub sku: String,
     pub product_zh: String,
@@ -40,6 +42,7 @@ pub struct StockRelease {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CreditNote {
     pub invoice: String,
     pub amount_minor: i64,
@@ -47,6 +50,7 @@ pub struct CreditNote {
 
 /// Everything a cancel reverses.
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Reversal {
     pub stock: Vec<StockRelease>,
     pub credit_notes: Vec<CreditNote>,
@@ -56,6 +60,7 @@ pub struct Reversal {
 
 /// Why a cancellation needs a manager.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ApprovalReason {
     /// The total is at or above the threshold.
@@ -65,6 +70,7 @@ pub enum ApprovalReason {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CancelPreview {
     pub number: String,
     pub status: Status,
@@ -85,6 +91,7 @@ pub struct CancelPreview {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CancelOutcome {
     pub number: String,
     /// `cancelled`, or `cancel_pending` when it waits for approval.

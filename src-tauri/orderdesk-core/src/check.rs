@@ -12,12 +12,14 @@ pub fn verify_audit(store: &Store) -> Result<ChainReport> {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Finding {
     pub rule: &'static str,
     pub offenders: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CheckReport {
     pub ok: bool,
     pub active_orders: i64,

@@ -17,6 +17,7 @@ use crate::store::{
 };
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CustomerInfo {
     pub id: i64,
     pub name: String,
@@ -27,6 +28,7 @@ pub struct CustomerInfo {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DepartmentInfo {
     pub id: i64,
     pub name_zh: String,
@@ -35,6 +37,7 @@ pub struct DepartmentInfo {
 
 /// Per line: how much of it is reserved now, and what became of it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Reservation {
     pub sku: String,
     pub quantity: i64,
@@ -45,6 +48,7 @@ pub struct Reservation {
 
 /// Whether an action is open to the person, and if not, why.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Action {
     pub allowed: bool,
     pub problem: Option<Problem>,
@@ -66,6 +70,7 @@ impl Action {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Actions {
     pub cancel: Action,
     pub archive: Action,
@@ -77,6 +82,7 @@ pub struct Actions {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OrderDetail {
     pub id: i64,
     pub number: String,
@@ -294,6 +300,7 @@ pub fn watching(store: &Store, s: &Session) -> Result<Vec<Row>> {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CopyOutcome {
     pub number: String,
     pub source: String,

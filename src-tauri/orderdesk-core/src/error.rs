@@ -13,6 +13,7 @@ use crate::domain::{Lang, Status};
 
 /// What went wrong, as a program sees it; the bridge and the CLI key on this.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     NotFound,
@@ -125,6 +126,11 @@ pub enum Msg {
     },
 
     WrongCredentials,
+    NotLoggedIn,
+    PasswordTooShort {
+        min: usize,
+    },
+    AlreadySetUp,
     AccountLocked {
         until: String,
     },
@@ -312,6 +318,12 @@ impl Msg {
                 available,
             } => format!("Not enough {sku} in stock: {needed} needed, {available} available."),
 
+            Msg::NotLoggedIn if zh => "请先登录。".into(),
+            Msg::NotLoggedIn => "Please log in first.".into(),
+            Msg::PasswordTooShort { min } if zh => format!("密码至少需要 {min} 个字符。"),
+            Msg::PasswordTooShort { min } => format!("A password needs at least {min} characters."),
+            Msg::AlreadySetUp if zh => "已有用户，无法再次初始化。".into(),
+            Msg::AlreadySetUp => "This database already has users; it is set up.".into(),
             Msg::WrongCredentials if zh => "用户名或密码错误。".into(),
             Msg::WrongCredentials => "Wrong login or password.".into(),
             Msg::AccountLocked { until } if zh => {
@@ -512,6 +524,7 @@ impl Error {
 /// An error as data, in both languages: for previews and bulk results that
 /// list refusals instead of failing.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Problem {
     pub kind: ErrorKind,
     pub message_zh: String,

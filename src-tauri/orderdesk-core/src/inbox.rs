@@ -10,6 +10,7 @@ use crate::store::{self, Store, inbox::CustomerMessage};
 
 /// An inbox item with its text in both languages.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct InboxItem {
     pub id: i64,
     pub event: String,
@@ -66,8 +67,12 @@ pub fn mark_read(store: &Store, s: &Session, ids: &[i64]) -> Result<usize> {
     store.write(|tx| store::inbox::mark_read(tx, s.user_id, ids, &at))
 }
 
-/// Shows on the desktop every notification of `s` newer than `after_id`, and
-/// returns the newest id seen (the app keeps it between calls).
+/// Most desktop notifications raised at once; more are summed up in one.
+const MAX_SHOWN: usize = 3;
+
+/// Raises a desktop notification for each unread notification of `s` newer
+/// than `after_id` (a few at most, then one summary), and returns the newest
+/// id seen; the app keeps it between calls.
 pub fn show_new(
     store: &Store,
     s: &Session,
@@ -75,11 +80,20 @@ pub fn show_new(
     lang: Lang,
     sink: &dyn NotificationSink,
 ) -> Result<i64> {
-    let fresh = store.read(|c| store::inbox::for_user(c, s.user_id, true, after_id, 20))?;
+    let fresh = store.read(|c| store::inbox::for_user(c, s.user_id, true, after_id, 100))?;
     let newest = fresh.iter().map(|n| n.id).max().unwrap_or(after_id);
-    for n in fresh.iter().rev() {
+    for n in fresh.iter().take(MAX_SHOWN).rev() {
         let (title, body) = notify::render(n, lang);
         sink.show(&title, &body);
+    }
+    if fresh.len() > MAX_SHOWN {
+        let more = fresh.len() - MAX_SHOWN;
+        let title = lang.pick("OrderDesk", "OrderDesk");
+        let body = match lang {
+            Lang::ZhCn => format!("另有 {more} 条新通知"),
+            Lang::En => format!("{more} more new notifications"),
+        };
+        sink.show(title, &body);
     }
     Ok(newest)
 }

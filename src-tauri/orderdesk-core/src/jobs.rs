@@ -18,10 +18,13 @@ use crate::reassign::{self, Target};
 use crate::settings::NotifyEvent;
 use crate::store::{self, Store, jobs::JobItem, orders::Order};
 
-pub const DEFAULT_BATCH: usize = 2000;
+/// Orders per batch: a few thousand amortise each commit while keeping every
+/// transaction short.
+pub const DEFAULT_BATCH: usize = 5000;
 
 /// What a job does to each order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum JobKind {
     Archive,
@@ -48,6 +51,7 @@ impl JobKind {
 
 /// Which orders.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Selection {
     /// Orders by number, each with the version the person saw (None: as now).
@@ -68,7 +72,8 @@ impl Selection {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct JobStatus {
     pub id: String,
     pub kind: String,
@@ -81,6 +86,7 @@ pub struct JobStatus {
 
 /// What happened to one order.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ItemResult {
     pub number: String,
     pub state: String,
@@ -203,6 +209,7 @@ pub fn create(
                 }
             }
         }
+        store::jobs::set_total(tx, &id)?;
         status_in(tx, &id)
     })
 }
@@ -416,15 +423,23 @@ fn archive_batch(
     if ready.is_empty() {
         return Ok(());
     }
+    archive_orders(c, s, &ready, at)?;
+    store::jobs::finish_staged(c, job)?;
+    Ok(())
+}
+
+/// Moves checked, closed orders to the archive with their audit events and
+/// one notice per person; leaves their ids staged in `temp.archive_batch`.
+fn archive_orders(c: &Connection, s: &Session, orders: &[Order], at: &str) -> Result<()> {
     let mut batch = notify::Batch::default();
     // Recipients are resolved while the orders are still active.
-    for order in &ready {
+    for order in orders {
         batch.add(c, NotifyEvent::Archived, order, s, None, None)?;
     }
-    let ids: Vec<OrderId> = ready.iter().map(|o| o.id).collect();
+    let ids: Vec<OrderId> = orders.iter().map(|o| o.id).collect();
     store::archive::stage(c, &ids)?;
     store::archive::move_staged(c, Some(s.user_id), at)?;
-    for order in &ready {
+    for order in orders {
         let data = serde_json::json!({ "closed_as": order.status.code() });
         record(
             c,
@@ -438,36 +453,25 @@ fn archive_batch(
             None,
             Some(data),
         )?;
-        store::jobs::finish_item(c, job, order.id, "done", None)?;
     }
     batch.flush(c, s, at)?;
     Ok(())
 }
 
-/// Archives one order at the version the person saw, now.
-pub fn archive_one(store: &Store, s: &Session, number: &str, seen: i64) -> Result<JobStatus> {
-    let job = create(
-        store,
-        s,
-        &JobKind::Archive,
-        &Selection::Orders {
-            orders: vec![(number.to_string(), Some(seen))],
-        },
-    )?;
-    let status = run(store, s, &job.id, 1, &mut |_| true)?;
-    if status.refused > 0 {
-        // One order: its refusal is the answer. Re-check to return the error.
-        store.read(|c| {
-            let order = load(c, number)?;
-            archive_refusal(c, s, &order, seen)
-        })?;
-    }
-    Ok(status)
+/// Archives one order at the version the person saw: one transaction.
+pub fn archive_one(store: &Store, s: &Session, number: &str, seen: i64) -> Result<()> {
+    let at = store::stamp(store.now());
+    store.write(|tx| {
+        let order = load(tx, number)?;
+        archive_refusal(tx, s, &order, seen)?;
+        archive_orders(tx, s, std::slice::from_ref(&order), &at)
+    })
 }
 
 /// What archiving a selection would do: how many orders, and which are
 /// refused and why (the first `MAX_LISTED`).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ArchivePreview {
     pub total: i64,
     pub eligible: i64,

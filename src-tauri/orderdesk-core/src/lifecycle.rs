@@ -3,7 +3,7 @@
 //! steps of an order (confirm, invoice, ship, complete, record a payment).
 
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::auth::{Session, can_modify};
 use crate::domain::{OrderId, Status};
@@ -115,7 +115,8 @@ pub(crate) fn clean_note(note: Option<&str>, max: usize) -> Result<Option<String
 }
 
 /// The forward steps of an order's life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Step {
     /// draft → confirmed: stock is reserved for every line.
     Confirm,

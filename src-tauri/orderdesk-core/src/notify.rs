@@ -22,6 +22,7 @@ pub trait NotificationSink: Send + Sync {
 
 /// A staff member who will be told, with why.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Recipient {
     pub kind: RecipientKind,
     pub user_id: Option<UserId>,
@@ -36,7 +37,18 @@ pub fn staff_recipients(
     order: &Order,
     actor: &Session,
 ) -> Result<Vec<Recipient>> {
-    let rule = settings::notification_rules_in(c)?.for_event(event);
+    let rules = settings::notification_rules_in(c)?;
+    recipients_by(c, &rules, event, order, actor)
+}
+
+fn recipients_by(
+    c: &Connection,
+    rules: &settings::NotificationRules,
+    event: NotifyEvent,
+    order: &Order,
+    actor: &Session,
+) -> Result<Vec<Recipient>> {
+    let rule = rules.for_event(event);
     let mut ids: Vec<(RecipientKind, UserId)> = Vec::new();
     for kind in &rule.kinds {
         match kind {
@@ -95,6 +107,7 @@ pub fn customer_included(c: &Connection, event: NotifyEvent) -> Result<bool> {
 
 /// A customer notice, rendered, before it is queued.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CustomerNotice {
     pub customer: String,
     pub to: Option<String>,
@@ -173,10 +186,13 @@ struct Pending {
 pub struct Batch {
     items: BTreeMap<(UserId, NotifyEvent), Vec<Pending>>,
     logins: BTreeMap<UserId, String>,
+    /// Read once per batch, not once per order.
+    rules: Option<settings::NotificationRules>,
 }
 
 /// An inbox row written by `Batch::flush`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Notified {
     pub user_id: UserId,
     pub login: String,
@@ -194,7 +210,14 @@ impl Batch {
         reason: Option<&str>,
         note: Option<&str>,
     ) -> Result<()> {
-        for r in staff_recipients(c, event, order, actor)? {
+        if self.rules.is_none() {
+            self.rules = Some(settings::notification_rules_in(c)?);
+        }
+        let rules = self
+            .rules
+            .as_ref()
+            .ok_or_else(|| crate::Error::internal("rules"))?;
+        for r in recipients_by(c, rules, event, order, actor)? {
             if let (Some(user), Some(login)) = (r.user_id, r.login) {
                 self.logins.insert(user, login);
                 self.items.entry((user, event)).or_default().push(Pending {

@@ -17,6 +17,7 @@ pub const NOTE_MAX: usize = 1000;
 
 /// Whom an order goes to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Target {
     /// A user, by login.
@@ -26,6 +27,7 @@ pub enum Target {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Candidate {
     pub user_id: UserId,
     pub login: String,
@@ -39,6 +41,7 @@ pub struct Candidate {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DepartmentChoice {
     pub id: DepartmentId,
     pub name_zh: String,
@@ -48,6 +51,7 @@ pub struct DepartmentChoice {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Candidates {
     pub users: Vec<Candidate>,
     pub departments: Vec<DepartmentChoice>,
@@ -118,6 +122,7 @@ pub fn candidates(
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReassignOutcome {
     pub number: String,
     pub version: i64,
@@ -289,4 +294,9 @@ pub fn department_id(store: &Store, name: &str) -> Result<DepartmentId> {
             .map(|d| d.id)
             .ok_or_else(|| Error::not_found(Msg::DepartmentNotFound { name: name.into() }))
     })
+}
+
+/// Every department, for pickers and filters.
+pub fn departments(store: &Store) -> Result<Vec<store::users::Department>> {
+    store.read(|c| store::users::departments(c))
 }

@@ -22,11 +22,13 @@ pub use crate::store::search::{Row, Sort};
 pub const COUNT_CAP: i64 = 10_000;
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 500;
-/// Above this many matching customers, walk the date index instead of
-/// fetching and sorting every order of every customer.
-const MANY_CUSTOMERS: usize = 300;
+/// Above this many matching orders, a name search walks the sort index
+/// (the matches are dense) instead of fetching and sorting every order of
+/// every matching customer.
+const WALK_ABOVE: i64 = 2_000;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct SearchQuery {
     pub text: Option<String>,
@@ -57,6 +59,7 @@ pub struct SearchQuery {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchPage {
     pub total: i64,
     /// True when there are more than `total` rows.
@@ -198,7 +201,6 @@ pub fn search(store: &Store, s: &Session, q: &SearchQuery) -> Result<SearchPage>
                 if ids.is_empty() {
                     return Ok(SearchPage::empty());
                 }
-                plan.customers_many = ids.len() > MANY_CUSTOMERS;
                 plan.customer_ids = Some(ids.into_iter().map(|i| i.0).collect());
             }
         }
@@ -210,8 +212,11 @@ pub fn search(store: &Store, s: &Session, q: &SearchQuery) -> Result<SearchPage>
                 _ => plan.department = Some(s.department_id),
             }
         }
-        let mut rows = store::search::page(c, &plan, limit)?;
+        // Count first, through the customer index; the count then picks the
+        // cheaper way to the first page.
         let mut total = store::search::count(c, &plan, COUNT_CAP)?;
+        plan.customers_many = plan.customer_ids.is_some() && total > WALK_ABOVE;
+        let mut rows = store::search::page(c, &plan, limit)?;
         if exact && !s.is_admin() {
             let before = rows.len();
             let mut visible = Vec::with_capacity(rows.len());

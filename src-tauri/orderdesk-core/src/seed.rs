@@ -30,6 +30,7 @@ pub struct SeedOptions {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SeedReport {
     pub users: usize,
     pub customers: usize,

@@ -14,6 +14,7 @@ use crate::store::{self, Store, settings::Reason};
 
 /// When a cancellation needs a manager's approval.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApprovalRules {
     /// Orders of this total (minor units) or more need approval; None: no limit.
     pub threshold_minor: Option<i64>,
@@ -35,6 +36,7 @@ impl Default for ApprovalRules {
 
 /// Events that notify people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum NotifyEvent {
     CancelRequested,
@@ -72,6 +74,7 @@ impl NotifyEvent {
 
 /// Kinds of recipient an administrator can tick for an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum RecipientKind {
     /// The order's handler (for a department queue: the department's members).
@@ -85,6 +88,7 @@ pub enum RecipientKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct EventRecipients {
     pub kinds: Vec<RecipientKind>,
     /// Specific users, by login.
@@ -92,6 +96,7 @@ pub struct EventRecipients {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NotificationRules(pub BTreeMap<NotifyEvent, EventRecipients>);
 
 impl Default for NotificationRules {
@@ -131,12 +136,14 @@ impl NotificationRules {
 /// One language's customer notice. Placeholders: {customer} {number} {date}
 /// {reason} {note}.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Template {
     pub subject: String,
     pub body: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CustomerTemplates {
     pub zh: Template,
     pub en: Template,

@@ -1,12 +1,32 @@
-//! `cargo xtask run` and `cargo xtask test`: the two commands of the README.
+//! `cargo xtask run`, `cargo xtask test`, `cargo xtask bindings`: the
+//! README's commands.
 //!
-//! Each sets up what is missing on a fresh Debian/Ubuntu machine with Rust
-//! (and, once the desktop app lands, Node), then runs the program or every
-//! test and check. Plain `std::process::Command` calls, so that what the
+//! Each sets up what is missing on a fresh Debian/Ubuntu machine with Rust and
+//! Node (system packages, npm packages, tauri-driver), then runs the app or
+//! every test and check. Plain `std::process::Command` calls, so that what the
 //! project needs is written down here and nowhere else.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+
+/// Debian packages the desktop app builds, runs and is tested with.
+const APT_PACKAGES: &[&str] = &[
+    "pkg-config",
+    "libwebkit2gtk-4.1-dev",
+    "libxdo-dev",
+    "libayatana-appindicator3-dev",
+    "librsvg2-dev",
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "dbus-x11",
+    "notification-daemon",
+    "imagemagick",
+    "fonts-noto-cjk",
+];
+
+/// The app crate's feature that embeds the built UI (no dev server).
+const EMBED_UI: &str = "orderdesk/custom-protocol";
 
 fn root() -> PathBuf {
     // xtask lives in src-tauri/xtask; the workspace root is two levels up.
@@ -23,7 +43,13 @@ fn cargo() -> Command {
     c
 }
 
-/// Runs a command, echoing it; fails with its name when it fails.
+fn npm() -> Command {
+    let mut c = Command::new("npm");
+    c.current_dir(root().join("ui"));
+    c
+}
+
+/// Runs a command, echoing its title; fails with the title when it fails.
 fn step(title: &str, cmd: &mut Command) -> Result<(), String> {
     eprintln!("\n==> {title}");
     let status = cmd
@@ -44,13 +70,13 @@ fn output(cmd: &mut Command) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+fn succeeds(cmd: &mut Command) -> bool {
+    cmd.output().is_ok_and(|o| o.status.success())
+}
+
 fn ensure_rust_components() -> Result<(), String> {
     for (tool, component) in [("rustfmt", "rustfmt"), ("clippy-driver", "clippy")] {
-        let present = Command::new(tool)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !present {
+        if !succeeds(Command::new(tool).arg("--version")) {
             step(
                 &format!("install {component}"),
                 Command::new("rustup").args(["component", "add", component]),
@@ -58,6 +84,84 @@ fn ensure_rust_components() -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+fn package_installed(name: &str) -> bool {
+    output(Command::new("dpkg-query").args(["-W", "-f=${Status}", name]))
+        .is_ok_and(|s| s.contains("install ok installed"))
+}
+
+/// apt-get installs whatever of `APT_PACKAGES` is missing (as root, or with sudo).
+fn ensure_system_packages() -> Result<(), String> {
+    if !cfg!(target_os = "linux") || !succeeds(Command::new("dpkg-query").arg("--version")) {
+        eprintln!("==> not a Debian/Ubuntu system: install the Tauri prerequisites yourself");
+        return Ok(());
+    }
+    let missing: Vec<&str> = APT_PACKAGES
+        .iter()
+        .copied()
+        .filter(|p| !package_installed(p))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let root_user = output(Command::new("id").arg("-u")).is_ok_and(|u| u.trim() == "0");
+    let apt = |args: &[&str]| {
+        let mut c = if root_user {
+            Command::new("apt-get")
+        } else {
+            let mut c = Command::new("sudo");
+            c.arg("apt-get");
+            c
+        };
+        c.env("DEBIAN_FRONTEND", "noninteractive").args(args);
+        c
+    };
+    step("apt-get update", &mut apt(&["update", "-qq"]))?;
+    let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    args.extend(&missing);
+    step(
+        &format!("apt-get install {}", missing.join(" ")),
+        &mut apt(&args),
+    )
+}
+
+fn ensure_node_modules() -> Result<(), String> {
+    let ui = root().join("ui");
+    let lock = ui.join("package-lock.json");
+    let installed = ui.join("node_modules/.package-lock.json");
+    let fresh = match (lock.metadata(), installed.metadata()) {
+        (Ok(l), Ok(i)) => l.modified().ok() <= i.modified().ok(),
+        _ => false,
+    };
+    if !fresh {
+        step("npm ci", npm().args(["ci", "--no-audit", "--no-fund"]))?;
+    }
+    Ok(())
+}
+
+fn build_ui() -> Result<(), String> {
+    ensure_node_modules()?;
+    step("build the UI (tsc + vite)", npm().args(["run", "build"]))
+}
+
+fn tauri_driver() -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    home.join("bin/tauri-driver")
+}
+
+fn ensure_tauri_driver() -> Result<PathBuf, String> {
+    let path = tauri_driver();
+    if !path.exists() {
+        step(
+            "cargo install tauri-driver",
+            Command::new("cargo").args(["install", "tauri-driver", "--version", "^2", "--locked"]),
+        )?;
+    }
+    Ok(path)
 }
 
 /// The core must never depend on the desktop shell.
@@ -91,6 +195,8 @@ fn check_core_is_shell_free() -> Result<(), String> {
 
 fn test() -> Result<(), String> {
     ensure_rust_components()?;
+    ensure_system_packages()?;
+    build_ui()?;
     step(
         "cargo fmt --check",
         cargo().args(["fmt", "--all", "--", "--check"]),
@@ -102,35 +208,112 @@ fn test() -> Result<(), String> {
             "clippy",
             "--workspace",
             "--all-targets",
+            "--features",
+            EMBED_UI,
             "--",
             "-D",
             "warnings",
         ]),
     )?;
-    step("cargo test", cargo().args(["test", "--workspace"]))?;
+    step("UI unit tests (vitest)", npm().args(["test"]))?;
+    step(
+        "cargo test (core, CLI, bridge, bindings current)",
+        cargo().args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "orderdesk-e2e",
+            "--features",
+            EMBED_UI,
+        ]),
+    )?;
+    end_to_end()
+}
+
+/// Builds the app with the UI embedded and drives it through WebDriver under
+/// a virtual display and a private session bus.
+fn end_to_end() -> Result<(), String> {
+    let driver = ensure_tauri_driver()?;
+    step(
+        "build the app",
+        cargo().args(["build", "-p", "orderdesk", "--features", EMBED_UI]),
+    )?;
+    let app = root().join("target/debug/orderdesk");
+    let screenshots = root().join("target/e2e-screenshots");
+    let _ = std::fs::remove_dir_all(&screenshots);
+    let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    step(
+        "end-to-end tests (xvfb + dbus + tauri-driver)",
+        Command::new("xvfb-run")
+            .current_dir(root())
+            .args([
+                "-a",
+                "-s",
+                "-screen 0 1440x900x24",
+                "dbus-run-session",
+                "--",
+                &cargo_bin,
+                "test",
+                "-p",
+                "orderdesk-e2e",
+                "--",
+                "--nocapture",
+            ])
+            .env("ORDERDESK_APP", &app)
+            .env("TAURI_DRIVER", &driver),
+    )?;
+    eprintln!("screenshots: {}", screenshots.display());
     Ok(())
 }
 
-fn run(args: &[String]) -> Result<(), String> {
+fn bindings() -> Result<(), String> {
     step(
-        "build orderdesk-cli",
-        cargo().args(["build", "--release", "-p", "orderdesk-cli"]),
+        "regenerate ui/src/api/bindings.ts",
+        cargo()
+            .args(["test", "-p", "orderdesk", "--lib", "bindings_are_current"])
+            .env("ORDERDESK_WRITE_BINDINGS", "1"),
+    )
+}
+
+/// Builds the UI, the app and the CLI; loads the demo data into an empty
+/// database (the app's data file, or `ORDERDESK_DB`); starts the app.
+fn run(args: &[String]) -> Result<(), String> {
+    ensure_system_packages()?;
+    build_ui()?;
+    step(
+        "build the app and the CLI",
+        cargo().args([
+            "build",
+            "--release",
+            "-p",
+            "orderdesk",
+            "-p",
+            "orderdesk-cli",
+            "--features",
+            EMBED_UI,
+        ]),
     )?;
-    let cli = root().join("target/release/orderdesk-cli");
-    // Demo data on first start: an empty database gets 20,000 orders.
     step(
         "demo data (first start only)",
-        Command::new(&cli).args(["seed", "--orders", "20000", "--if-empty"]),
+        Command::new(root().join("target/release/orderdesk-cli")).args([
+            "seed",
+            "--orders",
+            "20000",
+            "--if-empty",
+        ]),
     )?;
     eprintln!("log in as admin, mgr.east, mgr.north, mgr.key or clerk01…clerk18; password 'demo'");
-    let mut cmd = Command::new(&cli);
-    if args.is_empty() {
-        cmd.env("ORDERDESK_PASSWORD", "demo")
-            .args(["--as", "clerk01", "search", "--limit", "20"]);
-    } else {
-        cmd.args(args);
+    let mut cmd = Command::new(root().join("target/release/orderdesk"));
+    cmd.args(args);
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        eprintln!("no display: starting under xvfb-run (screenshots with `import -window root`)");
+        let mut xvfb = Command::new("xvfb-run");
+        xvfb.args(["-a", "-s", "-screen 0 1440x900x24"])
+            .arg(root().join("target/release/orderdesk"))
+            .args(args);
+        cmd = xvfb;
     }
-    step("orderdesk-cli", &mut cmd)
+    step("OrderDesk", &mut cmd)
 }
 
 fn main() -> ExitCode {
@@ -138,7 +321,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("test") => test(),
         Some("run") => run(&args[1..]),
-        _ => Err("usage: cargo xtask run [CLI ARGS…] | cargo xtask test".into()),
+        Some("bindings") => bindings(),
+        _ => Err("usage: cargo xtask run | cargo xtask test | cargo xtask bindings".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -111,6 +111,7 @@ fn add_staged_to_stats(c: &Connection) -> Result<()> {
 
 /// One row of `archive_stats`, or of its recomputation.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StatRow {
     pub dimension: String,
     pub key: String,

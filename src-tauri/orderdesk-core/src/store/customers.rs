@@ -8,6 +8,7 @@ use crate::domain::{CustomerId, Lang, ProductId};
 use crate::error::{Error, Msg, Result};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Customer {
     pub id: CustomerId,
     pub name: String,
@@ -51,7 +52,46 @@ pub fn insert(c: &Connection, n: &NewCustomer<'_>) -> Result<CustomerId> {
         n.phone,
         n.language.code()
     ])?;
-    Ok(CustomerId(c.last_insert_rowid()))
+    let id = CustomerId(c.last_insert_rowid());
+    let mut stmt = c.prepare_cached(
+        "INSERT OR IGNORE INTO customer_grams (gram, customer_id) VALUES (?1, ?2)",
+    )?;
+    for gram in short_keys(n.name, n.name_latin, n.initials) {
+        stmt.execute(params![gram, id.0])?;
+    }
+    Ok(id)
+}
+
+/// The one- and two-character keys under which short text finds a customer:
+/// each non-Latin character and pair of them (张, 张三), the first one or two
+/// letters of each Latin word (zh, sa), and of the pinyin initials (z, zs).
+fn short_keys(name: &str, latin: &str, initials: &str) -> std::collections::BTreeSet<String> {
+    let mut keys = std::collections::BTreeSet::new();
+    let chars: Vec<char> = name.to_lowercase().chars().collect();
+    for (i, ch) in chars.iter().enumerate() {
+        if ch.is_ascii() || ch.is_whitespace() {
+            continue;
+        }
+        keys.insert(ch.to_string());
+        if let Some(next) = chars
+            .get(i + 1)
+            .filter(|n| !n.is_ascii() && !n.is_whitespace())
+        {
+            keys.insert(format!("{ch}{next}"));
+        }
+    }
+    let words = format!("{} {}", name, latin).to_lowercase();
+    for word in words
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .chain(std::iter::once(initials))
+        .filter(|w| !w.is_empty() && w.is_ascii())
+    {
+        keys.insert(word[..1].to_string());
+        if word.len() >= 2 {
+            keys.insert(word[..2].to_string());
+        }
+    }
+    keys
 }
 
 pub fn get(c: &Connection, id: CustomerId) -> Result<Customer> {
@@ -64,9 +104,9 @@ pub fn get(c: &Connection, id: CustomerId) -> Result<Customer> {
 }
 
 /// Customer ids whose name (Chinese or Latin) contains `text`, or whose pinyin
-/// initials start with it. Three characters or more go through the trigram
-/// index; shorter text cannot be indexed by trigrams, so it scans the
-/// customers (tens of thousands of short rows), never the orders.
+/// initials contain it. Three characters or more go through the trigram
+/// index; shorter text, which trigrams cannot index, through `customer_grams`
+/// (for Latin letters and initials: word starts).
 pub fn ids_matching(c: &Connection, text: &str) -> Result<Vec<CustomerId>> {
     let ids = if text.chars().count() >= 3 {
         // A quoted FTS5 string is matched as a substring by the trigram tokenizer.
@@ -76,13 +116,9 @@ pub fn ids_matching(c: &Connection, text: &str) -> Result<Vec<CustomerId>> {
         stmt.query_map([phrase], |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<i64>>>()?
     } else {
-        let lower = text.to_lowercase();
-        let mut stmt = c.prepare_cached(
-            "SELECT id FROM customers
-             WHERE instr(name, ?1) > 0 OR instr(lower(name_latin), ?2) > 0
-                OR substr(initials, 1, length(?2)) = ?2",
-        )?;
-        stmt.query_map([text, lower.as_str()], |r| r.get(0))?
+        let mut stmt =
+            c.prepare_cached("SELECT customer_id FROM customer_grams WHERE gram = ?1")?;
+        stmt.query_map([text.to_lowercase()], |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<i64>>>()?
     };
     Ok(ids.into_iter().map(CustomerId).collect())
@@ -92,7 +128,23 @@ pub fn count(c: &Connection) -> Result<i64> {
     Ok(c.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
 }
 
+#[cfg(test)]
+mod tests {
+    use super::short_keys;
+
+    #[test]
+    fn short_keys_cover_characters_pairs_and_word_starts() {
+        let keys = short_keys("张三", "Zhang San", "zs");
+        for k in ["张", "三", "张三", "z", "zh", "s", "sa", "zs"] {
+            assert!(keys.contains(k), "{k} missing from {keys:?}");
+        }
+        let keys = short_keys("Acme Trading GmbH", "Acme Trading GmbH", "");
+        assert!(keys.contains("ac") && keys.contains("tr") && !keys.contains("cm"));
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Product {
     pub id: ProductId,
     pub sku: String,

@@ -30,6 +30,7 @@ pub struct NewEvent<'a> {
 
 /// One row of an order's timeline.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Event {
     pub id: i64,
     pub kind: String,
@@ -189,6 +190,7 @@ pub fn orders_without_status_event(c: &Connection) -> Result<Vec<String>> {
 
 /// Result of re-computing the chain.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ChainReport {
     pub events: i64,
     pub ok: bool,

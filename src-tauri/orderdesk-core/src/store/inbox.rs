@@ -19,6 +19,7 @@ pub struct NewNotification<'a> {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Notification {
     pub id: i64,
     pub user_id: UserId,
@@ -130,6 +131,7 @@ pub struct NewCustomerMessage<'a> {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CustomerMessage {
     pub id: i64,
     pub customer_id: CustomerId,

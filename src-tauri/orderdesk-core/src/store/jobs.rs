@@ -10,6 +10,7 @@ use crate::domain::{OrderId, UserId};
 use crate::error::Result;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Job {
     pub id: String,
     pub kind: String,
@@ -21,6 +22,7 @@ pub struct Job {
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct JobCounts {
     pub total: i64,
     pub pending: i64,
@@ -29,6 +31,7 @@ pub struct JobCounts {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct JobItem {
     pub order_id: OrderId,
     pub number: String,
@@ -97,20 +100,29 @@ pub fn set_state(c: &Connection, id: &str, state: &str, finished_at: Option<&str
 }
 
 pub fn counts(c: &Connection, id: &str) -> Result<JobCounts> {
-    let mut stmt =
-        c.prepare_cached("SELECT state, count(*) FROM job_items WHERE job_id = ?1 GROUP BY state")?;
-    let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-    let mut counts = JobCounts::default();
-    for row in rows {
-        let (state, n) = row?;
-        counts.total += n;
-        match state.as_str() {
-            "pending" => counts.pending = n,
-            "done" => counts.done = n,
-            _ => counts.refused = n,
-        }
-    }
-    Ok(counts)
+    Ok(
+        c.prepare_cached("SELECT total, done, refused FROM jobs WHERE id = ?1")?
+            .query_row([id], |r| {
+                let (total, done, refused): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+                Ok(JobCounts {
+                    total,
+                    pending: total - done - refused,
+                    done,
+                    refused,
+                })
+            })
+            .optional()?
+            .unwrap_or_default(),
+    )
+}
+
+/// Records how many items a job has, once they are all added.
+pub fn set_total(c: &Connection, id: &str) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE jobs SET total = (SELECT count(*) FROM job_items WHERE job_id = ?1) WHERE id = ?1",
+    )?
+    .execute([id])?;
+    Ok(())
 }
 
 /// The next pending items, in order id order.
@@ -171,6 +183,11 @@ pub fn finish_item(
          WHERE job_id = ?1 AND order_id = ?2",
     )?
     .execute(params![job, order.0, state, kind, zh, en])?;
+    c.prepare_cached(
+        "UPDATE jobs SET done = done + (?2 = 'done'), refused = refused + (?2 = 'refused')
+         WHERE id = ?1",
+    )?
+    .execute(params![job, state])?;
     Ok(())
 }
 
@@ -181,4 +198,17 @@ pub fn recent(c: &Connection, user: UserId, limit: i64) -> Result<Vec<String>> {
     )?;
     let rows = stmt.query_map(params![user.0, limit], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Marks done every item whose order is staged in `temp.archive_batch`.
+pub fn finish_staged(c: &Connection, job: &str) -> Result<()> {
+    let done = c
+        .prepare_cached(
+            "UPDATE job_items SET state = 'done'
+             WHERE job_id = ?1 AND order_id IN (SELECT id FROM temp.archive_batch)",
+        )?
+        .execute([job])?;
+    c.prepare_cached("UPDATE jobs SET done = done + ?2 WHERE id = ?1")?
+        .execute(params![job, done as i64])?;
+    Ok(())
 }

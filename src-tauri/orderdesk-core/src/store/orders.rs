@@ -11,6 +11,7 @@ use crate::store::one_row;
 
 /// One order as stored, active or archived.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Order {
     pub id: OrderId,
     pub number: String,
@@ -213,6 +214,7 @@ pub fn save(c: &Connection, o: &Order, expected_version: i64) -> Result<bool> {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Line {
     pub line_no: i64,
     pub product_id: ProductId,
@@ -283,6 +285,7 @@ pub fn lines(c: &Connection, order: &Order) -> Result<Vec<Line>> {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StockMovement {
     pub product_id: ProductId,
     pub sku: String,
@@ -328,6 +331,7 @@ pub fn movements(c: &Connection, order: &Order) -> Result<Vec<StockMovement>> {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FinanceEntry {
     pub kind: String,
     pub reference: String,
@@ -380,6 +384,7 @@ pub fn finance(c: &Connection, order: &Order) -> Result<Vec<FinanceEntry>> {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Watcher {
     pub user_id: UserId,
     pub login: String,

@@ -12,6 +12,7 @@ use crate::domain::{DepartmentId, OrderId, Status, UserId};
 use crate::error::Result;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
     #[default]
@@ -55,8 +56,8 @@ pub struct Plan {
     /// Number prefix, upper case.
     pub number_prefix: Option<String>,
     pub customer_ids: Option<Vec<i64>>,
-    /// Many customers matched: walk the sort index and filter, rather than
-    /// fetch every order of every matching customer and sort them.
+    /// Many orders match the customers: walk the sort index and filter,
+    /// rather than fetch every order of every matching customer and sort them.
     pub customers_many: bool,
     pub statuses: Vec<Status>,
     pub date_from: Option<String>,
@@ -76,6 +77,7 @@ pub struct Plan {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Row {
     pub id: OrderId,
     pub number: String,

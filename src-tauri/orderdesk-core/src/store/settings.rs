@@ -23,6 +23,7 @@ pub fn put(c: &Connection, key: &str, value: &str) -> Result<()> {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Reason {
     pub code: String,
     pub label_zh: String,

@@ -7,6 +7,7 @@ use crate::domain::{DepartmentId, Role, Status, UserId};
 use crate::error::Result;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Department {
     pub id: DepartmentId,
     pub name_zh: String,
@@ -14,6 +15,7 @@ pub struct Department {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct User {
     pub id: UserId,
     pub login: String,

@@ -27,8 +27,7 @@ fn an_archived_order_is_read_only_and_can_be_copied() {
     let row = pick(&f.store, Status::Completed, true);
     let clerk = login(&f.store, &handler(&row));
     let manager = login(&f.store, manager_of(&clerk.login));
-    let status = jobs::archive_one(&f.store, &manager, &row.number, row.version).expect("archive");
-    assert_eq!((status.done, status.refused), (1, 0));
+    jobs::archive_one(&f.store, &manager, &row.number, row.version).expect("archive");
 
     let d = show(&f.store, &manager, &row.number);
     assert_eq!(d.status, Status::Archived);

@@ -51,6 +51,15 @@ CREATE TRIGGER customers_fts_update AFTER UPDATE ON customers BEGIN
     VALUES (new.id, new.name, new.name_latin, new.initials);
 END;
 
+-- Text under three characters cannot use trigrams: these one- and two-character
+-- keys (Chinese characters and pairs, word starts, initials starts) find the
+-- customers for such text by index. Written by store::customers::insert.
+CREATE TABLE customer_grams (
+    gram        TEXT NOT NULL,
+    customer_id INTEGER NOT NULL REFERENCES customers (id),
+    PRIMARY KEY (gram, customer_id)
+) STRICT, WITHOUT ROWID;
+
 CREATE TABLE products (
     id               INTEGER PRIMARY KEY,
     sku              TEXT NOT NULL UNIQUE,
@@ -95,13 +104,12 @@ CREATE TABLE orders (
     cancel_notify_customer INTEGER
 ) STRICT;
 CREATE INDEX orders_date ON orders (order_date, id);
-CREATE INDEX orders_customer ON orders (customer_id, order_date, id);
+CREATE INDEX orders_customer ON orders (customer_id, department_id, order_date, id);
 CREATE INDEX orders_department ON orders (department_id, order_date, id);
 CREATE INDEX orders_status ON orders (status, order_date, id);
 CREATE INDEX orders_handler ON orders (handler_id, status);
 CREATE INDEX orders_handler_date ON orders (handler_id, order_date, id);
 CREATE INDEX orders_total ON orders (total_minor, id);
-CREATE INDEX orders_closed ON orders (status, closed_at);
 
 CREATE TABLE order_lines (
     id               INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -316,7 +324,11 @@ CREATE TABLE jobs (
     created_at  TEXT NOT NULL,
     params      TEXT NOT NULL,
     state       TEXT NOT NULL CHECK (state IN ('pending', 'running', 'stopped', 'done')),
-    finished_at TEXT
+    finished_at TEXT,
+    -- Kept with the items, so progress never counts a hundred thousand rows.
+    total       INTEGER NOT NULL DEFAULT 0,
+    done        INTEGER NOT NULL DEFAULT 0,
+    refused     INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
 CREATE TABLE job_items (

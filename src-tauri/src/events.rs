@@ -1,0 +1,22 @@
+//! Events the backend emits; the UI refreshes from them rather than guessing.
+
+use orderdesk_core::jobs::JobStatus;
+use serde::{Deserialize, Serialize};
+
+/// Orders changed (by this window or another): lists and details reload.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct OrdersChanged {
+    pub numbers: Vec<String>,
+}
+
+/// New or read notifications: the unread badge reloads.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct InboxChanged {
+    pub unread: i64,
+}
+
+/// A bulk job finished a batch.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct JobProgress {
+    pub status: JobStatus,
+}

@@ -1,0 +1,393 @@
+//! The e2e harness: a seeded database, tauri-driver, a recorder of desktop
+//! notifications on the session bus, and a WebDriver session with helpers
+//! that find elements by `data-testid`.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use orderdesk_core::auth;
+use orderdesk_core::domain::Status;
+use orderdesk_core::search::{self, SearchQuery};
+use orderdesk_core::{Store, seed};
+use thirtyfour::prelude::*;
+
+const WAIT: Duration = Duration::from_secs(20);
+const DRIVER_PORT: u16 = 4444;
+
+pub fn by(testid: &str) -> By {
+    By::Css(format!("[data-testid='{testid}']"))
+}
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A process that is killed when dropped.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Records every `org.freedesktop.Notifications` call on the session bus.
+pub struct Notifications {
+    log: PathBuf,
+    _monitor: Guard,
+    _daemon: Option<Guard>,
+}
+
+impl Notifications {
+    fn start(dir: &std::path::Path) -> Notifications {
+        let log = dir.join("dbus-monitor.log");
+        let file = std::fs::File::create(&log).expect("monitor log");
+        let monitor = Command::new("dbus-monitor")
+            .args(["--session", "interface='org.freedesktop.Notifications'"])
+            .stdout(file)
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-monitor (package dbus) must be installed; run inside dbus-run-session");
+        // A real daemon answers the calls and draws the bubble in screenshots.
+        let daemon = Command::new("/usr/lib/notification-daemon/notification-daemon")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()
+            .map(Guard);
+        Notifications {
+            log,
+            _monitor: Guard(monitor),
+            _daemon: daemon,
+        }
+    }
+
+    pub fn dump(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    pub fn clear(&self) {
+        let _ = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&self.log);
+    }
+
+    /// Whether a `Notify` call carrying `needle` reached the bus in time.
+    pub fn wait_for(&self, needle: &str, within: Duration) -> bool {
+        let end = Instant::now() + within;
+        while Instant::now() < end {
+            let text = self.dump();
+            if text.contains("member=Notify") && text.contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        false
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct OrderRef {
+    pub number: String,
+    pub customer: String,
+}
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+    pub app: PathBuf,
+    pub notifications: Notifications,
+    store: Store,
+    used: std::sync::Mutex<Vec<String>>,
+}
+
+impl Fixture {
+    /// None when no app binary was given (the test then says how to run it).
+    pub fn new() -> Option<Fixture> {
+        let app = PathBuf::from(std::env::var_os("ORDERDESK_APP")?);
+        assert!(
+            app.exists(),
+            "ORDERDESK_APP={} does not exist",
+            app.display()
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("orderdesk.db");
+        let store = Store::open(&db).expect("open");
+        seed::seed(
+            &store,
+            &seed::SeedOptions {
+                orders: 3000,
+                seed: 5,
+                anchor: NaiveDate::from_ymd_opt(2026, 11, 28).expect("date"),
+            },
+        )
+        .expect("seed");
+        let notifications = Notifications::start(dir.path());
+        Some(Fixture {
+            dir,
+            db,
+            app,
+            notifications,
+            store,
+            used: std::sync::Mutex::new(Vec::new()),
+        })
+    }
+
+    /// An unused order in `status` handled by `handler`, under the approval
+    /// threshold when `small`.
+    pub fn order(&self, status: Status, handler: &str, small: bool) -> OrderRef {
+        let admin = auth::session_for(&self.store, "admin").expect("admin");
+        let rows = search::search(
+            &self.store,
+            &admin,
+            &SearchQuery {
+                statuses: vec![status],
+                handler: Some(handler.into()),
+                limit: Some(500),
+                ..Default::default()
+            },
+        )
+        .expect("search")
+        .rows;
+        let mut used = self.used.lock().expect("used");
+        let row = rows
+            .into_iter()
+            .find(|r| (r.total_minor < 5_000_000) == small && !used.contains(&r.number))
+            .unwrap_or_else(|| panic!("no {status} order of {handler}"));
+        used.push(row.number.clone());
+        OrderRef {
+            number: row.number,
+            customer: row.customer,
+        }
+    }
+}
+
+pub struct App {
+    driver: WebDriver,
+    _tauri_driver: Guard,
+    shots: PathBuf,
+}
+
+impl App {
+    pub async fn start(fx: &Fixture) -> App {
+        let xdg = fx.dir.path().join("xdg");
+        std::fs::create_dir_all(&xdg).expect("xdg");
+        let tauri_driver =
+            Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
+                .args(["--port", &DRIVER_PORT.to_string(), "--native-port", "4445"])
+                .env("ORDERDESK_DB", &fx.db)
+                .env("XDG_DATA_HOME", &xdg)
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect("tauri-driver (cargo install tauri-driver) must be on PATH");
+        let guard = Guard(tauri_driver);
+        let mut caps = Capabilities::new();
+        caps.set("browserName", "wry").expect("caps");
+        caps.set(
+            "tauri:options",
+            serde_json::json!({ "application": fx.app }),
+        )
+        .expect("caps");
+        let end = Instant::now() + WAIT;
+        let driver = loop {
+            match WebDriver::new(format!("http://127.0.0.1:{DRIVER_PORT}"), caps.clone()).await {
+                Ok(d) => break d,
+                Err(e) if Instant::now() < end => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("no WebDriver session: {e}"),
+            }
+        };
+        let shots = workspace().join("target/e2e-screenshots");
+        std::fs::create_dir_all(&shots).expect("screenshot dir");
+        App {
+            driver,
+            _tauri_driver: guard,
+            shots,
+        }
+    }
+
+    pub async fn quit(self) {
+        let App {
+            driver,
+            _tauri_driver,
+            ..
+        } = self;
+        let _ = driver.quit().await;
+    }
+
+    pub async fn shot(&self, name: &str) {
+        // Let animations (modals, toasts) settle so the picture shows the state.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let png = self.driver.screenshot_as_png().await.expect("screenshot");
+        std::fs::write(self.shots.join(format!("{name}.png")), png).expect("write screenshot");
+    }
+
+    pub async fn wait(&self, by: By) -> WebElement {
+        let end = Instant::now() + WAIT;
+        loop {
+            if let Ok(el) = self.driver.find(by.clone()).await
+                && el.is_displayed().await.unwrap_or(false)
+            {
+                return el;
+            }
+            if Instant::now() > end {
+                let _ = self.shot("zz-failure").await;
+                panic!("{by:?} did not appear");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn gone(&self, by: By) {
+        let end = Instant::now() + WAIT;
+        while self.driver.find(by.clone()).await.is_ok() {
+            assert!(Instant::now() < end, "{by:?} did not go away");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn click(&self, testid: &str) {
+        let el = self.wait(by(testid)).await;
+        el.click()
+            .await
+            .unwrap_or_else(|e| panic!("click {testid}: {e}"));
+    }
+
+    pub async fn enabled(&self, testid: &str) -> bool {
+        self.wait(by(testid))
+            .await
+            .is_enabled()
+            .await
+            .expect("enabled")
+    }
+
+    pub async fn text(&self, testid: &str) -> String {
+        self.wait(by(testid)).await.text().await.expect("text")
+    }
+
+    pub async fn wait_text(&self, testid: &str, needle: &str) {
+        let end = Instant::now() + WAIT;
+        loop {
+            if let Ok(el) = self.driver.find(by(testid)).await
+                && el.text().await.unwrap_or_default().contains(needle)
+            {
+                return;
+            }
+            if Instant::now() > end {
+                self.shot("zz-failure").await;
+                panic!("{testid} never said {needle:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The input with this test id (or the one inside it), emptied as a
+    /// person would (select all, delete), so React sees the change.
+    async fn empty_input(&self, testid: &str) -> WebElement {
+        let el = self.wait(by(testid)).await;
+        let input = match el.tag_name().await.expect("tag").as_str() {
+            "input" | "textarea" => el,
+            _ => el
+                .find(By::Css("input, textarea"))
+                .await
+                .expect("input inside"),
+        };
+        input.click().await.expect("focus");
+        input
+            .send_keys(Key::Control + "a")
+            .await
+            .expect("select all");
+        input.send_keys(Key::Backspace).await.expect("delete");
+        input
+    }
+
+    /// Types into the input with this test id.
+    pub async fn type_into(&self, testid: &str, text: &str) {
+        let input = self.empty_input(testid).await;
+        input.send_keys(text).await.expect("type");
+    }
+
+    /// Picks the option labelled `label` in the antd Select with this test id.
+    pub async fn choose(&self, testid: &str, label: &str) {
+        self.click(testid).await;
+        let option = self
+            .wait(By::XPath(format!(
+                "//div[contains(@class,'ant-select-item-option') and @title='{label}']"
+            )))
+            .await;
+        option.click().await.expect("option");
+    }
+
+    pub async fn login(&self, user: &str) {
+        self.type_into("login-user", user).await;
+        self.type_into("login-password", "demo").await;
+        self.click("login-submit").await;
+        self.wait(by("search-input")).await;
+    }
+
+    pub async fn logout(&self) {
+        self.click("user-menu").await;
+        self.click("logout").await;
+        self.wait(by("login-user")).await;
+    }
+
+    /// Switches the UI to Chinese.
+    pub async fn chinese(&self) {
+        self.click("lang-zh").await;
+        self.wait_text("nav-orders", "订单").await;
+    }
+
+    /// Types a search and waits until `expect` is listed; returns how long
+    /// it took from Enter to the row.
+    pub async fn search(&self, text: &str, expect: &str) -> Duration {
+        self.click("nav-orders").await;
+        let input = self.empty_input("search-input").await;
+        input.send_keys(text).await.expect("type");
+        let start = Instant::now();
+        input.send_keys(Key::Enter).await.expect("enter");
+        self.wait(by(&format!("order-row-{expect}"))).await;
+        start.elapsed()
+    }
+
+    /// Opens an order from the list; returns how long until its detail shows.
+    pub async fn open(&self, number: &str) -> Duration {
+        let start = Instant::now();
+        self.click_row(number).await;
+        self.wait_text("detail-number", number).await;
+        start.elapsed()
+    }
+
+    /// Clicks a row of a (virtual) order list, on its number cell.
+    pub async fn click_row(&self, number: &str) {
+        let row = self.wait(by(&format!("order-row-{number}"))).await;
+        let cell = row
+            .find(By::XPath(format!(
+                ".//*[normalize-space(text())='{number}']"
+            )))
+            .await
+            .expect("number cell");
+        cell.click()
+            .await
+            .unwrap_or_else(|e| panic!("click {number}: {e}"));
+    }
+
+    /// The UI's own timings (ms) of `name`, measured inside the webview.
+    pub async fn timings(&self, name: &str) -> Vec<f64> {
+        let ret = self
+            .driver
+            .execute(
+                format!("return (window.__odTimings || {{}})['{name}'] || [];"),
+                Vec::new(),
+            )
+            .await
+            .expect("timings");
+        serde_json::from_value(ret.json().clone()).unwrap_or_default()
+    }
+}

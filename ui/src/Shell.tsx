@@ -1,0 +1,108 @@
+import { App, Avatar, Badge, Button, Dropdown, Flex, Layout, Menu, Segmented, Tag, Typography } from "antd";
+import { BellOutlined, CheckSquareOutlined, EyeOutlined, FileSearchOutlined, InboxOutlined, LogoutOutlined } from "@ant-design/icons";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api, type Session } from "./api";
+import { ApprovalsPage } from "./approvals/ApprovalsPage";
+import { describe } from "./common/errors";
+import { isManager, SessionContext } from "./common/session";
+import { useBackendEvents } from "./common/useBackendEvents";
+import type { UiLang } from "./i18n";
+import { InboxPage } from "./inbox/InboxPage";
+import { OrdersPage } from "./orders/OrdersPage";
+import { WatchingPage } from "./orders/WatchingPage";
+
+type Page = "orders" | "inbox" | "approvals" | "watching";
+
+/** The logged-in main window: navigation on the left, the page on the right. */
+export function Shell({ session, lang, onLang, onLogout }: { session: Session; lang: UiLang; onLang: (l: UiLang) => void; onLogout: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [page, setPage] = useState<Page>("orders");
+  const [open, setOpen] = useState<string | null>(null);
+  useBackendEvents();
+  const unread = useQuery({ queryKey: ["inbox", "count"], queryFn: api.unreadCount, refetchInterval: 30_000 });
+  const pending = useQuery({ queryKey: ["approvals"], queryFn: api.pendingApprovals, enabled: isManager(session) });
+
+  const openOrder = (n: string | null) => {
+    setOpen(n);
+    if (n && page !== "orders" && page !== "watching") setPage("orders");
+  };
+
+  const items = [
+    { key: "orders", icon: <FileSearchOutlined />, label: <span data-testid="nav-orders">{t("nav.orders")}</span> },
+    {
+      key: "inbox",
+      icon: <BellOutlined />,
+      label: (
+        <Flex justify="space-between" align="center" data-testid="nav-inbox">
+          {t("nav.inbox")}
+          <Badge count={unread.data ?? 0} size="small" data-testid="inbox-badge" />
+        </Flex>
+      ),
+    },
+    ...(isManager(session)
+      ? [{
+          key: "approvals",
+          icon: <CheckSquareOutlined />,
+          label: (
+            <Flex justify="space-between" align="center" data-testid="nav-approvals">
+              {t("nav.approvals")}
+              <Badge count={pending.data?.length ?? 0} size="small" color="orange" />
+            </Flex>
+          ),
+        }]
+      : []),
+    { key: "watching", icon: <EyeOutlined />, label: <span data-testid="nav-watching">{t("nav.watching")}</span> },
+  ];
+
+  const openArchive = async () => {
+    try {
+      await api.openArchiveWindow();
+    } catch (e) {
+      message.error(describe(e).text);
+    }
+  };
+
+  return (
+    <SessionContext.Provider value={session}>
+      <Layout style={{ height: "100vh" }}>
+        <Layout.Sider width={208} theme="light" style={{ borderInlineEnd: "1px solid var(--border)" }}>
+          <Flex vertical style={{ height: "100%" }}>
+            <div className="brand">
+              <img src="/icon.png" width={28} height={28} alt="" />
+              <Typography.Text strong>{t("app.name")}</Typography.Text>
+            </div>
+            <Menu mode="inline" selectedKeys={[page]} items={items} onClick={(e) => { setPage(e.key as Page); setOpen(null); }} style={{ borderInlineEnd: 0, flex: 1 }} />
+            {isManager(session) && (
+              <Button type="text" icon={<InboxOutlined />} style={{ margin: 8, justifyContent: "flex-start" }} onClick={openArchive} data-testid="open-archive">
+                {t("nav.archive")}
+              </Button>
+            )}
+          </Flex>
+        </Layout.Sider>
+        <Layout>
+          <Layout.Header className="header">
+            <Flex justify="end" align="center" gap={16} style={{ height: "100%" }}>
+              <Segmented size="small" value={lang} onChange={(v) => onLang(v as UiLang)} options={[{ value: "zh-CN", label: <span data-testid="lang-zh">中文</span> }, { value: "en", label: <span data-testid="lang-en">EN</span> }]} />
+              <Dropdown trigger={["click"]} menu={{ items: [{ key: "logout", icon: <LogoutOutlined />, label: <span data-testid="logout">{t("common.logout")}</span>, onClick: onLogout }] }}>
+                <Flex align="center" gap={8} style={{ cursor: "pointer" }} data-testid="user-menu">
+                  <Avatar size="small" style={{ background: "#1668dc" }}>{session.display_name.slice(0, 1)}</Avatar>
+                  <span data-testid="user-name">{session.display_name}</span>
+                  <Tag>{session.login}</Tag>
+                </Flex>
+              </Dropdown>
+            </Flex>
+          </Layout.Header>
+          <Layout.Content style={{ padding: 16, overflow: "hidden" }}>
+            {page === "orders" && <OrdersPage open={open} onOpen={openOrder} />}
+            {page === "inbox" && <InboxPage onOpen={openOrder} />}
+            {page === "approvals" && <ApprovalsPage onOpen={openOrder} />}
+            {page === "watching" && <WatchingPage open={open} onOpen={setOpen} />}
+          </Layout.Content>
+        </Layout>
+      </Layout>
+    </SessionContext.Provider>
+  );
+}

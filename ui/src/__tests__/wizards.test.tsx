@@ -1,0 +1,93 @@
+// @vitest-environment jsdom
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { App } from "antd";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { CancelPreview, OrderDetail } from "../api";
+import i18n from "../i18n";
+import { CancelWizard } from "../wizards/CancelWizard";
+import { LoginPage } from "../session/LoginPage";
+
+const order = { number: "SO-2026-000042", version: 3 } as OrderDetail;
+
+function preview(over: Partial<CancelPreview>): CancelPreview {
+  return {
+    number: order.number, status: "invoiced", version: 3, total_minor: 1_234_500, currency: "CNY",
+    allowed: true, blockers: [], needs_approval: false, approval_reasons: [], approval_threshold_minor: 5_000_000,
+    reversal: { stock: [{ sku: "P-0101", product_zh: "办公椅 A100", product_en: "Office chair A100", quantity: 2 }], credit_notes: [{ invoice: "INV-2026-000042", amount_minor: 1_234_500 }], refund_due_minor: 0 },
+    recipients: [{ kind: "department_managers", user_id: 2, login: "mgr.east", display_name: "陈明" }],
+    customer_notice: { customer: "上海华联贸易有限公司", to: "a@example.cn", language: "zh-CN", subject: "订单 SO-2026-000042 已取消", body: "尊敬的客户" },
+    ...over,
+  };
+}
+
+function wrap(ui: React.ReactNode) {
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return render(<QueryClientProvider client={qc}><App>{ui}</App></QueryClientProvider>);
+}
+
+beforeEach(async () => {
+  await i18n.changeLanguage("en");
+});
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+describe("the cancel wizard", () => {
+  it("shows what blocks a cancel and offers no way forward", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "cancel_preview") {
+        return preview({ allowed: false, blockers: [{ kind: "rule_violation", message_zh: "已发货", message_en: "SO-2026-000042 has been shipped; create a return instead." }] });
+      }
+      if (cmd === "reasons") return [];
+      return null;
+    });
+    wrap(<CancelWizard order={order} onClose={() => {}} />);
+    expect(await screen.findByText(/create a return instead/)).toBeTruthy();
+    expect((screen.getByTestId("cancel-next") as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("says when a manager must approve, and lists what will be reversed", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "cancel_preview") return preview({ needs_approval: true, approval_reasons: ["invoiced"] });
+      if (cmd === "reasons") return [];
+      return null;
+    });
+    wrap(<CancelWizard order={order} onClose={() => {}} />);
+    expect(await screen.findByText("A manager must approve this cancellation")).toBeTruthy();
+    expect(screen.getByText("The order has been invoiced")).toBeTruthy();
+    expect(screen.getByText(/Credit note for invoice INV-2026-000042/)).toBeTruthy();
+    expect(screen.getByText(/陈明 \(mgr.east\)/)).toBeTruthy();
+  });
+
+  it("will not go past the reason step without a reason", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "cancel_preview") return preview({});
+      if (cmd === "reasons") return [{ code: "customer_request", label_zh: "客户要求", label_en: "Customer request", active: true }];
+      return null;
+    });
+    wrap(<CancelWizard order={order} onClose={() => {}} />);
+    await screen.findByTestId("cancel-preview");
+    fireEvent.click(screen.getByTestId("cancel-next"));
+    await screen.findByText("Reason", { selector: "label" });
+    fireEvent.click(screen.getByTestId("cancel-next"));
+    expect(await screen.findByText("Choose a reason")).toBeTruthy();
+    expect(screen.queryByTestId("cancel-confirm")).toBeNull();
+  });
+});
+
+describe("the login page", () => {
+  it("shows the lockout message the core sends", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "login") return Promise.reject({ kind: "forbidden", message: "Too many failed logins; the account is locked until 2026-11-29 10:05:00 UTC.", details: null });
+      return null;
+    });
+    wrap(<LoginPage onLogin={() => {}} lang="en" onLang={() => {}} />);
+    fireEvent.change(screen.getByTestId("login-user"), { target: { value: "clerk01" } });
+    fireEvent.change(screen.getByTestId("login-password"), { target: { value: "wrong" } });
+    fireEvent.click(screen.getByTestId("login-submit"));
+    await waitFor(() => expect(screen.getByTestId("login-error").textContent).toContain("locked until"));
+  });
+});

@@ -1,0 +1,98 @@
+// The one door to the backend: only this folder imports @tauri-apps/api.
+// Commands come from the generated bindings; this file turns their
+// `Result` into a value or a thrown `ApiError`, and exposes the events.
+import { getCurrentWindow } from "@tauri-apps/api/window";
+import { commands, events } from "./bindings";
+import type {
+  BridgeError,
+  CancelRequest,
+  DepartmentId,
+  ErrorKind,
+  JobKind,
+  Lang,
+  SearchQuery,
+  Selection,
+  Step,
+  Target,
+} from "./bindings";
+
+export type * from "./bindings";
+
+/** A refusal or failure from the backend, already in the user's language. */
+export class ApiError extends Error {
+  readonly kind: ErrorKind;
+  constructor(e: BridgeError) {
+    super(e.message);
+    this.kind = e.kind;
+  }
+}
+
+type Result<T> = { status: "ok"; data: T } | { status: "error"; error: BridgeError };
+
+async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
+  const r = await call;
+  if (r.status === "error") throw new ApiError(r.error);
+  return r.data;
+}
+
+export const api = {
+  setupStatus: () => unwrap(commands.setupStatus()),
+  loadDemoData: () => unwrap(commands.loadDemoData()),
+  createFirstAdmin: (login: string, name: string, password: string) =>
+    unwrap(commands.createFirstAdmin(login, name, password)),
+  login: (login: string, password: string) => unwrap(commands.login(login, password)),
+  logout: () => commands.logout(),
+  setLanguage: (lang: Lang) => commands.setLanguage(lang),
+
+  search: (query: SearchQuery) => unwrap(commands.searchOrders(query)),
+  detail: (number: string) => unwrap(commands.orderDetail(number)),
+  watching: () => unwrap(commands.watching()),
+  copy: (number: string) => unwrap(commands.copyOrder(number)),
+  advance: (number: string, version: number, step: Step) => unwrap(commands.advanceOrder(number, version, step)),
+  reasons: () => unwrap(commands.reasons()),
+  departments: () => unwrap(commands.departments()),
+
+  cancelPreview: (number: string, reason: string | null, note: string | null) =>
+    unwrap(commands.cancelPreview(number, reason, note)),
+  cancel: (request: CancelRequest) => unwrap(commands.cancelOrder(request)),
+  approve: (number: string, version: number) => unwrap(commands.approveCancel(number, version)),
+  reject: (number: string, version: number, note: string) => unwrap(commands.rejectCancel(number, version, note)),
+  pendingApprovals: () => unwrap(commands.pendingApprovals()),
+
+  candidates: (filter: string | null, department: DepartmentId | null) =>
+    unwrap(commands.reassignCandidates(filter, department)),
+  reassign: (number: string, version: number, target: Target, note: string | null) =>
+    unwrap(commands.reassignOrder(number, version, target, note)),
+
+  archivePreview: (selection: Selection) => unwrap(commands.archivePreview(selection)),
+  startJob: (kind: JobKind, selection: Selection) => unwrap(commands.startJob(kind, selection)),
+  runJob: (job: string) => unwrap(commands.runJob(job)),
+  stopJob: (job: string) => commands.stopJob(job),
+  jobResults: (job: string, only: string, limit: number, offset: number) =>
+    unwrap(commands.jobResults(job, only, limit, offset)),
+  openArchiveWindow: () => unwrap(commands.openArchiveWindow()),
+
+  inbox: (unreadOnly: boolean) => unwrap(commands.inboxList(unreadOnly)),
+  unreadCount: () => unwrap(commands.inboxUnreadCount()),
+  markRead: (ids: number[]) => unwrap(commands.inboxMarkRead(ids)),
+};
+
+export type Unlisten = () => void;
+
+export const on = {
+  ordersChanged: (cb: (numbers: string[]) => void): Promise<Unlisten> =>
+    events.ordersChanged.listen((e) => cb(e.payload.numbers)),
+  inboxChanged: (cb: (unread: number) => void): Promise<Unlisten> =>
+    events.inboxChanged.listen((e) => cb(e.payload.unread)),
+  jobProgress: (cb: (status: import("./bindings").JobStatus) => void): Promise<Unlisten> =>
+    events.jobProgress.listen((e) => cb(e.payload.status)),
+};
+
+/** Which window this code runs in: "main" or "archive". */
+export function windowLabel(): string {
+  try {
+    return getCurrentWindow().label;
+  } catch {
+    return "main";
+  }
+}

@@ -1,0 +1,24 @@
+import { useEffect } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { on } from "../api";
+
+/** Keeps queries fresh: the backend says what changed, the UI reloads it. */
+export function useBackendEvents() {
+  const qc = useQueryClient();
+  useEffect(() => {
+    const stops = [
+      on.ordersChanged(() => {
+        void qc.invalidateQueries({ queryKey: ["orders"] });
+        void qc.invalidateQueries({ queryKey: ["detail"] });
+        void qc.invalidateQueries({ queryKey: ["approvals"] });
+        void qc.invalidateQueries({ queryKey: ["watching"] });
+      }),
+      on.inboxChanged(() => {
+        void qc.invalidateQueries({ queryKey: ["inbox"] });
+      }),
+    ];
+    return () => {
+      for (const s of stops) void s.then((stop) => stop());
+    };
+  }, [qc]);
+}

@@ -1,0 +1,86 @@
+// English catalogue. Keys mirror zh.ts; the type check keeps them in step.
+export const en = {
+  app: { name: "OrderDesk", tagline: "Cancel, archive and reassign sales orders" },
+  nav: { orders: "Orders", inbox: "Inbox", approvals: "Approvals", watching: "Watching", archive: "Archive window" },
+  common: {
+    search: "Search", reset: "Reset", close: "Close", cancel: "Cancel", back: "Back", next: "Next",
+    confirm: "Confirm", done: "Done", loading: "Loading…", retry: "Try again", none: "None",
+    total: "{{count}} orders", totalCapped: "{{count}}+ orders", language: "Language", logout: "Log out",
+    yes: "Yes", no: "No", reload: "Reload", stop: "Stop", export: "Export", all: "All",
+  },
+  status: {
+    draft: "Draft", confirmed: "Confirmed", invoiced: "Invoiced", shipped: "Shipped", completed: "Completed",
+    cancel_pending: "Cancellation pending", cancelled: "Cancelled", archived: "Archived",
+  },
+  errors: {
+    not_found: "Not found", invalid_input: "Please check your input", rule_violation: "Not allowed by the rules",
+    forbidden: "Not permitted", conflict: "Changed by someone else", storage: "Database problem", internal: "Unexpected error",
+  },
+  login: {
+    title: "Log in to OrderDesk", login: "Login", password: "Password", submit: "Log in",
+    loginRequired: "Enter your login", passwordRequired: "Enter your password", demoHint: "Demo users: admin, mgr.east, clerk01 … password “demo”",
+  },
+  setup: {
+    title: "Welcome to OrderDesk", intro: "This database is empty. How would you like to start?",
+    demo: "Load demo data", demoText: "20,000 sample orders, three departments, users with the password “demo”.",
+    empty: "Start empty", emptyText: "Create the first administrator, then add your own people and orders.",
+    adminLogin: "Administrator login", adminName: "Name", adminPassword: "Password (8+ characters)",
+    create: "Create administrator", loadingDemo: "Loading demo data…", dbError: "The database cannot be opened",
+  },
+  orders: {
+    searchPlaceholder: "Order number, customer name or pinyin initials (Ctrl+K)",
+    status: "Status", dateRange: "Order date", handler: "Handler", department: "Department", unassigned: "In a department queue",
+    number: "Number", customer: "Customer", total: "Total", date: "Date", empty: "No orders match",
+    open: "Open", sortBy: "Sort", sortDateDesc: "Newest first", sortDateAsc: "Oldest first", sortTotalDesc: "Largest first",
+    sortTotalAsc: "Smallest first", sortNumber: "By number", queue: "Department queue", selectHint: "Select an order to see it here",
+    selected: "{{count}} selected", archiveSelected: "Archive selected", reassignSelected: "Reassign selected", more: "Load more",
+  },
+  detail: {
+    handler: "Handler", department: "Department", salesRep: "Sales rep", orderDate: "Order date", total: "Total",
+    version: "Version", lines: "Lines", product: "Product", quantity: "Qty", unitPrice: "Unit price", amount: "Amount",
+    processed: "Processing", reservations: "Stock reservations", finance: "Finance", timeline: "Timeline", watchers: "Watchers",
+    lineage: "Lineage", copiedFrom: "Copied from", copies: "Copies", readOnly: "You handed this order off: read-only view of its progress.",
+    archivedNote: "Archived orders are read-only. Use “Copy as new order” to work on it again.",
+    cancel: "Cancel order", archive: "Archive", reassign: "Reassign", copy: "Copy as new order", approve: "Approve", reject: "Reject",
+    advance: "Next step", copied: "New draft {{number}} created", conflict: "{{message}} The order has been reloaded.",
+    noFinance: "No invoices or payments", noReservations: "No stock reserved", reason: "Reason", closedAs: "Closed as",
+    reserved: "reserved", released: "released", shippedState: "shipped", noneState: "—",
+    step: { Confirm: "Confirm", Invoice: "Invoice", Ship: "Ship", Complete: "Complete" },
+  },
+  events: {
+    created: "Created", status_changed: "Status changed", cancel_requested: "Cancellation requested",
+    cancel_approved: "Cancellation approved", cancel_rejected: "Cancellation rejected", cancelled: "Cancelled",
+    archived: "Archived", reassigned: "Reassigned", copied: "Copied to a new order", payment_received: "Payment received",
+  },
+  finance: { invoice: "Invoice", credit_note: "Credit note", payment: "Payment", refund_due: "Refund due" },
+  cancel: {
+    title: "Cancel {{number}}", stepPreview: "Preview", stepReason: "Reason", stepConfirm: "Confirm", stepResult: "Result",
+    blocked: "This order cannot be cancelled", willReverse: "What will be reversed", releaseStock: "Stock released",
+    creditNote: "Credit note for invoice {{invoice}}", refundDue: "Refund due to the customer", nothingToReverse: "Nothing has been processed yet.",
+    approvalNeeded: "A manager must approve this cancellation", approvalNone: "No approval needed: it takes effect at once",
+    approvalReason: { amount_threshold: "Total is at or above {{threshold}}", invoiced: "The order has been invoiced" },
+    notified: "Who is notified", customerNotice: "Notice to the customer", sendNotice: "Send this notice to the customer",
+    reason: "Reason", note: "Note", notePlaceholder: "What happened? (required for “Other”)", reasonRequired: "Choose a reason",
+    noteRequired: "Write a note for “Other”", confirmText: "Cancel {{number}} for “{{reason}}”?", confirmApproval: "Send the cancellation of {{number}} for approval?",
+    doneCancelled: "{{number}} is cancelled", donePending: "{{number}} waits for a manager's approval",
+    submit: "Cancel order", submitApproval: "Request approval", noRecipients: "Nobody",
+  },
+  reassign: {
+    title: "Reassign", titleMany: "Reassign {{count}} orders", filter: "Filter by name or login", department: "Department",
+    toUser: "A person", toDepartment: "A department queue", workload: "{{count}} open", queue: "{{count}} waiting",
+    note: "Note for the new handler", confirm: "Hand over to {{target}}", done: "Reassigned to {{target}}", pick: "Pick a person or a department",
+    doneMany: "{{done}} reassigned, {{refused}} refused",
+  },
+  archive: {
+    title: "Archive orders", modeSelection: "The selected orders", modeFilter: "Closed before a date", closedBefore: "Closed before",
+    closedAs: "Closed as", both: "Completed and cancelled", preview: "{{eligible}} of {{total}} orders can be archived",
+    refused: "Refused", start: "Archive {{count}} orders", running: "Archiving…", stopped: "Stopped: {{done}} archived. You can resume later.",
+    finished: "{{done}} archived, {{refused}} refused", resume: "Resume", results: "Results", state: { done: "Archived", refused: "Refused", pending: "Pending" },
+  },
+  approvals: { title: "Cancellation requests", empty: "Nothing waits for approval", requestedBy: "Requested by", rejectNote: "Why is it rejected?", rejectTitle: "Reject the cancellation of {{number}}", approved: "{{number}} cancelled", rejected: "{{number}} returned to its status" },
+  inbox: { title: "Inbox", empty: "No notifications", markAll: "Mark all read", unreadOnly: "Unread only", markRead: "Mark read" },
+  watching: { title: "Orders I handed off", empty: "You are not watching any order", hint: "Read-only: you see their progress, the new handler works on them." },
+  archiveWindow: { title: "Archive", placeholder: "Search, analytics and export of archived orders arrive here.", forbidden: "Only managers and administrators can open the archive." },
+};
+
+export type Catalogue = typeof en;

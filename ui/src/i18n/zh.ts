@@ -1,0 +1,86 @@
+import type { Catalogue } from "./en";
+
+// 简体中文目录。键与 en.ts 一致，类型检查保证两者同步。
+export const zh: Catalogue = {
+  app: { name: "OrderDesk 订单台", tagline: "取消、归档与转交销售订单" },
+  nav: { orders: "订单", inbox: "通知", approvals: "待审批", watching: "我关注的", archive: "归档窗口" },
+  common: {
+    search: "搜索", reset: "重置", close: "关闭", cancel: "取消", back: "上一步", next: "下一步",
+    confirm: "确认", done: "完成", loading: "加载中…", retry: "重试", none: "无",
+    total: "共 {{count}} 个订单", totalCapped: "超过 {{count}} 个订单", language: "语言", logout: "退出登录",
+    yes: "是", no: "否", reload: "刷新", stop: "停止", export: "导出", all: "全部",
+  },
+  status: {
+    draft: "草稿", confirmed: "已确认", invoiced: "已开票", shipped: "已发货", completed: "已完成",
+    cancel_pending: "取消待审批", cancelled: "已取消", archived: "已归档",
+  },
+  errors: {
+    not_found: "未找到", invalid_input: "请检查输入", rule_violation: "规则不允许",
+    forbidden: "没有权限", conflict: "已被他人修改", storage: "数据库错误", internal: "意外错误",
+  },
+  login: {
+    title: "登录 OrderDesk", login: "登录名", password: "密码", submit: "登录",
+    loginRequired: "请输入登录名", passwordRequired: "请输入密码", demoHint: "演示用户：admin、mgr.east、clerk01 …… 密码均为“demo”",
+  },
+  setup: {
+    title: "欢迎使用 OrderDesk", intro: "数据库为空。您希望如何开始？",
+    demo: "载入演示数据", demoText: "两万个示例订单、三个部门，所有用户密码为“demo”。",
+    empty: "从空白开始", emptyText: "先创建第一位管理员，再添加人员和订单。",
+    adminLogin: "管理员登录名", adminName: "姓名", adminPassword: "密码（至少 8 位）",
+    create: "创建管理员", loadingDemo: "正在载入演示数据…", dbError: "无法打开数据库",
+  },
+  orders: {
+    searchPlaceholder: "订单号、客户名称或拼音首字母（Ctrl+K）",
+    status: "状态", dateRange: "下单日期", handler: "处理人", department: "部门", unassigned: "部门队列中",
+    number: "订单号", customer: "客户", total: "金额", date: "日期", empty: "没有符合条件的订单",
+    open: "打开", sortBy: "排序", sortDateDesc: "最新在前", sortDateAsc: "最早在前", sortTotalDesc: "金额从高到低",
+    sortTotalAsc: "金额从低到高", sortNumber: "按订单号", queue: "部门队列", selectHint: "选择一个订单以查看详情",
+    selected: "已选 {{count}} 个", archiveSelected: "归档所选", reassignSelected: "转交所选", more: "加载更多",
+  },
+  detail: {
+    handler: "处理人", department: "部门", salesRep: "销售代表", orderDate: "下单日期", total: "金额",
+    version: "版本", lines: "订单行", product: "产品", quantity: "数量", unitPrice: "单价", amount: "小计",
+    processed: "处理情况", reservations: "库存预留", finance: "财务", timeline: "时间线", watchers: "关注人",
+    lineage: "来源与复制", copiedFrom: "复制自", copies: "复制为", readOnly: "您已将此订单转交他人：只读查看其进展。",
+    archivedNote: "已归档订单为只读。如需继续处理，请“复制为新订单”。",
+    cancel: "取消订单", archive: "归档", reassign: "转交", copy: "复制为新订单", approve: "批准", reject: "驳回",
+    advance: "下一步", copied: "已创建新草稿 {{number}}", conflict: "{{message}} 订单已刷新。",
+    noFinance: "没有发票或收款", noReservations: "没有预留库存", reason: "原因", closedAs: "关闭方式",
+    reserved: "已预留", released: "已释放", shippedState: "已出库", noneState: "—",
+    step: { Confirm: "确认订单", Invoice: "开票", Ship: "发货", Complete: "完成" },
+  },
+  events: {
+    created: "创建", status_changed: "状态变更", cancel_requested: "申请取消",
+    cancel_approved: "批准取消", cancel_rejected: "驳回取消", cancelled: "已取消",
+    archived: "已归档", reassigned: "转交", copied: "复制为新订单", payment_received: "收到付款",
+  },
+  finance: { invoice: "发票", credit_note: "红字发票", payment: "收款", refund_due: "应退款" },
+  cancel: {
+    title: "取消 {{number}}", stepPreview: "预览", stepReason: "原因", stepConfirm: "确认", stepResult: "结果",
+    blocked: "此订单不能取消", willReverse: "将要冲回的处理", releaseStock: "释放库存",
+    creditNote: "为发票 {{invoice}} 开具红字发票", refundDue: "应退还客户的款项", nothingToReverse: "订单尚未处理，无需冲回。",
+    approvalNeeded: "此取消需要主管审批", approvalNone: "无需审批：确认后立即生效",
+    approvalReason: { amount_threshold: "订单金额不低于 {{threshold}}", invoiced: "订单已开票" },
+    notified: "将通知", customerNotice: "给客户的通知", sendNotice: "向客户发送此通知",
+    reason: "原因", note: "说明", notePlaceholder: "发生了什么？（选择“其他”时必填）", reasonRequired: "请选择原因",
+    noteRequired: "选择“其他”时请填写说明", confirmText: "确定以“{{reason}}”为由取消 {{number}}？", confirmApproval: "确定提交 {{number}} 的取消申请并等待审批？",
+    doneCancelled: "{{number}} 已取消", donePending: "{{number}} 正在等待主管审批",
+    submit: "取消订单", submitApproval: "提交审批", noRecipients: "无",
+  },
+  reassign: {
+    title: "转交", titleMany: "转交 {{count}} 个订单", filter: "按姓名或登录名筛选", department: "部门",
+    toUser: "转交给个人", toDepartment: "转入部门队列", workload: "在办 {{count}}", queue: "排队 {{count}}",
+    note: "给新处理人的说明", confirm: "转交给 {{target}}", done: "已转交给 {{target}}", pick: "请选择人员或部门",
+    doneMany: "已转交 {{done}} 个，拒绝 {{refused}} 个",
+  },
+  archive: {
+    title: "归档订单", modeSelection: "所选订单", modeFilter: "某日期前关闭的订单", closedBefore: "关闭日期早于",
+    closedAs: "关闭方式", both: "已完成和已取消", preview: "{{total}} 个订单中 {{eligible}} 个可以归档",
+    refused: "被拒绝", start: "归档 {{count}} 个订单", running: "正在归档…", stopped: "已停止：已归档 {{done}} 个，可稍后继续。",
+    finished: "已归档 {{done}} 个，拒绝 {{refused}} 个", resume: "继续", results: "结果", state: { done: "已归档", refused: "被拒绝", pending: "待处理" },
+  },
+  approvals: { title: "取消申请", empty: "没有待审批的申请", requestedBy: "申请人", rejectNote: "驳回原因", rejectTitle: "驳回 {{number}} 的取消申请", approved: "{{number}} 已取消", rejected: "{{number}} 已恢复原状态" },
+  inbox: { title: "通知", empty: "暂无通知", markAll: "全部标为已读", unreadOnly: "仅未读", markRead: "标为已读" },
+  watching: { title: "我转交的订单", empty: "您没有关注的订单", hint: "只读：您可以查看进展，由新处理人继续处理。" },
+  archiveWindow: { title: "归档", placeholder: "归档订单的搜索、分析和导出将在这里提供。", forbidden: "只有主管和管理员可以打开归档窗口。" },
+};

@@ -1,0 +1,202 @@
+import { Alert, App, Button, Card, Descriptions, Flex, Result, Skeleton, Space, Table, Tag, Timeline, Tooltip, Typography } from "antd";
+import { CopyOutlined, InboxOutlined, StopOutlined, SwapOutlined, CheckOutlined, CloseOutlined, ArrowRightOutlined } from "@ant-design/icons";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { endTiming, startTiming } from "../common/perf";
+import { useTranslation } from "react-i18next";
+import { api, type Action, type OrderDetail } from "../api";
+import { describe } from "../common/errors";
+import { day, moment, money } from "../common/format";
+import { StatusTag } from "../common/StatusTag";
+import { CancelWizard } from "../wizards/CancelWizard";
+import { ArchiveWizard } from "../wizards/ArchiveWizard";
+import { ReassignWizard } from "../wizards/ReassignWizard";
+import { RejectDialog } from "../approvals/RejectDialog";
+
+/** A button for an action the core allows, or disabled with the core's reason. */
+function ActionButton(props: { action: Action; icon: React.ReactNode; label: string; onClick: () => void; testId: string; danger?: boolean; primary?: boolean }) {
+  const { i18n } = useTranslation();
+  const why = props.action.problem ? (i18n.language === "zh-CN" ? props.action.problem.message_zh : props.action.problem.message_en) : null;
+  const button = (
+    <Button
+      icon={props.icon}
+      danger={props.danger}
+      type={props.primary ? "primary" : "default"}
+      disabled={!props.action.allowed}
+      onClick={props.onClick}
+      data-testid={props.testId}
+    >
+      {props.label}
+    </Button>
+  );
+  return why ? <Tooltip title={why}><span>{button}</span></Tooltip> : button;
+}
+
+export function OrderDetailPane({ number, onOpen, onClose }: { number: string; onOpen: (n: string) => void; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const [wizard, setWizard] = useState<"cancel" | "archive" | "reassign" | "reject" | null>(null);
+  const q = useQuery({ queryKey: ["detail", number], queryFn: () => api.detail(number) });
+  const reasons = useQuery({ queryKey: ["reasons"], queryFn: api.reasons, staleTime: 300_000 });
+  const zh = i18n.language === "zh-CN";
+  useEffect(() => startTiming("open"), [number]);
+  useEffect(() => {
+    if (q.data?.number === number) endTiming("open");
+  }, [q.data, number]);
+
+  if (q.isLoading) return <Card><Skeleton active paragraph={{ rows: 10 }} /></Card>;
+  if (q.error) {
+    const d = describe(q.error);
+    return <Result status="warning" title={d.title} subTitle={d.text} />;
+  }
+  const o = q.data as OrderDetail;
+
+  /** Runs a one-click action; a conflict reloads the order and says who changed it. */
+  const act = async (f: () => Promise<unknown>, done: string) => {
+    try {
+      await f();
+      message.success(done);
+    } catch (e) {
+      const d = describe(e);
+      if (d.kind === "conflict") {
+        message.warning(t("detail.conflict", { message: d.text }));
+        await qc.invalidateQueries({ queryKey: ["detail", number] });
+      } else {
+        message.error(d.text);
+      }
+    }
+  };
+
+  const copy = () =>
+    act(async () => {
+      const out = await api.copy(o.number);
+      onOpen(out.number);
+    }, t("detail.copied", { number: "" }));
+
+  const step = o.actions.advance;
+  const reasonLabel = (code: string) => {
+    const r = reasons.data?.find((x) => x.code === code);
+    return r ? (zh ? r.label_zh : r.label_en) : code;
+  };
+  const stateLabel: Record<string, string> = { reserved: t("detail.reserved"), released: t("detail.released"), shipped: t("detail.shippedState"), none: t("detail.noneState") };
+
+  return (
+    <Card data-testid="order-detail" styles={{ body: { paddingTop: 16 } }}>
+      <Flex justify="space-between" align="center" gap={8}>
+        <Flex align="center" gap={10}>
+          <Typography.Title level={4} style={{ margin: 0 }} data-testid="detail-number">{o.number}</Typography.Title>
+          <StatusTag status={o.status} closedAs={o.closed_as} />
+        </Flex>
+        <Button type="text" size="small" icon={<CloseOutlined />} onClick={onClose} aria-label={t("common.close")} data-testid="detail-close" />
+      </Flex>
+      <Flex justify="space-between" align="baseline" gap={12} style={{ marginTop: 4 }}>
+        <Typography.Text type="secondary" ellipsis title={o.customer.name_latin}>{o.customer.name}</Typography.Text>
+        <Typography.Text strong style={{ fontSize: 18, whiteSpace: "nowrap" }} data-testid="detail-total">{money(o.total_minor, o.currency)}</Typography.Text>
+      </Flex>
+
+      {o.read_only && o.status !== "archived" && <Alert style={{ marginTop: 12 }} type="info" showIcon title={t("detail.readOnly")} data-testid="read-only-note" />}
+      {o.status === "archived" && <Alert style={{ marginTop: 12 }} type="info" showIcon title={t("detail.archivedNote")} />}
+
+      <Flex gap={8} wrap style={{ marginTop: 16 }}>
+        <ActionButton action={o.actions.cancel} icon={<StopOutlined />} label={t("detail.cancel")} onClick={() => setWizard("cancel")} testId="action-cancel" danger />
+        <ActionButton action={o.actions.reassign} icon={<SwapOutlined />} label={t("detail.reassign")} onClick={() => setWizard("reassign")} testId="action-reassign" />
+        <ActionButton action={o.actions.archive} icon={<InboxOutlined />} label={t("detail.archive")} onClick={() => setWizard("archive")} testId="action-archive" />
+        <ActionButton action={o.actions.copy} icon={<CopyOutlined />} label={t("detail.copy")} onClick={copy} testId="action-copy" />
+        {o.status === "cancel_pending" && (
+          <>
+            <ActionButton action={o.actions.approve} icon={<CheckOutlined />} label={t("detail.approve")} primary testId="action-approve"
+              onClick={() => act(() => api.approve(o.number, o.version), t("approvals.approved", { number: o.number }))} />
+            <ActionButton action={o.actions.approve} icon={<CloseOutlined />} label={t("detail.reject")} testId="action-reject" onClick={() => setWizard("reject")} />
+          </>
+        )}
+        {step && step[1].allowed && (
+          <Button icon={<ArrowRightOutlined />} data-testid="action-advance"
+            onClick={() => act(() => api.advance(o.number, o.version, step[0]), t(`detail.step.${step[0]}`))}>
+            {t(`detail.step.${step[0]}`)}
+          </Button>
+        )}
+      </Flex>
+
+      <Descriptions size="small" column={3} layout="vertical" style={{ marginTop: 16 }}
+        items={[
+          { key: "h", label: t("detail.handler"), children: <span data-testid="detail-handler">{o.handler_name ? `${o.handler_name} (${o.handler})` : t("orders.queue")}</span> },
+          { key: "d", label: t("detail.department"), children: zh ? o.department.name_zh : o.department.name_en },
+          { key: "r", label: t("detail.salesRep"), children: o.sales_rep },
+          { key: "o", label: t("detail.orderDate"), children: day(o.order_date) },
+          { key: "v", label: t("detail.version"), children: o.version },
+          ...(o.cancel_reason ? [{ key: "c", label: t("detail.reason"), span: 3, children: `${reasonLabel(o.cancel_reason)}${o.cancel_note ? ` — ${o.cancel_note}` : ""}` }] : []),
+        ]}
+      />
+
+      <Typography.Title level={5} style={{ marginTop: 20 }}>{t("detail.lines")}</Typography.Title>
+      <Table size="small" pagination={false} rowKey="line_no" dataSource={o.lines}
+        columns={[
+          { title: "SKU", dataIndex: "sku", width: 80 },
+          { title: t("detail.product"), render: (_, l) => (zh ? l.product_zh : l.product_en), ellipsis: true },
+          { title: t("detail.quantity"), dataIndex: "quantity", width: 60, align: "right" },
+          { title: t("detail.unitPrice"), width: 110, align: "right", render: (_, l) => money(l.unit_price_minor, o.currency) },
+          { title: t("detail.amount"), width: 120, align: "right", render: (_, l) => money(l.quantity * l.unit_price_minor, o.currency) },
+        ]}
+      />
+
+      <Typography.Title level={5} style={{ marginTop: 20 }}>{t("detail.processed")}</Typography.Title>
+      <Flex gap={16} wrap>
+        <div style={{ flex: 1, minWidth: 220 }}>
+          <Typography.Text type="secondary">{t("detail.reservations")}</Typography.Text>
+          <div style={{ marginTop: 4 }}>
+            {o.reservations.length === 0 ? t("detail.noReservations") : o.reservations.map((r) => (
+              <Tag key={r.sku} color={r.state === "reserved" ? "blue" : r.state === "released" ? "default" : "green"}>
+                {r.sku} ×{r.quantity} · {stateLabel[r.state] ?? r.state}
+              </Tag>
+            ))}
+          </div>
+        </div>
+        <div style={{ flex: 1, minWidth: 220 }}>
+          <Typography.Text type="secondary">{t("detail.finance")}</Typography.Text>
+          <div style={{ marginTop: 4 }}>
+            {o.finance.length === 0 ? t("detail.noFinance") : o.finance.map((f, i) => (
+              <div key={i}>
+                {t(`finance.${f.kind}`)} {f.reference}: <Typography.Text type={f.amount_minor < 0 ? "danger" : undefined}>{money(f.amount_minor, f.currency)}</Typography.Text>
+              </div>
+            ))}
+          </div>
+        </div>
+      </Flex>
+
+      <Typography.Title level={5} style={{ marginTop: 20 }}>{t("detail.timeline")}</Typography.Title>
+      <Timeline
+        data-testid="timeline"
+        items={o.events.map((e) => ({
+          key: e.id,
+          color: e.kind.startsWith("cancel") ? "red" : e.kind === "archived" ? "gray" : "blue",
+          title: moment(e.at),
+          content: (
+            <div data-testid={`event-${e.kind}`}>
+              <Typography.Text strong>{t(`events.${e.kind}`, { defaultValue: e.kind })}</Typography.Text>
+              {e.to && <> → {t(`status.${e.to}`, { defaultValue: e.to })}</>}
+              <Typography.Text type="secondary"> · {e.actor}</Typography.Text>
+              {e.reason && <div>{t("detail.reason")}: {reasonLabel(e.reason)}</div>}
+              {e.note && <div><Typography.Text type="secondary">{e.note}</Typography.Text></div>}
+            </div>
+          ),
+        }))}
+      />
+
+      {(o.watchers.length > 0 || o.copied_from || o.copies.length > 0) && (
+        <Descriptions size="small" column={1}
+          items={[
+            ...(o.watchers.length ? [{ key: "w", label: t("detail.watchers"), children: o.watcher_names.join("、") }] : []),
+            ...(o.copied_from ? [{ key: "f", label: t("detail.copiedFrom"), children: <Typography.Link onClick={() => onOpen(o.copied_from as string)}>{o.copied_from}</Typography.Link> }] : []),
+            ...(o.copies.length ? [{ key: "c", label: t("detail.copies"), children: <Space>{o.copies.map((c) => <Typography.Link key={c} onClick={() => onOpen(c)}>{c}</Typography.Link>)}</Space> }] : []),
+          ]}
+        />
+      )}
+
+      {wizard === "cancel" && <CancelWizard order={o} onClose={() => setWizard(null)} />}
+      {wizard === "archive" && <ArchiveWizard numbers={[o.number]} onClose={() => setWizard(null)} />}
+      {wizard === "reassign" && <ReassignWizard numbers={[o.number]} version={o.version} onClose={() => setWizard(null)} />}
+      {wizard === "reject" && <RejectDialog number={o.number} version={o.version} onClose={() => setWizard(null)} />}
+    </Card>
+  );
+}

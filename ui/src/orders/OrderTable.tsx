@@ -1,0 +1,77 @@
+import { Table, Typography } from "antd";
+import type { ColumnsType } from "antd/es/table";
+import { useTranslation } from "react-i18next";
+import type { Row, Status } from "../api";
+import { day, money } from "../common/format";
+import { StatusTag } from "../common/StatusTag";
+
+/** The virtualised result list; the row with `active` is highlighted. */
+export function OrderTable(props: {
+  rows: Row[];
+  loading: boolean;
+  active: string | null;
+  onOpen: (number: string) => void;
+  selected?: string[];
+  onSelect?: (numbers: string[]) => void;
+  onEndReached?: () => void;
+  height: number;
+  testId?: string;
+}) {
+  const { t } = useTranslation();
+  const columns: ColumnsType<Row> = [
+    { title: t("orders.number"), dataIndex: "number", width: 150, render: (n: string) => <Typography.Text strong>{n}</Typography.Text> },
+    {
+      title: t("orders.customer"),
+      dataIndex: "customer",
+      ellipsis: true,
+      render: (c: string, r) => (
+        <span title={r.customer_latin}>
+          {c}
+        </span>
+      ),
+    },
+    {
+      title: t("orders.status"),
+      dataIndex: "status",
+      width: 150,
+      render: (s: Status, r) => <StatusTag status={s} closedAs={r.closed_as as Status | null} />,
+    },
+    {
+      title: t("orders.handler"),
+      dataIndex: "handler_name",
+      width: 110,
+      ellipsis: true,
+      render: (h: string | null) => h ?? <Typography.Text type="secondary">{t("orders.queue")}</Typography.Text>,
+    },
+    { title: t("orders.total"), dataIndex: "total_minor", width: 130, align: "right", render: (m: number, r) => money(m, r.currency) },
+    { title: t("orders.date"), dataIndex: "order_date", width: 110, render: (d: string) => day(d) },
+  ];
+  return (
+    <Table<Row>
+      data-testid={props.testId ?? "order-table"}
+      size="small"
+      rowKey="number"
+      columns={columns}
+      dataSource={props.rows}
+      loading={props.loading}
+      pagination={false}
+      virtual
+      scroll={{ y: props.height, x: 760 }}
+      locale={{ emptyText: t("orders.empty") }}
+      rowSelection={
+        props.onSelect
+          ? { selectedRowKeys: props.selected, onChange: (keys) => props.onSelect?.(keys as string[]), columnWidth: 36 }
+          : undefined
+      }
+      rowClassName={(r) => (r.number === props.active ? "row-active" : "")}
+      onRow={(r) => ({
+        onClick: () => props.onOpen(r.number),
+        "data-testid": `order-row-${r.number}`,
+      } as React.HTMLAttributes<HTMLElement>)}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        if (el.scrollHeight - el.scrollTop - el.clientHeight < 200) props.onEndReached?.();
+      }}
+    />
+  );
+}

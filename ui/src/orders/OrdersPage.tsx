@@ -1,0 +1,218 @@
+import { Button, Checkbox, DatePicker, Flex, Input, Select, Space, Typography } from "antd";
+import type { InputRef } from "antd";
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api, type SearchQuery, type Sort, type Status } from "../api";
+import { count } from "../common/format";
+import { isManager, useSession } from "../common/session";
+import { ArchiveWizard } from "../wizards/ArchiveWizard";
+import { ReassignWizard } from "../wizards/ReassignWizard";
+import { OrderDetailPane } from "./OrderDetailPane";
+import { OrderTable } from "./OrderTable";
+import { useOrderSearch } from "./useOrderSearch";
+import { useWindowHeight } from "../common/useWindowHeight";
+import { endTiming, startTiming } from "../common/perf";
+
+const STATUSES: Status[] = ["draft", "confirmed", "invoiced", "shipped", "completed", "cancel_pending", "cancelled"];
+const SORTS: Sort[] = ["date_desc", "date_asc", "total_desc", "total_asc", "number_asc"];
+const SORT_LABEL: Record<Sort, string> = {
+  date_desc: "orders.sortDateDesc", date_asc: "orders.sortDateAsc", total_desc: "orders.sortTotalDesc",
+  total_asc: "orders.sortTotalAsc", number_asc: "orders.sortNumber",
+};
+
+export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: string | null) => void }) {
+  const { t, i18n } = useTranslation();
+  const session = useSession();
+  const searchRef = useRef<InputRef>(null);
+  const [text, setText] = useState("");
+  const [typed, setTyped] = useState("");
+  const [statuses, setStatuses] = useState<Status[]>([]);
+  const [dates, setDates] = useState<[string, string] | null>(null);
+  const [handler, setHandler] = useState<string | null>(null);
+  const [department, setDepartment] = useState<number | null>(null);
+  const [unassigned, setUnassigned] = useState(false);
+  const [sort, setSort] = useState<Sort>("date_desc");
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [wizard, setWizard] = useState<"archive-selection" | "archive-filter" | "reassign" | null>(null);
+  const height = useWindowHeight() - 250;
+
+  // Typing settles for a moment before searching; Enter searches at once.
+  useEffect(() => {
+    const id = setTimeout(() => setText(typed), 80);
+    return () => clearTimeout(id);
+  }, [typed]);
+
+  // Ctrl/Cmd+K focuses the search box from anywhere in the window.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
+        e.preventDefault();
+        searchRef.current?.focus({ cursor: "all" });
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  const query: SearchQuery = useMemo(
+    () => ({
+      text: text.trim() || null,
+      statuses,
+      date_from: dates?.[0] ?? null,
+      date_to: dates?.[1] ?? null,
+      handler,
+      unassigned,
+      department,
+      min_total_minor: null,
+      max_total_minor: null,
+      archived: false,
+      closed_as: null,
+      closed_from: null,
+      closed_to: null,
+      reason: null,
+      sort,
+      limit: null,
+      after: null,
+    }),
+    [text, statuses, dates, handler, unassigned, department, sort],
+  );
+  const search = useOrderSearch(query);
+  useEffect(() => startTiming("search"), [query]);
+  useEffect(() => {
+    if (!search.isFetching && search.data) endTiming("search");
+  }, [search.isFetching, search.data]);
+  const departments = useQuery({ queryKey: ["departments"], queryFn: api.departments, staleTime: 600_000 });
+  const people = useQuery({ queryKey: ["candidates", ""], queryFn: () => api.candidates(null, null), staleTime: 60_000 });
+
+  // Arrow keys move the cursor through the list; Enter opens it.
+  const onListKey = (e: React.KeyboardEvent) => {
+    if (!["ArrowDown", "ArrowUp", "Enter"].includes(e.key) || search.rows.length === 0) return;
+    e.preventDefault();
+    const at = search.rows.findIndex((r) => r.number === (cursor ?? open));
+    if (e.key === "Enter") {
+      onOpen(cursor ?? search.rows[0].number);
+      return;
+    }
+    const next = e.key === "ArrowDown" ? Math.min(at + 1, search.rows.length - 1) : Math.max(at - 1, 0);
+    setCursor(search.rows[next].number);
+  };
+
+  const totalText = search.capped ? t("common.totalCapped", { count: search.total }) : t("common.total", { count: search.total });
+
+  return (
+    <Flex gap={16} style={{ height: "100%" }}>
+      <Flex vertical gap={12} style={{ flex: 1, minWidth: 0 }} onKeyDown={onListKey}>
+        <Input.Search
+          ref={searchRef}
+          size="large"
+          allowClear
+          placeholder={t("orders.searchPlaceholder")}
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+          onSearch={(v) => {
+            setTyped(v);
+            setText(v);
+          }}
+          data-testid="search-input"
+          autoFocus
+        />
+        <Flex gap={8} wrap align="center">
+          <Select
+            mode="multiple"
+            allowClear
+            maxTagCount="responsive"
+            placeholder={t("orders.status")}
+            style={{ minWidth: 180 }}
+            value={statuses}
+            onChange={setStatuses}
+            options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+            data-testid="filter-status"
+          />
+          <DatePicker.RangePicker
+            onChange={(_, s) => setDates(s[0] && s[1] ? [s[0], s[1]] : null)}
+            placeholder={[t("orders.dateRange"), t("orders.dateRange")]}
+          />
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: "label" }}
+            placeholder={t("orders.handler")}
+            style={{ width: 150 }}
+            value={handler}
+            onChange={(v) => setHandler(v ?? null)}
+            options={(people.data?.users ?? []).map((u) => ({ value: u.login, label: `${u.display_name} (${u.login})` }))}
+          />
+          {session.role === "admin" && (
+            <Select
+              allowClear
+              placeholder={t("orders.department")}
+              style={{ width: 150 }}
+              value={department}
+              onChange={(v) => setDepartment(v ?? null)}
+              options={(departments.data ?? []).map((d) => ({ value: d.id, label: i18n.language === "zh-CN" ? d.name_zh : d.name_en }))}
+            />
+          )}
+          <Checkbox checked={unassigned} onChange={(e) => setUnassigned(e.target.checked)}>
+            {t("orders.unassigned")}
+          </Checkbox>
+          <Select
+            style={{ width: 140 }}
+            value={sort}
+            onChange={setSort}
+            options={SORTS.map((s) => ({ value: s, label: t(SORT_LABEL[s]) }))}
+            data-testid="sort"
+          />
+        </Flex>
+        <Flex justify="space-between" align="center" style={{ minHeight: 32 }}>
+          <Typography.Text type="secondary" data-testid="result-total">
+            {search.isFetched ? totalText : " "}
+          </Typography.Text>
+          <Space>
+            {selected.length > 0 && <Typography.Text>{t("orders.selected", { count: selected.length })}</Typography.Text>}
+            {selected.length > 0 && (
+              <Button onClick={() => setWizard("reassign")} data-testid="bulk-reassign">{t("orders.reassignSelected")}</Button>
+            )}
+            {selected.length > 0 && isManager(session) && (
+              <Button onClick={() => setWizard("archive-selection")} data-testid="bulk-archive">{t("orders.archiveSelected")}</Button>
+            )}
+            {isManager(session) && (
+              <Button onClick={() => setWizard("archive-filter")} data-testid="archive-by-date">{t("archive.title")}</Button>
+            )}
+          </Space>
+        </Flex>
+        <OrderTable
+          rows={search.rows}
+          loading={search.isLoading}
+          active={cursor ?? open}
+          onOpen={(n) => {
+            setCursor(n);
+            onOpen(n);
+          }}
+          selected={selected}
+          onSelect={setSelected}
+          onEndReached={() => {
+            if (search.hasNextPage && !search.isFetchingNextPage) void search.fetchNextPage();
+          }}
+          height={height}
+        />
+        {search.hasNextPage && (
+          <Button size="small" type="link" onClick={() => void search.fetchNextPage()} loading={search.isFetchingNextPage}>
+            {t("orders.more")} ({count(search.rows.length)} / {search.capped ? `${count(search.total)}+` : count(search.total)})
+          </Button>
+        )}
+      </Flex>
+      {open && (
+        <div style={{ width: 560, flexShrink: 0, overflow: "auto" }}>
+          <OrderDetailPane number={open} onOpen={onOpen} onClose={() => onOpen(null)} />
+        </div>
+      )}
+      {wizard === "reassign" && (
+        <ReassignWizard numbers={selected} onClose={() => { setWizard(null); setSelected([]); }} />
+      )}
+      {(wizard === "archive-selection" || wizard === "archive-filter") && (
+        <ArchiveWizard numbers={wizard === "archive-selection" ? selected : []} onClose={() => { setWizard(null); setSelected([]); }} />
+      )}
+    </Flex>
+  );
+}

@@ -1,0 +1,18 @@
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { api, type SearchQuery } from "../api";
+
+export const PAGE = 100;
+
+/** Keyset pages of a search; `rows` is every page loaded so far. */
+export function useOrderSearch(query: SearchQuery) {
+  const q = useInfiniteQuery({
+    queryKey: ["orders", query],
+    queryFn: ({ pageParam }) => api.search({ ...query, limit: PAGE, after: pageParam }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+    placeholderData: (previous) => previous,
+  });
+  const rows = q.data?.pages.flatMap((p) => p.rows) ?? [];
+  const first = q.data?.pages[0];
+  return { ...q, rows, total: first?.total ?? 0, capped: first?.total_capped ?? false };
+}

@@ -1,0 +1,53 @@
+import { Alert, Button, Card, Flex, Form, Input, Segmented, Typography } from "antd";
+import { LockOutlined, UserOutlined } from "@ant-design/icons";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api, type Session } from "../api";
+import { describe } from "../common/errors";
+import type { UiLang } from "../i18n";
+
+export function LoginPage({ onLogin, lang, onLang }: { onLogin: (s: Session) => void; lang: UiLang; onLang: (l: UiLang) => void }) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (v: { login: string; password: string }) => {
+    setBusy(true);
+    setError(null);
+    try {
+      onLogin(await api.login(v.login, v.password));
+    } catch (e) {
+      setError(describe(e).text);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="center-page">
+      <Card style={{ width: 380 }} data-testid="login-card">
+        <Flex justify="space-between" align="start">
+          <Typography.Title level={3} style={{ marginTop: 0 }}>{t("login.title")}</Typography.Title>
+          <Segmented size="small" value={lang} onChange={(v) => onLang(v as UiLang)} data-testid="login-lang"
+            options={[{ value: "zh-CN", label: <span data-testid="lang-zh">中文</span> }, { value: "en", label: <span data-testid="lang-en">EN</span> }]} />
+        </Flex>
+        <Typography.Paragraph type="secondary">{t("app.tagline")}</Typography.Paragraph>
+        <Form layout="vertical" onFinish={submit} requiredMark={false}>
+          <Form.Item name="login" label={t("login.login")} rules={[{ required: true, message: t("login.loginRequired") }]}>
+            <Input prefix={<UserOutlined />} autoFocus autoComplete="username" data-testid="login-user" />
+          </Form.Item>
+          <Form.Item name="password" label={t("login.password")} rules={[{ required: true, message: t("login.passwordRequired") }]}>
+            <Input.Password prefix={<LockOutlined />} autoComplete="current-password" data-testid="login-password" />
+          </Form.Item>
+          {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
+          <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">
+            {t("login.submit")}
+          </Button>
+        </Form>
+        <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 0, fontSize: 12 }}>
+          {t("login.demoHint")}
+        </Typography.Paragraph>
+      </Card>
+    </div>
+  );
+}

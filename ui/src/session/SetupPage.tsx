@@ -1,0 +1,76 @@
+import { Alert, Button, Card, Col, Form, Input, Row, Spin, Typography } from "antd";
+import { DatabaseOutlined, UserAddOutlined } from "@ant-design/icons";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api, type Session } from "../api";
+import { describe } from "../common/errors";
+
+/** First start on an empty database: demo data, or a first administrator. */
+export function SetupPage({ onDemo, onAdmin }: { onDemo: () => void; onAdmin: (s: Session) => void }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState<"demo" | "admin" | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const demo = async () => {
+    setBusy("demo");
+    setError(null);
+    try {
+      await api.loadDemoData();
+      onDemo();
+    } catch (e) {
+      setError(describe(e).text);
+    } finally {
+      setBusy(null);
+    }
+  };
+  const admin = async (v: { login: string; name: string; password: string }) => {
+    setBusy("admin");
+    setError(null);
+    try {
+      onAdmin(await api.createFirstAdmin(v.login, v.name, v.password));
+    } catch (e) {
+      setError(describe(e).text);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <div className="center-page">
+      <div style={{ width: 760 }}>
+        <Typography.Title level={2}>{t("setup.title")}</Typography.Title>
+        <Typography.Paragraph type="secondary">{t("setup.intro")}</Typography.Paragraph>
+        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+        <Row gutter={16}>
+          <Col span={12}>
+            <Card title={<><DatabaseOutlined /> {t("setup.demo")}</>} style={{ height: "100%" }}>
+              <Typography.Paragraph>{t("setup.demoText")}</Typography.Paragraph>
+              <Spin spinning={busy === "demo"} description={t("setup.loadingDemo")}>
+                <Button type="primary" onClick={demo} disabled={busy !== null} data-testid="setup-demo">
+                  {t("setup.demo")}
+                </Button>
+              </Spin>
+            </Card>
+          </Col>
+          <Col span={12}>
+            <Card title={<><UserAddOutlined /> {t("setup.empty")}</>}>
+              <Typography.Paragraph>{t("setup.emptyText")}</Typography.Paragraph>
+              <Form layout="vertical" onFinish={admin} requiredMark={false} disabled={busy !== null}>
+                <Form.Item name="login" label={t("setup.adminLogin")} rules={[{ required: true }]}>
+                  <Input autoComplete="username" />
+                </Form.Item>
+                <Form.Item name="name" label={t("setup.adminName")} rules={[{ required: true }]}>
+                  <Input />
+                </Form.Item>
+                <Form.Item name="password" label={t("setup.adminPassword")} rules={[{ required: true, min: 8 }]}>
+                  <Input.Password autoComplete="new-password" />
+                </Form.Item>
+                <Button htmlType="submit" loading={busy === "admin"}>{t("setup.create")}</Button>
+              </Form>
+            </Card>
+          </Col>
+        </Row>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,173 @@
+import { Alert, Button, Checkbox, Descriptions, Flex, Form, Input, Modal, Result, Select, Skeleton, Steps, Tag, Typography } from "antd";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api, type CancelOutcome, type CancelPreview, type OrderDetail } from "../api";
+import { describe } from "../common/errors";
+import { money } from "../common/format";
+
+export const NOTE_MAX = 1000;
+
+/** What the preview says will happen, in words. */
+function PreviewBody({ p }: { p: CancelPreview }) {
+  const { t, i18n } = useTranslation();
+  const zh = i18n.language === "zh-CN";
+  const r = p.reversal;
+  const nothing = r.stock.length === 0 && r.credit_notes.length === 0 && r.refund_due_minor === 0;
+  return (
+    <Flex vertical gap={12} data-testid="cancel-preview">
+      {!p.allowed && (
+        <Alert type="error" showIcon title={t("cancel.blocked")}
+          description={p.blockers.map((b) => (zh ? b.message_zh : b.message_en)).join(" ")} data-testid="cancel-blocked" />
+      )}
+      {p.allowed && (
+        <Alert
+          type={p.needs_approval ? "warning" : "success"}
+          showIcon
+          data-testid="cancel-approval"
+          title={p.needs_approval ? t("cancel.approvalNeeded") : t("cancel.approvalNone")}
+          description={p.approval_reasons.map((a) => t(`cancel.approvalReason.${a}`, { threshold: money(p.approval_threshold_minor ?? 0, p.currency) })).join("；")}
+        />
+      )}
+      <Descriptions size="small" column={1} bordered
+        items={[
+          {
+            key: "r",
+            label: t("cancel.willReverse"),
+            children: nothing ? t("cancel.nothingToReverse") : (
+              <Flex vertical gap={4}>
+                {r.stock.length > 0 && (
+                  <div>{t("cancel.releaseStock")}: {r.stock.map((s) => <Tag key={s.sku}>{zh ? s.product_zh : s.product_en} ×{s.quantity}</Tag>)}</div>
+                )}
+                {r.credit_notes.map((c) => (
+                  <div key={c.invoice}>{t("cancel.creditNote", { invoice: c.invoice })}: {money(c.amount_minor, p.currency)}</div>
+                ))}
+                {r.refund_due_minor > 0 && <div>{t("cancel.refundDue")}: {money(r.refund_due_minor, p.currency)}</div>}
+              </Flex>
+            ),
+          },
+          {
+            key: "n",
+            label: t("cancel.notified"),
+            children: p.recipients.length ? p.recipients.map((x) => `${x.display_name} (${x.login})`).join("、") : t("cancel.noRecipients"),
+          },
+        ]}
+      />
+    </Flex>
+  );
+}
+
+export function CancelWizard({ order, onClose }: { order: OrderDetail; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const qc = useQueryClient();
+  const [step, setStep] = useState(0);
+  const [reason, setReason] = useState<string | null>(null);
+  const [note, setNote] = useState("");
+  const [notify, setNotify] = useState(true);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<CancelOutcome | null>(null);
+  const [failure, setFailure] = useState<{ title: string; text: string } | null>(null);
+  const [form] = Form.useForm();
+  const zh = i18n.language === "zh-CN";
+
+  const preview = useQuery({
+    queryKey: ["cancel-preview", order.number, reason, note],
+    queryFn: () => api.cancelPreview(order.number, reason, note || null),
+    placeholderData: (prev) => prev,
+  });
+  const reasons = useQuery({ queryKey: ["reasons"], queryFn: api.reasons, staleTime: 300_000 });
+  const reasonLabel = reasons.data?.find((r) => r.code === reason);
+  const p = preview.data;
+
+  const submit = async () => {
+    if (!reason) return;
+    setBusy(true);
+    try {
+      const out = await api.cancel({ number: order.number, seen_version: order.version, reason_code: reason, note: note || null, notify_customer: notify && !!p?.customer_notice });
+      setOutcome(out);
+      setFailure(null);
+    } catch (e) {
+      setFailure(describe(e));
+      void qc.invalidateQueries({ queryKey: ["detail", order.number] });
+    } finally {
+      setBusy(false);
+      setStep(3);
+    }
+  };
+
+  const next = async () => {
+    if (step === 1) {
+      try {
+        await form.validateFields();
+      } catch {
+        return; // the form shows what is missing
+      }
+    }
+    setStep(step + 1);
+  };
+
+  const footer = step === 3
+    ? [<Button key="done" type="primary" onClick={onClose} data-testid="cancel-done">{t("common.done")}</Button>]
+    : [
+        <Button key="close" onClick={onClose}>{t("common.close")}</Button>,
+        step > 0 && <Button key="back" onClick={() => setStep(step - 1)}>{t("common.back")}</Button>,
+        step < 2 && <Button key="next" type="primary" onClick={next} disabled={!p?.allowed} data-testid="cancel-next">{t("common.next")}</Button>,
+        step === 2 && (
+          <Button key="go" type="primary" danger loading={busy} onClick={submit} data-testid="cancel-confirm">
+            {p?.needs_approval ? t("cancel.submitApproval") : t("cancel.submit")}
+          </Button>
+        ),
+      ];
+
+  return (
+    <Modal open title={t("cancel.title", { number: order.number })} onCancel={onClose} width={760} footer={footer} mask={{ closable: false }} destroyOnHidden>
+      <Steps size="small" current={step} style={{ margin: "8px 0 20px" }}
+        items={[{ title: t("cancel.stepPreview") }, { title: t("cancel.stepReason") }, { title: t("cancel.stepConfirm") }, { title: t("cancel.stepResult") }]} />
+      {step === 0 && (p ? <PreviewBody p={p} /> : <Skeleton active />)}
+      {step === 1 && (
+        <Form form={form} layout="vertical" initialValues={{ reason, note }}
+          onValuesChange={(_, v) => { setReason(v.reason ?? null); setNote(v.note ?? ""); }}>
+          <Form.Item name="reason" label={t("cancel.reason")} rules={[{ required: true, message: t("cancel.reasonRequired") }]}>
+            <Select data-testid="cancel-reason" placeholder={t("cancel.reasonRequired")}
+              options={(reasons.data ?? []).filter((r) => r.active).map((r) => ({ value: r.code, label: zh ? r.label_zh : r.label_en }))} />
+          </Form.Item>
+          <Form.Item name="note" label={t("cancel.note")}
+            rules={[
+              { max: NOTE_MAX },
+              { validator: (_, v) => (reason === "other" && !String(v ?? "").trim() ? Promise.reject(new Error(t("cancel.noteRequired"))) : Promise.resolve()) },
+            ]}>
+            <Input.TextArea rows={3} showCount maxLength={NOTE_MAX} placeholder={t("cancel.notePlaceholder")} data-testid="cancel-note" />
+          </Form.Item>
+        </Form>
+      )}
+      {step === 2 && p && (
+        <Flex vertical gap={12}>
+          <Typography.Paragraph strong>
+            {p.needs_approval
+              ? t("cancel.confirmApproval", { number: order.number })
+              : t("cancel.confirmText", { number: order.number, reason: reasonLabel ? (zh ? reasonLabel.label_zh : reasonLabel.label_en) : reason })}
+          </Typography.Paragraph>
+          <PreviewBody p={p} />
+          {p.customer_notice && (
+            <div>
+              <Checkbox checked={notify} onChange={(e) => setNotify(e.target.checked)} data-testid="cancel-notify">
+                {t("cancel.sendNotice")} ({p.customer_notice.to ?? p.customer_notice.customer})
+              </Checkbox>
+              <pre className="notice" data-testid="cancel-notice">{p.customer_notice.subject}{"\n\n"}{p.customer_notice.body}</pre>
+            </div>
+          )}
+        </Flex>
+      )}
+      {step === 3 && outcome && (
+        <Result
+          data-testid="cancel-result"
+          status={outcome.status === "cancelled" ? "success" : "info"}
+          title={outcome.status === "cancelled" ? t("cancel.doneCancelled", { number: outcome.number }) : t("cancel.donePending", { number: outcome.number })}
+          subTitle={outcome.notified.length ? `${t("cancel.notified")}: ${outcome.notified.join("、")}` : undefined}
+        />
+      )}
+      {step === 3 && failure && <Result status="warning" title={failure.title} subTitle={failure.text} data-testid="cancel-failure" />}
+      {step === 0 && preview.error && <Alert type="error" title={describe(preview.error).text} />}
+    </Modal>
+  );
+}
