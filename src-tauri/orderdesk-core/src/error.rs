@@ -127,6 +127,10 @@ pub enum Msg {
 
     WrongCredentials,
     NotLoggedIn,
+    AlreadyExists {
+        value: String,
+    },
+    LastAdmin,
     PasswordTooShort {
         min: usize,
     },
@@ -318,6 +322,10 @@ impl Msg {
                 available,
             } => format!("Not enough {sku} in stock: {needed} needed, {available} available."),
 
+            Msg::AlreadyExists { value } if zh => format!("“{value}”已存在。"),
+            Msg::AlreadyExists { value } => format!("\"{value}\" already exists."),
+            Msg::LastAdmin if zh => "至少需要保留一位启用的管理员。".into(),
+            Msg::LastAdmin => "At least one active administrator must remain.".into(),
             Msg::NotLoggedIn if zh => "请先登录。".into(),
             Msg::NotLoggedIn => "Please log in first.".into(),
             Msg::PasswordTooShort { min } if zh => format!("密码至少需要 {min} 个字符。"),

@@ -8,13 +8,16 @@
 //! [`analytics`], [`settings`], [`check`]. Each mutation is one transaction.
 //! All SQL lives in [`store`].
 
+pub mod admin;
 pub mod analytics;
 pub mod auth;
+pub mod backup;
 pub mod cancel;
 pub mod check;
 pub mod detail;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod inbox;
 pub mod jobs;
 pub mod lifecycle;

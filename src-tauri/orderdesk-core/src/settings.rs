@@ -213,7 +213,29 @@ pub fn set_approval_rules(store: &Store, s: &Session, rules: &ApprovalRules) -> 
         }));
     }
     let json = serde_json::to_string(rules)?;
-    store.write(|tx| store::settings::put(tx, APPROVAL, &json))
+    store.write(|tx| {
+        store::settings::put(tx, APPROVAL, &json)?;
+        audit(tx, store, s, "approval_rules", "", Some(&json))
+    })
+}
+
+/// Records an administrator's change in the settings log (same transaction).
+pub(crate) fn audit(
+    c: &Connection,
+    store: &Store,
+    s: &Session,
+    kind: &str,
+    subject: &str,
+    detail: Option<&str>,
+) -> Result<()> {
+    let at = store::stamp(store.now());
+    store::settings::record_event(c, &at, (s.user_id.0, &s.login), kind, subject, detail)
+}
+
+/// The latest administrator changes, newest first.
+pub fn log(store: &Store, s: &Session, limit: i64) -> Result<Vec<store::settings::SettingsEvent>> {
+    require_admin(s)?;
+    store.read(|c| store::settings::events(c, limit.clamp(1, 1000)))
 }
 
 pub fn set_notification_rules(store: &Store, s: &Session, rules: &NotificationRules) -> Result<()> {
@@ -229,14 +251,26 @@ pub fn set_notification_rules(store: &Store, s: &Session, rules: &NotificationRu
                 }
             }
         }
-        store::settings::put(tx, NOTIFICATION, &json)
+        store::settings::put(tx, NOTIFICATION, &json)?;
+        audit(tx, store, s, "notification_rules", "", Some(&json))
     })
 }
 
 pub fn set_customer_templates(store: &Store, s: &Session, t: &CustomerTemplates) -> Result<()> {
     require_admin(s)?;
+    for template in [&t.zh, &t.en] {
+        if template.subject.trim().is_empty() || template.body.trim().is_empty() {
+            return Err(Error::invalid(Msg::BadField {
+                field: "template",
+                value: String::new(),
+            }));
+        }
+    }
     let json = serde_json::to_string(t)?;
-    store.write(|tx| store::settings::put(tx, TEMPLATES, &json))
+    store.write(|tx| {
+        store::settings::put(tx, TEMPLATES, &json)?;
+        audit(tx, store, s, "customer_templates", "", None)
+    })
 }
 
 /// Every cancellation reason, retired ones included (they label old orders).
@@ -265,5 +299,9 @@ pub fn save_reason(store: &Store, s: &Session, reason: &Reason) -> Result<()> {
             value: String::new(),
         }));
     }
-    store.write(|tx| store::settings::upsert_reason(tx, reason))
+    let detail = serde_json::to_string(reason)?;
+    store.write(|tx| {
+        store::settings::upsert_reason(tx, reason)?;
+        audit(tx, store, s, "reason", &reason.code, Some(&detail))
+    })
 }

@@ -29,7 +29,10 @@ use crate::error::{Error, ErrorKind, Msg, Result};
 
 /// Marks a file as ours (`PRAGMA application_id`): "ODK1".
 const APPLICATION_ID: i64 = 0x4F44_4B31;
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_settings_audit.sql"),
+];
 const READERS_KEPT: usize = 4;
 
 type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -123,13 +126,18 @@ impl Store {
     }
 
     /// Online backup to `target` through SQLite's backup API (never a file copy
-    /// of a live WAL database), then `quick_check` on the copy.
+    /// of a live WAL database), read from its own connection so writers go on;
+    /// then `quick_check` on the copy.
     pub fn backup_to(&self, target: &Path) -> Result<()> {
-        let conn = lock(&self.writer);
-        let mut dest = Connection::open(target)?;
+        let shown = target.display().to_string();
+        let source = self.open_reader()?;
+        let mut dest = Connection::open(target).map_err(|e| open_error(e, &shown))?;
         {
-            let backup = rusqlite::backup::Backup::new(&conn, &mut dest)?;
-            backup.run_to_completion(1024, Duration::from_millis(0), None)?;
+            let backup = rusqlite::backup::Backup::new(&source, &mut dest)
+                .map_err(|e| open_error(e, &shown))?;
+            backup
+                .run_to_completion(4096, Duration::from_millis(0), None)
+                .map_err(|e| open_error(e, &shown))?;
         }
         let verdict: String = dest.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
         if verdict != "ok" {

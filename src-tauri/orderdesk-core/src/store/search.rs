@@ -94,6 +94,8 @@ pub struct Row {
     pub order_date: String,
     pub closed_at: Option<String>,
     pub version: i64,
+    /// Cancellation reason code, if any.
+    pub reason: Option<String>,
     /// The value the list is sorted by, for the next page's cursor.
     #[serde(skip)]
     pub sort_value: Value,
@@ -253,7 +255,7 @@ pub fn page(c: &Connection, p: &Plan, limit: i64) -> Result<Vec<Row>> {
     let sql = format!(
         "SELECT o.id, o.number, c.name, c.name_latin, {status}, {closed_as}, u.login,
                 u.display_name, d.name_zh, d.name_en, o.total_minor, o.currency, o.order_date,
-                {closed_at}, o.version, {sort}
+                {closed_at}, o.version, {sort}, o.cancel_reason_code
          FROM (SELECT * FROM {table} o {where} ORDER BY {order_by} LIMIT {limit}) o
          JOIN customers c ON c.id = o.customer_id
          JOIN departments d ON d.id = o.department_id
@@ -282,6 +284,7 @@ pub fn page(c: &Connection, p: &Plan, limit: i64) -> Result<Vec<Row>> {
             closed_at: r.get(13)?,
             version: r.get(14)?,
             sort_value: r.get(15)?,
+            reason: r.get(16)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

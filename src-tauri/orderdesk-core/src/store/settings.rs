@@ -22,7 +22,7 @@ pub fn put(c: &Connection, key: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Reason {
     pub code: String,
@@ -72,4 +72,50 @@ pub fn upsert_reason(c: &Connection, r: &Reason) -> Result<()> {
     )?
     .execute(params![r.code, r.label_zh, r.label_en, r.active])?;
     Ok(())
+}
+
+/// One administrator's change, as the settings log shows it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SettingsEvent {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub kind: String,
+    pub subject: String,
+    pub detail: Option<String>,
+}
+
+pub fn record_event(
+    c: &Connection,
+    at: &str,
+    actor: (i64, &str),
+    kind: &str,
+    subject: &str,
+    detail: Option<&str>,
+) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO settings_events (at, actor_id, actor_login, kind, subject, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![at, actor.0, actor.1, kind, subject, detail])?;
+    Ok(())
+}
+
+pub fn events(c: &Connection, limit: i64) -> Result<Vec<SettingsEvent>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT id, at, actor_login, kind, subject, detail FROM settings_events
+         ORDER BY id DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit], |r| {
+        Ok(SettingsEvent {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            kind: r.get(3)?,
+            subject: r.get(4)?,
+            detail: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

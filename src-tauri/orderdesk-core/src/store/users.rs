@@ -198,3 +198,41 @@ pub fn departments(c: &Connection) -> Result<Vec<Department>> {
 pub fn count(c: &Connection) -> Result<i64> {
     Ok(c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
 }
+
+/// Changes a user's role, department and whether they may log in.
+pub fn update(
+    c: &Connection,
+    id: UserId,
+    role: Role,
+    department: DepartmentId,
+    active: bool,
+) -> Result<()> {
+    let changed = c
+        .prepare_cached(
+            "UPDATE users SET role = ?2, department_id = ?3, active = ?4 WHERE id = ?1",
+        )?
+        .execute(params![id.0, role.code(), department.0, active])?;
+    crate::store::one_row(changed)
+}
+
+/// Sets a new password hash and lifts any lockout.
+pub fn set_password(c: &Connection, id: UserId, hash: &str) -> Result<()> {
+    let changed = c
+        .prepare_cached(
+            "UPDATE users SET password_hash = ?2, failed_logins = 0, locked_until = NULL WHERE id = ?1",
+        )?
+        .execute(params![id.0, hash])?;
+    crate::store::one_row(changed)
+}
+
+pub fn rename_department(
+    c: &Connection,
+    id: DepartmentId,
+    name_zh: &str,
+    name_en: &str,
+) -> Result<()> {
+    let changed = c
+        .prepare_cached("UPDATE departments SET name_zh = ?2, name_en = ?3 WHERE id = ?1")?
+        .execute(params![id.0, name_zh, name_en])?;
+    crate::store::one_row(changed)
+}

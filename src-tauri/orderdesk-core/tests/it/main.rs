@@ -1,10 +1,12 @@
 //! Integration tests of the core on real SQLite files: every rule of
 //! DESIGN.md, the refusals, and property tests of the invariants.
 
+mod admin;
 mod archive;
 mod auth;
 mod bad_input;
 mod cancel;
+mod export;
 mod invariants;
 mod reassign;
 mod search;

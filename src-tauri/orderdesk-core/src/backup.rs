@@ -1,0 +1,138 @@
+//! Backups: "backup now" to a chosen file, and automatic daily backups kept in
+//! a folder and rotated. Both use SQLite's online backup API and verify the
+//! copy with `quick_check` (see `Store::backup_to`).
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::auth::{Session, require_admin};
+use crate::error::{Error, Msg, Result};
+use crate::settings::audit;
+use crate::store::Store;
+
+/// Automatic backups are named like this, so the list and rotation find them.
+const PREFIX: &str = "orderdesk-auto-";
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BackupInfo {
+    pub name: String,
+    pub path: String,
+    pub size_bytes: u64,
+    pub at: String,
+}
+
+fn info(path: &Path) -> Option<BackupInfo> {
+    let meta = std::fs::metadata(path).ok()?;
+    let at: DateTime<Utc> = meta.modified().ok()?.into();
+    Some(BackupInfo {
+        name: path.file_name()?.to_string_lossy().into_owned(),
+        path: path.display().to_string(),
+        size_bytes: meta.len(),
+        at: crate::store::stamp(at),
+    })
+}
+
+/// "Backup now" to `target` (administrators); logged in the settings log.
+pub fn now(store: &Store, s: &Session, target: &Path) -> Result<BackupInfo> {
+    require_admin(s)?;
+    if target == store.path() {
+        return Err(Error::invalid(Msg::BadField {
+            field: "file",
+            value: target.display().to_string(),
+        }));
+    }
+    let _ = std::fs::remove_file(target);
+    store.backup_to(target)?;
+    let path = target.display().to_string();
+    store.write(|tx| audit(tx, store, s, "backup", &path, None))?;
+    info(target).ok_or_else(|| Error::internal("backup vanished"))
+}
+
+/// The automatic backups in `dir`, newest first.
+pub fn list(dir: &Path) -> Vec<BackupInfo> {
+    let mut all: Vec<BackupInfo> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with(PREFIX))
+                })
+                .filter_map(|p| info(&p))
+                .collect()
+        })
+        .unwrap_or_default();
+    all.sort_by(|a, b| b.name.cmp(&a.name));
+    all
+}
+
+/// Makes an automatic backup in `dir` unless one is younger than
+/// `min_hours`, then keeps only the newest `keep`. Returns the new one.
+pub fn automatic(
+    store: &Store,
+    dir: &Path,
+    min_hours: i64,
+    keep: usize,
+) -> Result<Option<BackupInfo>> {
+    let now = store.now();
+    if let Some(newest) = list(dir).first()
+        && DateTime::parse_from_rfc3339(&newest.at).is_ok_and(|at| {
+            now.signed_duration_since(at.with_timezone(&Utc))
+                .num_hours()
+                < min_hours
+        })
+    {
+        return Ok(None);
+    }
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Error::with_source(
+            crate::ErrorKind::Storage,
+            Msg::CannotOpen {
+                path: dir.display().to_string(),
+            },
+            e,
+        )
+    })?;
+    let target: PathBuf = dir.join(format!("{PREFIX}{}.db", now.format("%Y%m%d-%H%M%S")));
+    store.backup_to(&target)?;
+    for old in list(dir).into_iter().skip(keep.max(1)) {
+        let _ = std::fs::remove_file(&old.path);
+    }
+    Ok(info(&target))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn automatic_backups_rotate_and_verify() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::open(dir.path().join("live.db")).expect("open");
+        let backups = dir.path().join("backups");
+        let clock = std::sync::Arc::new(std::sync::Mutex::new(Utc::now()));
+        let c = clock.clone();
+        store.set_clock(move || *c.lock().expect("clock"));
+        let first = automatic(&store, &backups, 24, 2)
+            .expect("backup")
+            .expect("made");
+        assert!(first.size_bytes > 0);
+        assert!(
+            automatic(&store, &backups, 24, 2)
+                .expect("second")
+                .is_none(),
+            "too soon"
+        );
+        for _ in 0..3 {
+            *clock.lock().expect("clock") += chrono::Duration::hours(25);
+            let _ = automatic(&store, &backups, 0, 2).expect("backup");
+        }
+        assert_eq!(list(&backups).len(), 2, "rotated to the newest two");
+        let copy = Store::open(&list(&backups)[0].path).expect("a backup opens as a database");
+        drop(copy);
+    }
+}
