@@ -20,3 +20,16 @@ pub struct InboxChanged {
 pub struct JobProgress {
     pub status: JobStatus,
 }
+
+/// An administrator changed a setting: screens that show it reload.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct SettingsChanged {
+    pub what: String,
+}
+
+/// An export wrote another page.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct ExportProgress {
+    pub done: i64,
+    pub total: i64,
+}

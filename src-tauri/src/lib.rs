@@ -51,6 +51,25 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             archive::stop_job,
             archive::job_results,
             archive::open_archive_window,
+            archive::analytics,
+            archive::export_archive,
+            settings::users_list,
+            settings::user_create,
+            settings::user_update,
+            settings::user_reset_password,
+            settings::department_create,
+            settings::department_rename,
+            settings::reason_save,
+            settings::approval_rules,
+            settings::approval_rules_set,
+            settings::notification_rules,
+            settings::notification_rules_set,
+            settings::customer_templates,
+            settings::customer_templates_set,
+            settings::template_preview,
+            settings::settings_log,
+            settings::backup_now,
+            settings::backups_list,
             inbox::inbox_list,
             inbox::inbox_unread_count,
             inbox::inbox_mark_read,
@@ -58,7 +77,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         .events(collect_events![
             events::OrdersChanged,
             events::InboxChanged,
-            events::JobProgress
+            events::JobProgress,
+            events::SettingsChanged,
+            events::ExportProgress
         ])
         // Ids and minor units stay far below 2^53.
         .dangerously_cast_bigints_to_number()
@@ -98,6 +119,25 @@ fn os_lang() -> Lang {
         .unwrap_or(Lang::En)
 }
 
+/// A verified backup beside the database when the newest is a day old,
+/// seven kept; checked at start and every hour, off the main thread.
+fn start_automatic_backups(app: tauri::AppHandle) {
+    std::thread::spawn(move || {
+        loop {
+            let state = app.state::<AppState>();
+            if let (Ok(store), Some(dir)) = (state.store(), commands::settings::backup_dir(&state))
+            {
+                match orderdesk_core::backup::automatic(&store, &dir, 24, 7) {
+                    Ok(Some(b)) => log::info!("automatic backup {}", b.path),
+                    Ok(None) => {}
+                    Err(e) => log::error!("automatic backup failed: {}", e.log_detail()),
+                }
+            }
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
+    });
+}
+
 pub fn run() {
     let builder = specta_builder();
     let result = tauri::Builder::default()
@@ -114,6 +154,7 @@ pub fn run() {
         )
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
@@ -125,6 +166,7 @@ pub fn run() {
             }
             app.manage(AppState::new(store, os_lang()));
             notifier::start(app.handle().clone());
+            start_automatic_backups(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!());

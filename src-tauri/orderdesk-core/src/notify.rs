@@ -135,11 +135,14 @@ pub fn cancellation_notice(
         None => lang.pick("（待填写）", "(to be chosen)").to_string(),
     };
     let fill = |text: &str| {
-        text.replace("{customer}", &customer.name)
-            .replace("{number}", &order.number)
-            .replace("{date}", &order.order_date)
-            .replace("{reason}", &reason)
-            .replace("{note}", note.unwrap_or("").trim())
+        fill_template(
+            text,
+            &customer.name,
+            &order.number,
+            &order.order_date,
+            &reason,
+            note.unwrap_or(""),
+        )
     };
     Ok(CustomerNotice {
         customer: customer.name.clone(),
@@ -148,6 +151,22 @@ pub fn cancellation_notice(
         subject: fill(&template.subject),
         body: fill(&template.body),
     })
+}
+
+/// Puts the values into a notice template's placeholders.
+pub fn fill_template(
+    text: &str,
+    customer: &str,
+    number: &str,
+    date: &str,
+    reason: &str,
+    note: &str,
+) -> String {
+    text.replace("{customer}", customer)
+        .replace("{number}", number)
+        .replace("{date}", date)
+        .replace("{reason}", reason)
+        .replace("{note}", note.trim())
 }
 
 pub fn queue_notice(

@@ -305,3 +305,22 @@ pub fn save_reason(store: &Store, s: &Session, reason: &Reason) -> Result<()> {
         audit(tx, store, s, "reason", &reason.code, Some(&detail))
     })
 }
+
+/// A template filled with sample values, as the customer would read it.
+pub fn preview_template(t: &Template, lang: Lang) -> Template {
+    let (customer, reason, note) = match lang {
+        Lang::ZhCn => ("上海华联贸易有限公司", "客户要求", "客户改为下月采购。"),
+        Lang::En => (
+            "Acme Trading GmbH",
+            "Customer request",
+            "The customer will order next month.",
+        ),
+    };
+    let fill = |text: &str| {
+        crate::notify::fill_template(text, customer, "SO-2026-000123", "2026-11-28", reason, note)
+    };
+    Template {
+        subject: fill(&t.subject),
+        body: fill(&t.body),
+    }
+}

@@ -112,3 +112,87 @@ pub fn open_archive_window(app: AppHandle, state: State<'_, AppState>) -> Bridge
         .map_err(|e| state.fail(&orderdesk_core::Error::internal(e.to_string())))?;
     Ok(())
 }
+
+/// Cancellation analytics over the archive.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn analytics(
+    state: State<'_, AppState>,
+    by: orderdesk_core::analytics::Dimension,
+    filter: orderdesk_core::analytics::ReportFilter,
+) -> BridgeResult<orderdesk_core::analytics::Report> {
+    state.with(|store, s| orderdesk_core::analytics::cancellations(store, s, by, &filter))
+}
+
+/// Exports the archive under `query` to a file the person chooses (or, for
+/// tests, into `ORDERDESK_EXPORT_DIR`); emits `ExportProgress`; `stop_job`
+/// with the id "export" stops it.
+#[tauri::command(async)]
+#[specta::specta]
+pub async fn export_archive(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    query: orderdesk_core::search::SearchQuery,
+    format: orderdesk_core::export::Format,
+) -> BridgeResult<orderdesk_core::export::ExportReport> {
+    use orderdesk_core::export::{self, ExportReport, Format};
+    use tauri_plugin_dialog::DialogExt;
+
+    let store = state.store()?;
+    let session = state.session()?;
+    auth::require_manager(&session).map_err(|e| state.fail(&e))?;
+    let lang = state.lang();
+    let ext = match format {
+        Format::Csv => "csv",
+        Format::Xlsx => "xlsx",
+    };
+    let name = format!(
+        "{}-{}.{ext}",
+        lang.pick("归档订单", "archive"),
+        chrono::Local::now().format("%Y%m%d-%H%M")
+    );
+    let target = match std::env::var_os("ORDERDESK_EXPORT_DIR") {
+        Some(dir) => Some(std::path::PathBuf::from(dir).join(&name)),
+        None => {
+            let dialog = app
+                .dialog()
+                .file()
+                .add_filter(ext.to_uppercase(), &[ext])
+                .set_file_name(&name);
+            tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+                .await
+                .ok()
+                .flatten()
+                .and_then(|p| p.into_path().ok())
+        }
+    };
+    let Some(target) = target else {
+        return Ok(ExportReport {
+            rows: 0,
+            path: String::new(),
+            complete: false,
+        });
+    };
+    let stop = state.stop_flag("export");
+    stop.store(false, Ordering::SeqCst);
+    let emitter = app.clone();
+    let outcome = tauri::async_runtime::spawn_blocking(move || {
+        export::archive(
+            &store,
+            &session,
+            &query,
+            format,
+            lang,
+            &target,
+            &mut |done, total| {
+                let _ = (crate::events::ExportProgress { done, total }).emit(&emitter);
+                !stop.load(Ordering::SeqCst)
+            },
+        )
+    })
+    .await;
+    match outcome {
+        Ok(result) => result.map_err(|e| crate::error::BridgeError::from_core(&e, lang)),
+        Err(e) => Err(state.fail(&orderdesk_core::Error::internal(e.to_string()))),
+    }
+}

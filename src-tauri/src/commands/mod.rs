@@ -6,6 +6,7 @@ pub mod archive;
 pub mod inbox;
 pub mod orders;
 pub mod session;
+pub mod settings;
 pub mod wizards;
 
 use tauri::AppHandle;

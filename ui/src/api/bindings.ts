@@ -45,6 +45,36 @@ export const commands = {
 	 *  the core decides.
 	 */
 	openArchiveWindow: () => typedError<null, BridgeError>(__TAURI_INVOKE("open_archive_window")),
+	/**  Cancellation analytics over the archive. */
+	analytics: (by: Dimension, filter: ReportFilter) => typedError<Report, BridgeError>(__TAURI_INVOKE("analytics", { by, filter })),
+	/**
+	 *  Exports the archive under `query` to a file the person chooses (or, for
+	 *  tests, into `ORDERDESK_EXPORT_DIR`); emits `ExportProgress`; `stop_job`
+	 *  with the id "export" stops it.
+	 */
+	exportArchive: (query: SearchQuery, format: Format) => typedError<ExportReport, BridgeError>(__TAURI_INVOKE("export_archive", { query, format })),
+	usersList: () => typedError<UserRow[], BridgeError>(__TAURI_INVOKE("users_list")),
+	userCreate: (user: NewUser) => typedError<UserId, BridgeError>(__TAURI_INVOKE("user_create", { user })),
+	userUpdate: (change: UserChange) => typedError<null, BridgeError>(__TAURI_INVOKE("user_update", { change })),
+	userResetPassword: (login: string, password: string) => typedError<null, BridgeError>(__TAURI_INVOKE("user_reset_password", { login, password })),
+	departmentCreate: (nameZh: string, nameEn: string) => typedError<DepartmentId, BridgeError>(__TAURI_INVOKE("department_create", { nameZh, nameEn })),
+	departmentRename: (id: DepartmentId, nameZh: string, nameEn: string) => typedError<Department, BridgeError>(__TAURI_INVOKE("department_rename", { id, nameZh, nameEn })),
+	reasonSave: (reason: Reason) => typedError<null, BridgeError>(__TAURI_INVOKE("reason_save", { reason })),
+	approvalRules: () => typedError<ApprovalRules, BridgeError>(__TAURI_INVOKE("approval_rules")),
+	approvalRulesSet: (rules: ApprovalRules) => typedError<null, BridgeError>(__TAURI_INVOKE("approval_rules_set", { rules })),
+	notificationRules: () => typedError<NotificationRules, BridgeError>(__TAURI_INVOKE("notification_rules")),
+	notificationRulesSet: (rules: NotificationRules) => typedError<null, BridgeError>(__TAURI_INVOKE("notification_rules_set", { rules })),
+	customerTemplates: () => typedError<CustomerTemplates, BridgeError>(__TAURI_INVOKE("customer_templates")),
+	customerTemplatesSet: (templates: CustomerTemplates) => typedError<null, BridgeError>(__TAURI_INVOKE("customer_templates_set", { templates })),
+	/**  A template with sample values filled in. */
+	templatePreview: (template: Template, lang: Lang) => __TAURI_INVOKE<Template>("template_preview", { template, lang }),
+	settingsLog: () => typedError<SettingsEvent[], BridgeError>(__TAURI_INVOKE("settings_log")),
+	/**
+	 *  Asks where to save, then makes a verified online backup there. None when
+	 *  the person cancelled the dialog.
+	 */
+	backupNow: () => typedError<BackupInfo | null, BridgeError>(__TAURI_INVOKE("backup_now")),
+	backupsList: () => typedError<BackupInfo[], BridgeError>(__TAURI_INVOKE("backups_list")),
 	inboxList: (unreadOnly: boolean) => typedError<InboxItem[], BridgeError>(__TAURI_INVOKE("inbox_list", { unreadOnly })),
 	inboxUnreadCount: () => typedError<number, BridgeError>(__TAURI_INVOKE("inbox_unread_count")),
 	/**  Marks items read (all when `ids` is empty). */
@@ -53,9 +83,11 @@ export const commands = {
 
 /** Events */
 export const events = {
+	exportProgress: makeEvent<ExportProgress, ExportProgress>("export-progress"),
 	inboxChanged: makeEvent<InboxChanged, InboxChanged>("inbox-changed"),
 	jobProgress: makeEvent<JobProgress, JobProgress>("job-progress"),
 	ordersChanged: makeEvent<OrdersChanged, OrdersChanged>("orders-changed"),
+	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
 };
 
 /* Types */
@@ -82,6 +114,16 @@ export type ApprovalReason =
 /**  The order has been invoiced. */
 "invoiced";
 
+/**  When a cancellation needs a manager's approval. */
+export type ApprovalRules = {
+	/**  Orders of this total (minor units) or more need approval; None: no limit. */
+	threshold_minor: number | null,
+	/**  Cancelling an invoiced order needs approval. */
+	invoiced_needs_approval: boolean,
+	/**  Roles that may cancel without approval whatever the order. */
+	roles_without_approval: Role[],
+};
+
 /**
  *  What archiving a selection would do: how many orders, and which are
  *  refused and why (the first `MAX_LISTED`).
@@ -91,6 +133,13 @@ export type ArchivePreview = {
 	eligible: number,
 	refused: ItemResult[],
 	refused_count: number,
+};
+
+export type BackupInfo = {
+	name: string,
+	path: string,
+	size_bytes: number,
+	at: string,
 };
 
 export type BridgeError = {
@@ -184,6 +233,11 @@ export type CustomerNotice = {
 	body: string,
 };
 
+export type CustomerTemplates = {
+	zh: Template,
+	en: Template,
+};
+
 export type Department = {
 	id: DepartmentId,
 	name_zh: string,
@@ -207,6 +261,8 @@ export type DepartmentInfo = {
 	name_en: string,
 };
 
+export type Dimension = "reason" | "month" | "handler" | "customer" | "product";
+
 /**  What went wrong, as a program sees it; the bridge and the CLI key on this. */
 export type ErrorKind = "not_found" | "invalid_input" | "rule_violation" | "forbidden" | "conflict" | "storage" | "internal";
 
@@ -223,6 +279,25 @@ export type Event = {
 	data: Value | null,
 };
 
+export type EventRecipients = {
+	kinds: RecipientKind[],
+	/**  Specific users, by login. */
+	users: string[],
+};
+
+/**  An export wrote another page. */
+export type ExportProgress = {
+	done: number,
+	total: number,
+};
+
+export type ExportReport = {
+	rows: number,
+	path: string,
+	/**  False when stopped before the end (then no file was left). */
+	complete: boolean,
+};
+
 export type FinanceEntry = {
 	kind: string,
 	reference: string,
@@ -230,6 +305,8 @@ export type FinanceEntry = {
 	currency: string,
 	at: string,
 };
+
+export type Format = "csv" | "xlsx";
 
 /**  New or read notifications: the unread badge reloads. */
 export type InboxChanged = {
@@ -290,6 +367,19 @@ export type Line = {
 	quantity: number,
 	unit_price_minor: number,
 };
+
+export type NewUser = {
+	login: string,
+	display_name: string,
+	role: Role,
+	department_id: DepartmentId,
+	password: string,
+};
+
+export type NotificationRules = Partial<{ [key in NotifyEvent]: EventRecipients }>;
+
+/**  Events that notify people. */
+export type NotifyEvent = "cancel_requested" | "cancel_approved" | "cancel_rejected" | "cancelled" | "archived" | "reassigned" | "status_changed";
 
 export type OrderDetail = {
 	id: number,
@@ -381,6 +471,33 @@ export type RecipientKind =
 /**  The customer, through the outbox. */
 "customer";
 
+export type Report = {
+	by: Dimension,
+	rows: ReportRow[],
+	totals: Totals,
+};
+
+export type ReportFilter = {
+	/**  Closing date range, inclusive (YYYY-MM-DD); counted by month. */
+	from?: string | null,
+	to?: string | null,
+	department?: DepartmentId | null,
+	/**  Rows to return (biggest first); months are never cut. */
+	limit?: number | null,
+};
+
+export type ReportRow = {
+	key: string,
+	label: string,
+	orders: number,
+	value_minor: number,
+	quantity: number,
+	/**  Mean days from order date to cancellation (not kept per product). */
+	avg_days_to_cancel: number | null,
+	/**  Cancellations among all closed orders of the month (month rows only). */
+	cancellation_rate: number | null,
+};
+
 /**  Per line: how much of it is reserved now, and what became of it. */
 export type Reservation = {
 	sku: string,
@@ -417,6 +534,8 @@ export type Row = {
 	order_date: string,
 	closed_at: string | null,
 	version: number,
+	/**  Cancellation reason code, if any. */
+	reason: string | null,
 };
 
 export type SearchPage = {
@@ -483,6 +602,21 @@ export type Session = {
 	department_id: DepartmentId,
 };
 
+/**  An administrator changed a setting: screens that show it reload. */
+export type SettingsChanged = {
+	what: string,
+};
+
+/**  One administrator's change, as the settings log shows it. */
+export type SettingsEvent = {
+	id: number,
+	at: string,
+	actor: string,
+	kind: string,
+	subject: string,
+	detail: string | null,
+};
+
 export type SetupStatus = {
 	/**  The database opened; otherwise `error` says why. */
 	ok: boolean,
@@ -532,8 +666,43 @@ export type Target =
 /**  A department's queue, by its Chinese or English name. */
 { kind: "department"; value: string };
 
+/**
+ *  One language's customer notice. Placeholders: {customer} {number} {date}
+ *  {reason} {note}.
+ */
+export type Template = {
+	subject: string,
+	body: string,
+};
+
+export type Totals = {
+	cancelled_orders: number,
+	completed_orders: number,
+	cancellation_rate: number | null,
+	value_lost_minor: number,
+	avg_days_to_cancel: number | null,
+};
+
+export type UserChange = {
+	login: string,
+	role: Role,
+	department_id: DepartmentId,
+	active: boolean,
+};
+
 /**  Row id of a user. */
 export type UserId = number;
+
+/**  A user as the settings screen lists them. */
+export type UserRow = {
+	id: UserId,
+	login: string,
+	display_name: string,
+	role: Role,
+	department_id: DepartmentId,
+	active: boolean,
+	locked: boolean,
+};
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 
