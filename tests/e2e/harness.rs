@@ -96,6 +96,17 @@ pub struct OrderRef {
     pub customer: String,
 }
 
+/// Rows (without the header) of the first sheet of an XLSX file.
+pub fn xlsx_rows(path: &std::path::Path) -> usize {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(path).expect("open the export");
+    let sheet = book
+        .worksheet_range_at(0)
+        .expect("a sheet")
+        .expect("readable");
+    sheet.height().saturating_sub(1)
+}
+
 pub struct Fixture {
     pub dir: tempfile::TempDir,
     pub db: PathBuf,
@@ -137,6 +148,28 @@ impl Fixture {
         })
     }
 
+    /// Where the app writes exports in this test (no save dialog).
+    pub fn export_dir(&self) -> PathBuf {
+        self.dir.path().join("exports")
+    }
+
+    /// The first complete export file, once it exists.
+    pub fn wait_for_export(&self, within: Duration) -> PathBuf {
+        let end = Instant::now() + within;
+        loop {
+            let found = std::fs::read_dir(self.export_dir()).ok().and_then(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .find(|p| p.extension().is_some_and(|x| x == "xlsx"))
+            });
+            if let Some(p) = found {
+                return p;
+            }
+            assert!(Instant::now() < end, "no export appeared");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
     /// An unused order in `status` handled by `handler`, under the approval
     /// threshold when `small`.
     pub fn order(&self, status: Status, handler: &str, small: bool) -> OrderRef {
@@ -175,12 +208,14 @@ pub struct App {
 impl App {
     pub async fn start(fx: &Fixture) -> App {
         let xdg = fx.dir.path().join("xdg");
+        std::fs::create_dir_all(fx.export_dir()).expect("exports");
         std::fs::create_dir_all(&xdg).expect("xdg");
         let tauri_driver =
             Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
                 .args(["--port", &DRIVER_PORT.to_string(), "--native-port", "4445"])
                 .env("ORDERDESK_DB", &fx.db)
                 .env("XDG_DATA_HOME", &xdg)
+                .env("ORDERDESK_EXPORT_DIR", fx.export_dir())
                 .stdout(Stdio::null())
                 .stderr(Stdio::inherit())
                 .spawn()
@@ -323,6 +358,74 @@ impl App {
             )))
             .await;
         option.click().await.expect("option");
+    }
+
+    /// Switches to a window other than the current one, once it exists;
+    /// returns the handle left behind.
+    pub async fn switch_to_new_window(&self) -> WindowHandle {
+        let current = self.driver.window().await.expect("current window");
+        let end = Instant::now() + WAIT;
+        loop {
+            let handles = self.driver.windows().await.expect("windows");
+            if let Some(other) = handles.iter().find(|h| **h != current) {
+                self.driver
+                    .switch_to_window(other.clone())
+                    .await
+                    .expect("switch");
+                return current;
+            }
+            assert!(
+                Instant::now() < end,
+                "no second window opened ({} handles)",
+                handles.len()
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    pub async fn switch_back(&self, handle: WindowHandle) {
+        self.driver
+            .switch_to_window(handle)
+            .await
+            .expect("switch back");
+    }
+
+    pub async fn attribute_number(&self, testid: &str, name: &str) -> i64 {
+        let end = Instant::now() + WAIT;
+        loop {
+            let el = self.wait(by(testid)).await;
+            if let Some(n) = el
+                .attr(name)
+                .await
+                .expect("attr")
+                .and_then(|v| v.parse().ok())
+                && n > 0
+            {
+                // Let a pending refetch land before trusting it.
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                let again = self.wait(by(testid)).await.attr(name).await.expect("attr");
+                return again.and_then(|v| v.parse().ok()).unwrap_or(n);
+            }
+            assert!(Instant::now() < end, "{testid} has no {name}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Calls a backend command from the page, as a script could; returns the
+    /// outcome as text ("ok" or the error's JSON).
+    pub async fn invoke(&self, command: &str) -> String {
+        let ret = self
+            .driver
+            .execute_async(
+                format!(
+                    "const done = arguments[arguments.length - 1];
+                     window.__TAURI_INTERNALS__.invoke('{command}').then(() => done('ok'), (e) => done(JSON.stringify(e)));"
+                ),
+                Vec::new(),
+            )
+            .await
+            .expect("invoke");
+        ret.json().as_str().unwrap_or_default().to_string()
     }
 
     pub async fn login(&self, user: &str) {

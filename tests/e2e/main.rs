@@ -110,6 +110,55 @@ async fn an_office_day() {
     app.shot("10-archive-result").await;
     app.click("archive-close").await;
     app.wait_text("status-tag", "已归档").await;
+
+    // The archive window: filter, analytics, export to XLSX.
+    app.click("open-archive").await;
+    let main_window = app.switch_to_new_window().await;
+    app.wait(by("archive-window")).await;
+    app.choose("archive-closed-as", "已取消").await;
+    let total = app.attribute_number("archive-total", "data-total").await;
+    assert!(total > 0, "cancelled orders in the archive");
+    app.shot("13-archive-window").await;
+    app.click("export-xlsx").await;
+    let file = fx.wait_for_export(Duration::from_secs(30));
+    let rows = harness::xlsx_rows(&file);
+    assert_eq!(
+        rows as i64, total,
+        "the export holds the filter's orders, one row each"
+    );
+    app.gone(by("export-progress")).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.click("tab-analytics").await;
+    app.wait(by("chart-reason")).await;
+    app.wait(by("kpi-cancelled")).await;
+    app.shot("14-analytics").await;
+    app.switch_back(main_window).await;
+    app.logout().await;
+
+    // An administrator lowers the approval threshold; a clerk's small cancel then needs approval.
+    app.login("admin").await;
+    app.click("nav-settings").await;
+    app.click("tab-approval").await;
+    app.type_into("rules-threshold", "100").await;
+    app.shot("15-settings-approval").await;
+    app.click("rules-save").await;
+    app.logout().await;
+    app.login("clerk01").await;
+    let refused = app.invoke("open_archive_window").await;
+    assert!(
+        refused.contains("forbidden"),
+        "a clerk may not open the archive window: {refused}"
+    );
+    let modest = fx.order(Status::Confirmed, "clerk01", true);
+    app.search(&modest.number, &modest.number).await;
+    app.open(&modest.number).await;
+    app.click("action-cancel").await;
+    let approval = app.text("cancel-approval").await;
+    assert!(
+        approval.contains("审批") && !approval.contains("无需"),
+        "after the new threshold: {approval}"
+    );
+    app.click("cancel-close").await;
     app.logout().await;
 
     // The new handler sees the order in the list and the inbox, and the

@@ -1,5 +1,5 @@
 import { App, Avatar, Badge, Button, Dropdown, Flex, Layout, Menu, Segmented, Tag, Typography } from "antd";
-import { BellOutlined, CheckSquareOutlined, EyeOutlined, FileSearchOutlined, InboxOutlined, LogoutOutlined } from "@ant-design/icons";
+import { BellOutlined, CheckSquareOutlined, EyeOutlined, FileSearchOutlined, InboxOutlined, LogoutOutlined, SettingOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -12,8 +12,9 @@ import type { UiLang } from "./i18n";
 import { InboxPage } from "./inbox/InboxPage";
 import { OrdersPage } from "./orders/OrdersPage";
 import { WatchingPage } from "./orders/WatchingPage";
+import { SettingsPage } from "./settings/SettingsPage";
 
-type Page = "orders" | "inbox" | "approvals" | "watching";
+type Page = "orders" | "inbox" | "approvals" | "watching" | "settings";
 
 /** The logged-in main window: navigation on the left, the page on the right. */
 export function Shell({ session, lang, onLang, onLogout }: { session: Session; lang: UiLang; onLang: (l: UiLang) => void; onLogout: () => void }) {
@@ -55,6 +56,9 @@ export function Shell({ session, lang, onLang, onLogout }: { session: Session; l
         }]
       : []),
     { key: "watching", icon: <EyeOutlined />, label: <span data-testid="nav-watching">{t("nav.watching")}</span> },
+    ...(session.role === "admin"
+      ? [{ key: "settings", icon: <SettingOutlined />, label: <span data-testid="nav-settings">{t("nav.settings")}</span> }]
+      : []),
   ];
 
   const openArchive = async () => {
@@ -100,6 +104,7 @@ export function Shell({ session, lang, onLang, onLogout }: { session: Session; l
             {page === "inbox" && <InboxPage onOpen={openOrder} />}
             {page === "approvals" && <ApprovalsPage onOpen={openOrder} />}
             {page === "watching" && <WatchingPage open={open} onOpen={setOpen} />}
+            {page === "settings" && <SettingsPage />}
           </Layout.Content>
         </Layout>
       </Layout>

@@ -4,8 +4,18 @@
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { commands, events } from "./bindings";
 import type {
+  ApprovalRules,
   BridgeError,
   CancelRequest,
+  CustomerTemplates,
+  Dimension,
+  Format,
+  NewUser,
+  NotificationRules,
+  Reason,
+  ReportFilter,
+  Template,
+  UserChange,
   DepartmentId,
   ErrorKind,
   JobKind,
@@ -72,6 +82,27 @@ export const api = {
     unwrap(commands.jobResults(job, only, limit, offset)),
   openArchiveWindow: () => unwrap(commands.openArchiveWindow()),
 
+  analytics: (by: Dimension, filter: ReportFilter) => unwrap(commands.analytics(by, filter)),
+  exportArchive: (query: SearchQuery, format: Format) => unwrap(commands.exportArchive(query, format)),
+
+  users: () => unwrap(commands.usersList()),
+  createUser: (user: NewUser) => unwrap(commands.userCreate(user)),
+  updateUser: (change: UserChange) => unwrap(commands.userUpdate(change)),
+  resetPassword: (login: string, password: string) => unwrap(commands.userResetPassword(login, password)),
+  createDepartment: (zh: string, en: string) => unwrap(commands.departmentCreate(zh, en)),
+  renameDepartment: (id: DepartmentId, zh: string, en: string) => unwrap(commands.departmentRename(id, zh, en)),
+  saveReason: (reason: Reason) => unwrap(commands.reasonSave(reason)),
+  approvalRules: () => unwrap(commands.approvalRules()),
+  setApprovalRules: (rules: ApprovalRules) => unwrap(commands.approvalRulesSet(rules)),
+  notificationRules: () => unwrap(commands.notificationRules()),
+  setNotificationRules: (rules: NotificationRules) => unwrap(commands.notificationRulesSet(rules)),
+  templates: () => unwrap(commands.customerTemplates()),
+  setTemplates: (t: CustomerTemplates) => unwrap(commands.customerTemplatesSet(t)),
+  previewTemplate: (t: Template, lang: Lang) => commands.templatePreview(t, lang),
+  settingsLog: () => unwrap(commands.settingsLog()),
+  backupNow: () => unwrap(commands.backupNow()),
+  backups: () => unwrap(commands.backupsList()),
+
   inbox: (unreadOnly: boolean) => unwrap(commands.inboxList(unreadOnly)),
   unreadCount: () => unwrap(commands.inboxUnreadCount()),
   markRead: (ids: number[]) => unwrap(commands.inboxMarkRead(ids)),
@@ -86,6 +117,10 @@ export const on = {
     events.inboxChanged.listen((e) => cb(e.payload.unread)),
   jobProgress: (cb: (status: import("./bindings").JobStatus) => void): Promise<Unlisten> =>
     events.jobProgress.listen((e) => cb(e.payload.status)),
+  settingsChanged: (cb: (what: string) => void): Promise<Unlisten> =>
+    events.settingsChanged.listen((e) => cb(e.payload.what)),
+  exportProgress: (cb: (done: number, total: number) => void): Promise<Unlisten> =>
+    events.exportProgress.listen((e) => cb(e.payload.done, e.payload.total)),
 };
 
 /** Which window this code runs in: "main" or "archive". */

@@ -16,6 +16,12 @@ export function useBackendEvents() {
       on.inboxChanged(() => {
         void qc.invalidateQueries({ queryKey: ["inbox"] });
       }),
+      on.settingsChanged(() => {
+        void qc.invalidateQueries({ queryKey: ["settings"] });
+        void qc.invalidateQueries({ queryKey: ["reasons"] });
+        void qc.invalidateQueries({ queryKey: ["departments"] });
+        void qc.invalidateQueries({ queryKey: ["candidates"] });
+      }),
     ];
     return () => {
       for (const s of stops) void s.then((stop) => stop());

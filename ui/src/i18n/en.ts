@@ -1,7 +1,7 @@
 // English catalogue. Keys mirror zh.ts; the type check keeps them in step.
 export const en = {
   app: { name: "OrderDesk", tagline: "Cancel, archive and reassign sales orders" },
-  nav: { orders: "Orders", inbox: "Inbox", approvals: "Approvals", watching: "Watching", archive: "Archive window" },
+  nav: { settings: "Settings", orders: "Orders", inbox: "Inbox", approvals: "Approvals", watching: "Watching", archive: "Archive window" },
   common: {
     search: "Search", reset: "Reset", close: "Close", cancel: "Cancel", back: "Back", next: "Next",
     confirm: "Confirm", done: "Done", loading: "Loading…", retry: "Try again", none: "None",
@@ -80,7 +80,23 @@ export const en = {
   approvals: { title: "Cancellation requests", empty: "Nothing waits for approval", requestedBy: "Requested by", rejectNote: "Why is it rejected?", rejectTitle: "Reject the cancellation of {{number}}", approved: "{{number}} cancelled", rejected: "{{number}} returned to its status" },
   inbox: { title: "Inbox", empty: "No notifications", markAll: "Mark all read", unreadOnly: "Unread only", markRead: "Mark read" },
   watching: { title: "Orders I handed off", empty: "You are not watching any order", hint: "Read-only: you see their progress, the new handler works on them." },
-  archiveWindow: { title: "Archive", placeholder: "Search, analytics and export of archived orders arrive here.", forbidden: "Only managers and administrators can open the archive." },
+  settings: {
+    title: "Settings", users: "Users", departments: "Departments", reasons: "Cancellation reasons", approval: "Approval rules",
+    notifications: "Notifications", backups: "Backups", log: "Change log", saved: "Saved; in effect for every window now.",
+    newUser: "New user", role: "Role", active: "Active", locked: "Locked", resetPassword: "Reset password",
+    roles: { clerk: "Clerk", manager: "Manager", admin: "Administrator" },
+    newDepartment: "New department", rename: "Edit", newReason: "New reason", code: "Code",
+    reasonsNote: "Reasons are never deleted (archived orders refer to them): retire one by switching it off.",
+    threshold: "Orders of this total or more need approval", thresholdHint: "Leave empty for no amount limit.",
+    invoiced: "Cancelling an invoiced order needs approval", exempt: "Roles that cancel without approval", save: "Save",
+    matrix: "Who is told of what", specificUsers: "Also these users",
+    events: { cancel_requested: "Cancellation requested", cancel_approved: "Cancellation approved", cancel_rejected: "Cancellation rejected", cancelled: "Order cancelled", archived: "Order archived", reassigned: "Order reassigned", status_changed: "Status changed" },
+    kinds: { handler: "Handler", watchers: "Previous handlers", sales_rep: "Sales rep", department_managers: "Department managers", customer: "Customer" },
+    templates: "Customer notice (cancellation)", preview: "Preview", placeholders: "Placeholders: {customer} {number} {date} {reason} {note}",
+    backupsNote: "A verified backup is made automatically every day; the newest seven are kept.", backupNow: "Back up now",
+    file: "File", when: "When", size: "Size", who: "Who", what: "What",
+  },
+  archiveWindow: { title: "Archive", forbidden: "Only managers and administrators can open the archive.", orders: "Archived orders", analytics: "Analytics", closedOn: "Closed on", minTotal: "Min total", maxTotal: "Max total", exporting: "Exporting…", exported: "{{count}} orders exported to {{path}}", cancelled: "Cancellations", rate: "Cancellation rate", lost: "Value lost", days: "Days to cancel (avg)", byReason: "By reason", byMonth: "By month", byHandler: "By handler", byCustomer: "By customer (top)", byProduct: "By product (top)", table: "Reasons in figures" },
 };
 
 export type Catalogue = typeof en;

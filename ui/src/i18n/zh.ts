@@ -3,7 +3,7 @@ import type { Catalogue } from "./en";
 // 简体中文目录。键与 en.ts 一致，类型检查保证两者同步。
 export const zh: Catalogue = {
   app: { name: "OrderDesk 订单台", tagline: "取消、归档与转交销售订单" },
-  nav: { orders: "订单", inbox: "通知", approvals: "待审批", watching: "我关注的", archive: "归档窗口" },
+  nav: { settings: "设置", orders: "订单", inbox: "通知", approvals: "待审批", watching: "我关注的", archive: "归档窗口" },
   common: {
     search: "搜索", reset: "重置", close: "关闭", cancel: "取消", back: "上一步", next: "下一步",
     confirm: "确认", done: "完成", loading: "加载中…", retry: "重试", none: "无",
@@ -82,5 +82,21 @@ export const zh: Catalogue = {
   approvals: { title: "取消申请", empty: "没有待审批的申请", requestedBy: "申请人", rejectNote: "驳回原因", rejectTitle: "驳回 {{number}} 的取消申请", approved: "{{number}} 已取消", rejected: "{{number}} 已恢复原状态" },
   inbox: { title: "通知", empty: "暂无通知", markAll: "全部标为已读", unreadOnly: "仅未读", markRead: "标为已读" },
   watching: { title: "我转交的订单", empty: "您没有关注的订单", hint: "只读：您可以查看进展，由新处理人继续处理。" },
-  archiveWindow: { title: "归档", placeholder: "归档订单的搜索、分析和导出将在这里提供。", forbidden: "只有主管和管理员可以打开归档窗口。" },
+  settings: {
+    title: "设置", users: "用户", departments: "部门", reasons: "取消原因", approval: "审批规则",
+    notifications: "通知", backups: "备份", log: "变更记录", saved: "已保存，所有窗口立即生效。",
+    newUser: "新建用户", role: "角色", active: "启用", locked: "已锁定", resetPassword: "重置密码",
+    roles: { clerk: "文员", manager: "主管", admin: "管理员" },
+    newDepartment: "新建部门", rename: "编辑", newReason: "新建原因", code: "代码",
+    reasonsNote: "原因不会被删除（归档订单仍引用它们）；关闭开关即停用。",
+    threshold: "订单金额达到此值需要审批", thresholdHint: "留空表示不按金额审批。",
+    invoiced: "取消已开票订单需要审批", exempt: "无需审批即可取消的角色", save: "保存",
+    matrix: "通知对象", specificUsers: "另外通知",
+    events: { cancel_requested: "申请取消", cancel_approved: "批准取消", cancel_rejected: "驳回取消", cancelled: "订单取消", archived: "订单归档", reassigned: "订单转交", status_changed: "状态变更" },
+    kinds: { handler: "处理人", watchers: "原处理人", sales_rep: "销售代表", department_managers: "部门主管", customer: "客户" },
+    templates: "客户通知（取消）", preview: "预览", placeholders: "占位符：{customer} {number} {date} {reason} {note}",
+    backupsNote: "每天自动进行一次经过校验的备份，保留最近七份。", backupNow: "立即备份",
+    file: "文件", when: "时间", size: "大小", who: "操作人", what: "内容",
+  },
+  archiveWindow: { title: "归档", forbidden: "只有主管和管理员可以打开归档窗口。", orders: "归档订单", analytics: "分析", closedOn: "关闭日期", minTotal: "最低金额", maxTotal: "最高金额", exporting: "正在导出…", exported: "已导出 {{count}} 个订单到 {{path}}", cancelled: "取消单数", rate: "取消率", lost: "损失金额", days: "平均取消天数", byReason: "按原因", byMonth: "按月份", byHandler: "按处理人", byCustomer: "按客户（前列）", byProduct: "按产品（前列）", table: "原因明细" },
 };

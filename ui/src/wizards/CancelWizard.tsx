@@ -109,7 +109,7 @@ export function CancelWizard({ order, onClose }: { order: OrderDetail; onClose: 
   const footer = step === 3
     ? [<Button key="done" type="primary" onClick={onClose} data-testid="cancel-done">{t("common.done")}</Button>]
     : [
-        <Button key="close" onClick={onClose}>{t("common.close")}</Button>,
+        <Button key="close" onClick={onClose} data-testid="cancel-close">{t("common.close")}</Button>,
         step > 0 && <Button key="back" onClick={() => setStep(step - 1)}>{t("common.back")}</Button>,
         step < 2 && <Button key="next" type="primary" onClick={next} disabled={!p?.allowed} data-testid="cancel-next">{t("common.next")}</Button>,
         step === 2 && (
