@@ -120,9 +120,11 @@ fn os_lang() -> Lang {
 }
 
 /// A verified backup beside the database when the newest is a day old,
-/// seven kept; checked at start and every hour, off the main thread.
+/// seven kept; checked every hour, off the main thread. The first check waits
+/// a while, so that copying a large file never slows the first minutes of work.
 fn start_automatic_backups(app: tauri::AppHandle) {
     std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(15 * 60));
         loop {
             let state = app.state::<AppState>();
             if let (Ok(store), Some(dir)) = (state.store(), commands::settings::backup_dir(&state))

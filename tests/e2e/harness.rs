@@ -1,3 +1,6 @@
+// Shared by the e2e and perf test binaries; each uses only part of it.
+#![allow(dead_code)]
+
 //! The e2e harness: a seeded database, tauri-driver, a recorder of desktop
 //! notifications on the session bus, and a WebDriver session with helpers
 //! that find elements by `data-testid`.
@@ -146,6 +149,43 @@ impl Fixture {
             store,
             used: std::sync::Mutex::new(Vec::new()),
         })
+    }
+
+    /// A fixture over an existing database (`ORDERDESK_PERF_DB`), for timings.
+    pub fn existing() -> Option<Fixture> {
+        let app = PathBuf::from(std::env::var_os("ORDERDESK_APP")?);
+        let db = PathBuf::from(std::env::var_os("ORDERDESK_PERF_DB")?);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&db).expect("open the big database");
+        let notifications = Notifications::start(dir.path());
+        Some(Fixture {
+            dir,
+            db,
+            app,
+            notifications,
+            store,
+            used: std::sync::Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Numbers of `n` active orders of clerk01's department.
+    pub fn sample_numbers(&self, n: usize) -> Vec<String> {
+        let clerk = auth::session_for(&self.store, "clerk01").expect("clerk01");
+        search::search(
+            &self.store,
+            &clerk,
+            &SearchQuery {
+                limit: Some(500),
+                ..Default::default()
+            },
+        )
+        .expect("search")
+        .rows
+        .into_iter()
+        .step_by(50)
+        .take(n)
+        .map(|r| r.number)
+        .collect()
     }
 
     /// Where the app writes exports in this test (no save dialog).
@@ -457,6 +497,14 @@ impl App {
         input.send_keys(Key::Enter).await.expect("enter");
         self.wait(by(&format!("order-row-{expect}"))).await;
         start.elapsed()
+    }
+
+    /// Searches for text and waits for the result count to settle.
+    pub async fn search_text(&self, text: &str) {
+        let input = self.empty_input("search-input").await;
+        input.send_keys(text).await.expect("type");
+        input.send_keys(Key::Enter).await.expect("enter");
+        tokio::time::sleep(Duration::from_millis(600)).await;
     }
 
     /// Opens an order from the list; returns how long until its detail shows.

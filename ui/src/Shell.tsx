@@ -1,7 +1,7 @@
 import { App, Avatar, Badge, Button, Dropdown, Flex, Layout, Menu, Segmented, Tag, Typography } from "antd";
 import { BellOutlined, CheckSquareOutlined, EyeOutlined, FileSearchOutlined, InboxOutlined, LogoutOutlined, SettingOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type Session } from "./api";
 import { ApprovalsPage } from "./approvals/ApprovalsPage";
@@ -26,10 +26,10 @@ export function Shell({ session, lang, onLang, onLogout }: { session: Session; l
   const unread = useQuery({ queryKey: ["inbox", "count"], queryFn: api.unreadCount, refetchInterval: 30_000 });
   const pending = useQuery({ queryKey: ["approvals"], queryFn: api.pendingApprovals, enabled: isManager(session) });
 
-  const openOrder = (n: string | null) => {
+  const openOrder = useCallback((n: string | null) => {
     setOpen(n);
-    if (n && page !== "orders" && page !== "watching") setPage("orders");
-  };
+    if (n) setPage((p) => (p === "orders" || p === "watching" ? p : "orders"));
+  }, []);
 
   const items = [
     { key: "orders", icon: <FileSearchOutlined />, label: <span data-testid="nav-orders">{t("nav.orders")}</span> },

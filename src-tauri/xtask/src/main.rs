@@ -256,6 +256,8 @@ fn end_to_end() -> Result<(), String> {
                 "test",
                 "-p",
                 "orderdesk-e2e",
+                "--test",
+                "e2e",
                 "--",
                 "--nocapture",
             ])
@@ -264,6 +266,66 @@ fn end_to_end() -> Result<(), String> {
     )?;
     eprintln!("screenshots: {}", screenshots.display());
     Ok(())
+}
+
+/// Timings in the real (release) app on a million orders: builds the app and
+/// the CLI, makes `target/perf-1m.db` once (or uses `ORDERDESK_PERF_DB`), and
+/// drives the app through WebDriver, printing what the webview measured.
+fn perf() -> Result<(), String> {
+    ensure_system_packages()?;
+    build_ui()?;
+    let driver = ensure_tauri_driver()?;
+    step(
+        "build the app and the CLI (release)",
+        cargo().args([
+            "build",
+            "--release",
+            "-p",
+            "orderdesk",
+            "-p",
+            "orderdesk-cli",
+            "--features",
+            EMBED_UI,
+        ]),
+    )?;
+    let db = std::env::var_os("ORDERDESK_PERF_DB")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/perf-1m.db"));
+    if !db.exists() {
+        step(
+            "seed a million orders",
+            Command::new(root().join("target/release/orderdesk-cli"))
+                .arg("--db")
+                .arg(&db)
+                .args(["seed", "--orders", "1000000", "--anchor", "2026-11-28"]),
+        )?;
+    }
+    let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    step(
+        "timings in the app",
+        Command::new("xvfb-run")
+            .current_dir(root())
+            .args([
+                "-a",
+                "-s",
+                "-screen 0 1440x900x24",
+                "dbus-run-session",
+                "--",
+                &cargo_bin,
+            ])
+            .args([
+                "test",
+                "-p",
+                "orderdesk-e2e",
+                "--test",
+                "perf",
+                "--",
+                "--nocapture",
+            ])
+            .env("ORDERDESK_APP", root().join("target/release/orderdesk"))
+            .env("ORDERDESK_PERF_DB", &db)
+            .env("TAURI_DRIVER", &driver),
+    )
 }
 
 fn bindings() -> Result<(), String> {
@@ -322,7 +384,11 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("run") => run(&args[1..]),
         Some("bindings") => bindings(),
-        _ => Err("usage: cargo xtask run | cargo xtask test | cargo xtask bindings".into()),
+        Some("perf") => perf(),
+        _ => Err(
+            "usage: cargo xtask run | cargo xtask test | cargo xtask bindings | cargo xtask perf"
+                .into(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

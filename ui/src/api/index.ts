@@ -40,9 +40,18 @@ export class ApiError extends Error {
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: BridgeError };
 
 async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
+  const started = performance.now();
   const r = await call;
+  recordIpc(performance.now() - started);
   if (r.status === "error") throw new ApiError(r.error);
   return r.data;
+}
+
+/** Bridge round trips (ms), kept with the UI timings for the perf run. */
+function recordIpc(ms: number) {
+  const w = window as unknown as { __odTimings?: Record<string, number[]> };
+  const all = (w.__odTimings ??= {});
+  (all.ipc ??= []).push(ms);
 }
 
 export const api = {

@@ -58,7 +58,7 @@ export function Analytics({ onDrill }: { onDrill: (d: Drill) => void }) {
 
   const trend = {
     tooltip: { trigger: "axis" },
-    legend: { data: [t("archiveWindow.cancelled"), t("archiveWindow.rate")] },
+    legend: { top: 0, data: [t("archiveWindow.cancelled"), t("archiveWindow.rate")] },
     grid: { left: 40, right: 50, top: 36, bottom: 30 },
     xAxis: { type: "category", data: (r?.month.rows ?? []).map((x) => x.key) },
     yAxis: [{ type: "value" }, { type: "value", axisLabel: { formatter: "{value}%" } }],

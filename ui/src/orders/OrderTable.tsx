@@ -1,12 +1,13 @@
 import { Table, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
+import { memo, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { Row, Status } from "../api";
 import { day, money } from "../common/format";
 import { StatusTag } from "../common/StatusTag";
 
 /** The virtualised result list; the row with `active` is highlighted. */
-export function OrderTable(props: {
+export const OrderTable = memo(function OrderTable(props: {
   rows: Row[];
   loading: boolean;
   active: string | null;
@@ -17,8 +18,9 @@ export function OrderTable(props: {
   height: number;
   testId?: string;
 }) {
-  const { t } = useTranslation();
-  const columns: ColumnsType<Row> = [
+  const { t, i18n } = useTranslation();
+  // Built once per language: a new array each render makes antd redo its layout.
+  const columns: ColumnsType<Row> = useMemo(() => [
     { title: t("orders.number"), dataIndex: "number", width: 150, render: (n: string) => <Typography.Text strong>{n}</Typography.Text> },
     {
       title: t("orders.customer"),
@@ -45,7 +47,8 @@ export function OrderTable(props: {
     },
     { title: t("orders.total"), dataIndex: "total_minor", width: 130, align: "right", render: (m: number, r) => money(m, r.currency) },
     { title: t("orders.date"), dataIndex: "order_date", width: 110, render: (d: string) => day(d) },
-  ];
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  ], [t, i18n.language]);
   return (
     <Table<Row>
       data-testid={props.testId ?? "order-table"}
@@ -74,4 +77,4 @@ export function OrderTable(props: {
       }}
     />
   );
-}
+});

@@ -1,7 +1,7 @@
 import { Button, Checkbox, DatePicker, Flex, Input, Select, Space, Typography } from "antd";
 import type { InputRef } from "antd";
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type SearchQuery, type Sort, type Status } from "../api";
 import { count } from "../common/format";
@@ -99,6 +99,15 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
     setCursor(search.rows[next].number);
   };
 
+  const openRow = useCallback((n: string) => {
+    setCursor(n);
+    onOpen(n);
+  }, [onOpen]);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = search;
+  const more = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+
   const totalText = search.capped ? t("common.totalCapped", { count: search.total }) : t("common.total", { count: search.total });
 
   return (
@@ -185,15 +194,10 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
           rows={search.rows}
           loading={search.isLoading}
           active={cursor ?? open}
-          onOpen={(n) => {
-            setCursor(n);
-            onOpen(n);
-          }}
+          onOpen={openRow}
           selected={selected}
           onSelect={setSelected}
-          onEndReached={() => {
-            if (search.hasNextPage && !search.isFetchingNextPage) void search.fetchNextPage();
-          }}
+          onEndReached={more}
           height={height}
         />
         {search.hasNextPage && (

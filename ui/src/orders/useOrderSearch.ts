@@ -1,7 +1,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { api, type SearchQuery } from "../api";
 
-export const PAGE = 100;
+export const PAGE = 50;
 
 /** Keyset pages of a search; `rows` is every page loaded so far. */
 export function useOrderSearch(query: SearchQuery) {
