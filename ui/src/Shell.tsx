@@ -90,7 +90,10 @@ export function Shell({ session, lang, onLang, onLogout }: { session: Session; l
           <Layout.Header className="header">
             <Flex justify="end" align="center" gap={16} style={{ height: "100%" }}>
               <Segmented size="small" value={lang} onChange={(v) => onLang(v as UiLang)} options={[{ value: "zh-CN", label: <span data-testid="lang-zh">中文</span> }, { value: "en", label: <span data-testid="lang-en">EN</span> }]} />
-              <Dropdown trigger={["click"]} menu={{ items: [{ key: "logout", icon: <LogoutOutlined />, label: <span data-testid="logout">{t("common.logout")}</span>, onClick: onLogout }] }}>
+              <Dropdown trigger={["click"]} menu={{ items: [
+                ...(isManager(session) ? [{ key: "archive", icon: <InboxOutlined />, label: t("nav.archive"), onClick: openArchive }] : []),
+                { key: "logout", icon: <LogoutOutlined />, label: <span data-testid="logout">{t("common.logout")}</span>, onClick: onLogout },
+              ] }}>
                 <Flex align="center" gap={8} style={{ cursor: "pointer" }} data-testid="user-menu">
                   <Avatar size="small" style={{ background: "#1668dc" }}>{session.display_name.slice(0, 1)}</Avatar>
                   <span data-testid="user-name">{session.display_name}</span>

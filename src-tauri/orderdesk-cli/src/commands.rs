@@ -55,6 +55,13 @@ fn session(cli: &Cli, store: &Store) -> Result<Session, Failure> {
     Ok(auth::login(store, login, &password)?)
 }
 
+/// The store and the session of `--as`, for commands that act as someone.
+fn logged_in(cli: &Cli) -> Result<(Store, Session), Failure> {
+    let store = open(cli)?;
+    let s = session(cli, &store)?;
+    Ok((store, s))
+}
+
 fn version(store: &Store, s: &Session, number: &str, given: &Option<String>) -> Result<i64, Error> {
     match given {
         Some(v) => parse_int(v),
@@ -158,8 +165,7 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
         }
         Command::Search(args) => search(cli, lang, args),
         Command::Show { number } => {
-            let store = open(cli)?;
-            let s = session(cli, &store)?;
+            let (store, s) = logged_in(cli)?;
             let d = detail::get(&store, &s, number)?;
             if json {
                 output::json(&d);
@@ -265,8 +271,7 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             no_customer_notice,
             expect_version,
         } => {
-            let store = open(cli)?;
-            let s = session(cli, &store)?;
+            let (store, s) = logged_in(cli)?;
             if *preview {
                 let p = cancel::preview(&store, &s, number, reason.as_deref(), note.as_deref())?;
                 if json {
@@ -306,8 +311,7 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             number,
             expect_version,
         } => {
-            let store = open(cli)?;
-            let s = session(cli, &store)?;
+            let (store, s) = logged_in(cli)?;
             let seen = version(&store, &s, number, expect_version)?;
             let out = cancel::approve(&store, &s, number, seen)?;
             if json {
@@ -329,8 +333,7 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             note,
             expect_version,
         } => {
-            let store = open(cli)?;
-            let s = session(cli, &store)?;
+            let (store, s) = logged_in(cli)?;
             let seen = version(&store, &s, number, expect_version)?;
             let order = cancel::reject(&store, &s, number, seen, note)?;
             if json {
@@ -356,8 +359,7 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             batch,
         } => {
             let batch = parse_int(batch)?;
-            let store = open(cli)?;
-            let s = session(cli, &store)?;
+            let (store, s) = logged_in(cli)?;
             let job = if let Some(id) = resume {
                 jobs::status(&store, &s, id)?
             } else {
@@ -412,8 +414,7 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
                     "reassign needs at least one order number".into(),
                 ));
             }
-            let store = open(cli)?;
-            let s = session(cli, &store)?;
+            let (store, s) = logged_in(cli)?;
             if numbers.len() == 1 {
                 let seen = version(&store, &s, &numbers[0], &None)?;
                 let out =
@@ -446,8 +447,7 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             run_job(&store, &s, &job, jobs::DEFAULT_BATCH, json, lang)
         }
         Command::Copy { number } => {
-            let store = open(cli)?;
-            let s = session(cli, &store)?;
+            let (store, s) = logged_in(cli)?;
             let out = detail::copy(&store, &s, number)?;
             if json {
                 output::json(&out);
@@ -473,8 +473,7 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
                 })
                 .into());
             };
-            let store = open(cli)?;
-            let s = session(cli, &store)?;
+            let (store, s) = logged_in(cli)?;
             let seen = version(&store, &s, number, expect_version)?;
             let order = lifecycle::advance(&store, &s, number, seen, step)?;
             if json {
@@ -492,8 +491,7 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             expect_version,
         } => {
             let amount_minor = money_arg(&Some(amount.clone()))?.unwrap_or_default();
-            let store = open(cli)?;
-            let s = session(cli, &store)?;
+            let (store, s) = logged_in(cli)?;
             let seen = version(&store, &s, number, expect_version)?;
             let order = lifecycle::record_payment(&store, &s, number, seen, amount_minor)?;
             if json {
@@ -516,8 +514,7 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             limit,
         } => {
             let limit = parse_int(limit)?;
-            let store = open(cli)?;
-            let s = session(cli, &store)?;
+            let (store, s) = logged_in(cli)?;
             let items = inbox::list(&store, &s, *unread, limit)?;
             if *mark_read {
                 inbox::mark_read(&store, &s, &[])?;
@@ -551,8 +548,7 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
         }
         Command::Outbox { limit } => {
             let limit = parse_int(limit)?;
-            let store = open(cli)?;
-            let s = session(cli, &store)?;
+            let (store, s) = logged_in(cli)?;
             let items = inbox::outbox(&store, &s, limit)?;
             if json {
                 output::json(&items);
@@ -584,8 +580,7 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             Ok(0)
         }
         Command::Watching => {
-            let store = open(cli)?;
-            let s = session(cli, &store)?;
+            let (store, s) = logged_in(cli)?;
             let rows = detail::watching(&store, &s)?;
             if json {
                 output::json(&rows);
@@ -595,8 +590,7 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             Ok(0)
         }
         Command::Approvals => {
-            let store = open(cli)?;
-            let s = session(cli, &store)?;
+            let (store, s) = logged_in(cli)?;
             let rows = cancel::pending(&store, &s)?;
             if json {
                 output::json(&rows);
@@ -606,8 +600,7 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
             Ok(0)
         }
         Command::Candidates { filter } => {
-            let store = open(cli)?;
-            let s = session(cli, &store)?;
+            let (store, s) = logged_in(cli)?;
             let c = reassign::candidates(&store, &s, filter.as_deref(), None)?;
             if json {
                 output::json(&c);
@@ -683,8 +676,7 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
                 })
                 .into());
             };
-            let store = open(cli)?;
-            let s = session(cli, &store)?;
+            let (store, s) = logged_in(cli)?;
             let department = department_arg(&store, department)?;
             let filter = analytics::ReportFilter {
                 from: date_arg(from)?,
@@ -813,8 +805,7 @@ fn department_arg(
 }
 
 fn search(cli: &Cli, lang: Lang, a: &SearchArgs) -> Outcome {
-    let store = open(cli)?;
-    let s = session(cli, &store)?;
+    let (store, s) = logged_in(cli)?;
     let statuses = match &a.status {
         Some(list) => list
             .split(',')
