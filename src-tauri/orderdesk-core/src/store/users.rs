@@ -129,13 +129,14 @@ pub fn all(c: &Connection) -> Result<Vec<User>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Open orders per handler, for the reassign picker.
+/// Open orders per active user, for the reassign picker. One index seek per
+/// user and status (`orders_handler`), not a scan of every order.
 pub fn open_workload(c: &Connection) -> Result<Vec<(UserId, i64)>> {
     let statuses = Status::OPEN.map(Status::code);
     let mut stmt = c.prepare_cached(
-        "SELECT handler_id, count(*) FROM orders
-         WHERE handler_id IS NOT NULL AND status IN (?1, ?2, ?3, ?4, ?5)
-         GROUP BY handler_id",
+        "SELECT u.id, (SELECT count(*) FROM orders o
+                       WHERE o.handler_id = u.id AND o.status IN (?1, ?2, ?3, ?4, ?5))
+         FROM users u WHERE u.active = 1",
     )?;
     let rows = stmt.query_map(rusqlite::params_from_iter(statuses), |r| {
         Ok((UserId(r.get(0)?), r.get(1)?))
