@@ -330,8 +330,13 @@ pub fn run(db: Option<PathBuf>, orders: usize, samples: usize, json: bool) -> Re
         &JobKind::Archive,
         &Selection::numbers(bulk.iter().cloned()),
     )?;
+    let created = start.elapsed().as_secs_f64();
     let status = jobs::run(&store, &admin, &job.id, jobs::DEFAULT_BATCH, &mut |_| true)?;
     let bulk_seconds = start.elapsed().as_secs_f64();
+    eprintln!(
+        "bulk archive: job recorded in {created:.2} s, run in {:.2} s",
+        bulk_seconds - created
+    );
 
     let report = Report {
         orders,

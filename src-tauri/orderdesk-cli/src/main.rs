@@ -107,7 +107,7 @@ pub enum Command {
         #[arg(long, value_name = "JOB")]
         resume: Option<String>,
         /// Orders per transaction.
-        #[arg(long, default_value = "5000")]
+        #[arg(long, default_value = "10000")]
         batch: String,
     },
     /// Hand orders to a user or to a department's queue.

@@ -102,6 +102,23 @@ pub fn by_number(c: &Connection, number: &str) -> Result<Option<Order>> {
         .optional()?)
 }
 
+/// Id, number and version of an order (active or archived): what a bulk job
+/// records per item, without reading the whole row.
+pub fn key_by_number(c: &Connection, number: &str) -> Result<Option<(OrderId, String, i64)>> {
+    let row = c
+        .prepare_cached("SELECT id, number, version FROM orders WHERE number = ?1")?
+        .query_row([number], |r| Ok((OrderId(r.get(0)?), r.get(1)?, r.get(2)?)))
+        .optional()?;
+    if row.is_some() {
+        return Ok(row);
+    }
+    Ok(
+        c.prepare_cached("SELECT id, number, version FROM archived_orders WHERE number = ?1")?
+            .query_row([number], |r| Ok((OrderId(r.get(0)?), r.get(1)?, r.get(2)?)))
+            .optional()?,
+    )
+}
+
 pub fn by_id(c: &Connection, id: OrderId) -> Result<Option<Order>> {
     let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1");
     if let Some(o) = c
