@@ -21,12 +21,49 @@ const SORT_LABEL: Record<Sort, string> = {
   total_asc: "orders.sortTotalAsc", number_asc: "orders.sortNumber",
 };
 
+/** The search box keeps what is typed to itself, so typing re-renders only
+ * the box; the text reaches the page when typing settles or on Enter. */
+function SearchBox({ onSearch }: { onSearch: (text: string) => void }) {
+  const { t } = useTranslation();
+  const ref = useRef<InputRef>(null);
+  const [typed, setTyped] = useState("");
+  useEffect(() => {
+    const id = setTimeout(() => onSearch(typed), 80);
+    return () => clearTimeout(id);
+  }, [typed, onSearch]);
+  // Ctrl/Cmd+K focuses the search box from anywhere in the window.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
+        e.preventDefault();
+        ref.current?.focus({ cursor: "all" });
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+  return (
+    <Input.Search
+      ref={ref}
+      size="large"
+      allowClear
+      placeholder={t("orders.searchPlaceholder")}
+      value={typed}
+      onChange={(e) => setTyped(e.target.value)}
+      onSearch={(v) => {
+        setTyped(v);
+        onSearch(v);
+      }}
+      data-testid="search-input"
+      autoFocus
+    />
+  );
+}
+
 export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: string | null) => void }) {
   const { t, i18n } = useTranslation();
   const session = useSession();
-  const searchRef = useRef<InputRef>(null);
   const [text, setText] = useState("");
-  const [typed, setTyped] = useState("");
   const [statuses, setStatuses] = useState<Status[]>([]);
   const [dates, setDates] = useState<[string, string] | null>(null);
   const [handler, setHandler] = useState<string | null>(null);
@@ -37,24 +74,6 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
   const [selected, setSelected] = useState<string[]>([]);
   const [wizard, setWizard] = useState<"archive-selection" | "archive-filter" | "reassign" | null>(null);
   const height = useWindowHeight() - 250;
-
-  // Typing settles for a moment before searching; Enter searches at once.
-  useEffect(() => {
-    const id = setTimeout(() => setText(typed), 80);
-    return () => clearTimeout(id);
-  }, [typed]);
-
-  // Ctrl/Cmd+K focuses the search box from anywhere in the window.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
-        e.preventDefault();
-        searchRef.current?.focus({ cursor: "all" });
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
 
   const query: SearchQuery = useMemo(
     () => ({
@@ -113,20 +132,7 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
   return (
     <Flex gap={16} style={{ height: "100%" }}>
       <Flex vertical gap={12} style={{ flex: 1, minWidth: 0 }} onKeyDown={onListKey}>
-        <Input.Search
-          ref={searchRef}
-          size="large"
-          allowClear
-          placeholder={t("orders.searchPlaceholder")}
-          value={typed}
-          onChange={(e) => setTyped(e.target.value)}
-          onSearch={(v) => {
-            setTyped(v);
-            setText(v);
-          }}
-          data-testid="search-input"
-          autoFocus
-        />
+        <SearchBox onSearch={setText} />
         <Flex gap={8} wrap align="center">
           <Select
             mode="multiple"

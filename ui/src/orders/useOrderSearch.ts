@@ -1,4 +1,5 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
 import { api, type SearchQuery } from "../api";
 
 export const PAGE = 50;
@@ -12,7 +13,8 @@ export function useOrderSearch(query: SearchQuery) {
     getNextPageParam: (last) => last.next_cursor,
     placeholderData: (previous) => previous,
   });
-  const rows = q.data?.pages.flatMap((p) => p.rows) ?? [];
+  // The same array while the data is the same, so the memoised table skips renders.
+  const rows = useMemo(() => q.data?.pages.flatMap((p) => p.rows) ?? [], [q.data]);
   const first = q.data?.pages[0];
   return { ...q, rows, total: first?.total ?? 0, capped: first?.total_capped ?? false };
 }
