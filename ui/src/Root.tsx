@@ -4,16 +4,18 @@ import zhCN from "antd/locale/zh_CN";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, windowLabel, type Session } from "./api";
-import { ArchiveWindow } from "./archive/ArchiveWindow";
 import { describe } from "./common/errors";
 import i18n, { type UiLang } from "./i18n";
 import { LoginPage } from "./session/LoginPage";
 import { SetupPage } from "./session/SetupPage";
 import { Shell } from "./Shell";
 import { theme } from "./theme";
+
+// The archive window (with its charts) loads only in its own window.
+const ArchiveWindow = lazy(() => import("./archive/ArchiveWindow").then((m) => ({ default: m.ArchiveWindow })));
 
 /** Language, theme, and which screen: setup, login, or the shell. */
 export function Root() {
@@ -33,7 +35,15 @@ export function Root() {
 
   return (
     <ConfigProvider locale={lang === "zh-CN" ? zhCN : enUS} theme={theme}>
-      <AntApp>{windowLabel() === "archive" ? <ArchiveWindow /> : <MainWindow lang={lang} onLang={changeLang} />}</AntApp>
+      <AntApp>
+        {windowLabel() === "archive" ? (
+          <Suspense fallback={<div className="center-page"><Spin size="large" /></div>}>
+            <ArchiveWindow />
+          </Suspense>
+        ) : (
+          <MainWindow lang={lang} onLang={changeLang} />
+        )}
+      </AntApp>
     </ConfigProvider>
   );
 }

@@ -1,7 +1,7 @@
 import { App, Avatar, Badge, Button, Dropdown, Flex, Layout, Menu, Segmented, Tag, Typography } from "antd";
 import { BellOutlined, CheckSquareOutlined, EyeOutlined, FileSearchOutlined, InboxOutlined, LogoutOutlined, SettingOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
-import { useCallback, useState } from "react";
+import { lazy, Suspense, useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type Session } from "./api";
 import { ApprovalsPage } from "./approvals/ApprovalsPage";
@@ -12,7 +12,9 @@ import type { UiLang } from "./i18n";
 import { InboxPage } from "./inbox/InboxPage";
 import { OrdersPage } from "./orders/OrdersPage";
 import { WatchingPage } from "./orders/WatchingPage";
-import { SettingsPage } from "./settings/SettingsPage";
+
+// Administrators only: loaded when first opened.
+const SettingsPage = lazy(() => import("./settings/SettingsPage").then((m) => ({ default: m.SettingsPage })));
 
 type Page = "orders" | "inbox" | "approvals" | "watching" | "settings";
 
@@ -107,7 +109,11 @@ export function Shell({ session, lang, onLang, onLogout }: { session: Session; l
             {page === "inbox" && <InboxPage onOpen={openOrder} />}
             {page === "approvals" && <ApprovalsPage onOpen={openOrder} />}
             {page === "watching" && <WatchingPage open={open} onOpen={setOpen} />}
-            {page === "settings" && <SettingsPage />}
+            {page === "settings" && (
+              <Suspense fallback={null}>
+                <SettingsPage />
+              </Suspense>
+            )}
           </Layout.Content>
         </Layout>
       </Layout>
