@@ -981,10 +981,18 @@ fn run_job(
         true
     })?;
     let results = jobs::results(store, s, &job.id, "", 100_000, 0)?;
-    let first_refusal = results
-        .iter()
-        .find_map(|r| r.problem.as_ref())
-        .map(|p| exit_code(p.kind));
+    // The first refusal also goes to stderr like any error, so a script that
+    // archives one order reads the same {kind, message} as elsewhere.
+    let first_refusal = results.iter().find_map(|r| r.problem.clone());
+    if let Some(p) = &first_refusal
+        && json
+    {
+        eprintln!(
+            "{}",
+            serde_json::json!({ "kind": p.kind.code(), "message": lang.pick(&p.message_zh, &p.message_en) })
+        );
+    }
+    let first_refusal = first_refusal.map(|p| exit_code(p.kind));
     if json {
         output::json(&serde_json::json!({
             "job": status.id,
