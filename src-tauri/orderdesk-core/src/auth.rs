@@ -59,40 +59,45 @@ fn password_matches(password: &str, hash: &str) -> bool {
 
 /// Checks a password and opens a session. Five failures in a row lock the
 /// account for five minutes; a wrong login and a wrong password read the same.
+/// The (deliberately slow) hash check runs outside the write transaction, so
+/// a login never holds up other people's work.
 pub fn login(store: &Store, login: &str, password: &str) -> Result<Session> {
     let now = store.now();
-    store
-        .write(|tx| {
-            let Some(user) = store::users::by_login(tx, login.trim())? else {
-                return Err(Error::forbidden(Msg::WrongCredentials));
-            };
-            if !user.active {
-                return Err(Error::forbidden(Msg::AccountDisabled { login: user.login }));
-            }
-            if let Some(until) = locked_until(&user.locked_until, now) {
-                return Err(Error::forbidden(Msg::AccountLocked {
-                    until: until.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-                }));
-            }
-            if password_matches(password, &user.password_hash) {
-                if user.failed_logins != 0 || user.locked_until.is_some() {
-                    store::users::set_login_failures(tx, user.id, 0, None)?;
-                }
-                return Ok(Ok(session_of(&user)));
-            }
-            let failed = user.failed_logins + 1;
-            if failed >= MAX_FAILED_LOGINS {
-                let until = now + Duration::minutes(LOCKOUT_MINUTES);
-                store::users::set_login_failures(tx, user.id, 0, Some(&store::stamp(until)))?;
-                // Keep the failure on record: commit, then report the lock.
-                return Ok(Err(Error::forbidden(Msg::AccountLocked {
-                    until: until.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-                })));
-            }
-            store::users::set_login_failures(tx, user.id, failed, None)?;
-            Ok(Err(Error::forbidden(Msg::WrongCredentials)))
+    let Some(user) = store.read(|c| store::users::by_login(c, login.trim()))? else {
+        return Err(Error::forbidden(Msg::WrongCredentials));
+    };
+    if !user.active {
+        return Err(Error::forbidden(Msg::AccountDisabled { login: user.login }));
+    }
+    let locked = |until: DateTime<Utc>| {
+        Error::forbidden(Msg::AccountLocked {
+            until: until.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
         })
-        .and_then(|outcome: std::result::Result<Session, Error>| outcome)
+    };
+    if let Some(until) = locked_until(&user.locked_until, now) {
+        return Err(locked(until));
+    }
+    if password_matches(password, &user.password_hash) {
+        if user.failed_logins != 0 || user.locked_until.is_some() {
+            store.write(|tx| store::users::set_login_failures(tx, user.id, 0, None))?;
+        }
+        return Ok(session_of(&user));
+    }
+    // Count the failure against the stored counter (another failure may have
+    // landed meanwhile), and lock at the fifth.
+    store.write(|tx| {
+        let current = store::users::by_id(tx, user.id)?
+            .map(|u| u.failed_logins)
+            .unwrap_or(0);
+        let failed = current + 1;
+        if failed >= MAX_FAILED_LOGINS {
+            let until = now + Duration::minutes(LOCKOUT_MINUTES);
+            store::users::set_login_failures(tx, user.id, 0, Some(&store::stamp(until)))?;
+            return Ok(Err(locked(until)));
+        }
+        store::users::set_login_failures(tx, user.id, failed, None)?;
+        Ok(Err(Error::forbidden(Msg::WrongCredentials)))
+    })?
 }
 
 fn locked_until(stored: &Option<String>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {

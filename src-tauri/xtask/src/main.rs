@@ -164,6 +164,23 @@ fn ensure_tauri_driver() -> Result<PathBuf, String> {
     Ok(path)
 }
 
+/// The release app (UI embedded) and CLI.
+fn build_release() -> Result<(), String> {
+    step(
+        "build the app and the CLI (release)",
+        cargo().args([
+            "build",
+            "--release",
+            "-p",
+            "orderdesk",
+            "-p",
+            "orderdesk-cli",
+            "--features",
+            EMBED_UI,
+        ]),
+    )
+}
+
 /// The core must never depend on the desktop shell.
 fn check_core_is_shell_free() -> Result<(), String> {
     eprintln!("\n==> orderdesk-core has no Tauri/WebKit dependency");
@@ -275,19 +292,7 @@ fn perf() -> Result<(), String> {
     ensure_system_packages()?;
     build_ui()?;
     let driver = ensure_tauri_driver()?;
-    step(
-        "build the app and the CLI (release)",
-        cargo().args([
-            "build",
-            "--release",
-            "-p",
-            "orderdesk",
-            "-p",
-            "orderdesk-cli",
-            "--features",
-            EMBED_UI,
-        ]),
-    )?;
+    build_release()?;
     let db = std::env::var_os("ORDERDESK_PERF_DB")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("target/perf-1m.db"));
@@ -342,19 +347,7 @@ fn bindings() -> Result<(), String> {
 fn run(args: &[String]) -> Result<(), String> {
     ensure_system_packages()?;
     build_ui()?;
-    step(
-        "build the app and the CLI",
-        cargo().args([
-            "build",
-            "--release",
-            "-p",
-            "orderdesk",
-            "-p",
-            "orderdesk-cli",
-            "--features",
-            EMBED_UI,
-        ]),
-    )?;
+    build_release()?;
     step(
         "demo data (first start only)",
         Command::new(root().join("target/release/orderdesk-cli")).args([
