@@ -32,8 +32,14 @@ async fn timings_on_a_big_database() {
         app.search(n, n).await;
         app.open(n).await;
     }
+    // An order already on screen "opens" in 0 ms; those say nothing.
     let search = app.timings("search").await;
-    let open = app.timings("open").await;
+    let open: Vec<f64> = app
+        .timings("open")
+        .await
+        .into_iter()
+        .filter(|ms| *ms > 0.5)
+        .collect();
     println!("search → first page shown (ms, in the webview): {search:?}");
     println!("click → order shown (ms, in the webview): {open:?}");
     let median = |mut v: Vec<f64>| {

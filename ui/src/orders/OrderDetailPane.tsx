@@ -37,7 +37,9 @@ export function OrderDetailPane({ number, onOpen, onClose }: { number: string; o
   const { message } = App.useApp();
   const qc = useQueryClient();
   const [wizard, setWizard] = useState<"cancel" | "archive" | "reassign" | "reject" | null>(null);
-  const q = useQuery({ queryKey: ["detail", number], queryFn: () => api.detail(number) });
+  // Going from one order to the next updates the pane in place instead of
+  // rebuilding it from a skeleton.
+  const q = useQuery({ queryKey: ["detail", number], queryFn: () => api.detail(number), placeholderData: (prev) => prev });
   const reasons = useQuery({ queryKey: ["reasons"], queryFn: api.reasons, staleTime: 300_000 });
   const zh = i18n.language === "zh-CN";
   useEffect(() => startTiming("open"), [number]);
