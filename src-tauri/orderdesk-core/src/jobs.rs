@@ -326,7 +326,7 @@ fn run_batch(
         JobKind::Reassign { target, note } => {
             let mut batch = notify::Batch::default();
             for item in items {
-                let outcome = in_savepoint(c, || {
+                let outcome = store::in_savepoint(c, || {
                     let mut order = load_id(c, item.order_id)?;
                     reassign::execute_in(
                         c,
@@ -357,25 +357,10 @@ fn run_batch(
                     note: note.clone(),
                     notify_customer: *notify_customer,
                 };
-                let outcome = in_savepoint(c, || cancel::execute_in(c, s, &req, at));
+                let outcome = store::in_savepoint(c, || cancel::execute_in(c, s, &req, at));
                 finish(c, job, item, outcome.map(|_| ()))?;
             }
             Ok(())
-        }
-    }
-}
-
-/// Runs `f` so that its failure undoes only its own writes.
-fn in_savepoint<T>(c: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    c.execute_batch("SAVEPOINT job_item")?;
-    match f() {
-        Ok(v) => {
-            c.execute_batch("RELEASE job_item")?;
-            Ok(v)
-        }
-        Err(e) => {
-            c.execute_batch("ROLLBACK TO job_item; RELEASE job_item")?;
-            Err(e)
         }
     }
 }

@@ -346,8 +346,7 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> Result<SeedReport> {
         store::archive::rebuild_stats(tx)
     })?;
     store.optimize()?;
-    let events =
-        store.read(|c| Ok(c.query_row("SELECT count(*) FROM order_events", [], |r| r.get(0))?))?;
+    let events = store.read(|c| store::events::count(c))?;
     Ok(SeedReport {
         users: 1 + DEPARTMENTS.len() * 7,
         customers: customer_count,

@@ -94,6 +94,7 @@ export const en = {
     kinds: { handler: "Handler", watchers: "Previous handlers", sales_rep: "Sales rep", department_managers: "Department managers", customer: "Customer" },
     templates: "Customer notice (cancellation)", preview: "Preview", placeholders: "Placeholders: {customer} {number} {date} {reason} {note}",
     backupsNote: "A verified backup is made automatically every day; the newest seven are kept.", backupNow: "Back up now",
+    logKinds: { approval_rules: "Approval rules", notification_rules: "Notification rules", customer_templates: "Customer notice templates", reason: "Cancellation reason", user_created: "User created", user_changed: "User changed", password_reset: "Password reset", department_created: "Department created", department_renamed: "Department renamed", backup: "Backup" },
     file: "File", when: "When", size: "Size", who: "Who", what: "What",
   },
   archiveWindow: { title: "Archive", forbidden: "Only managers and administrators can open the archive.", orders: "Archived orders", analytics: "Analytics", closedOn: "Closed on", minTotal: "Min total", maxTotal: "Max total", exporting: "Exporting…", exported: "{{count}} orders exported to {{path}}", cancelled: "Cancellations", rate: "Cancellation rate", lost: "Value lost", days: "Days to cancel (avg)", byReason: "By reason", byMonth: "By month", byHandler: "By handler", byCustomer: "By customer (top)", byProduct: "By product (top)", table: "Reasons in figures" },

@@ -96,6 +96,7 @@ export const zh: Catalogue = {
     kinds: { handler: "处理人", watchers: "原处理人", sales_rep: "销售代表", department_managers: "部门主管", customer: "客户" },
     templates: "客户通知（取消）", preview: "预览", placeholders: "占位符：{customer} {number} {date} {reason} {note}",
     backupsNote: "每天自动进行一次经过校验的备份，保留最近七份。", backupNow: "立即备份",
+    logKinds: { approval_rules: "审批规则", notification_rules: "通知规则", customer_templates: "客户通知模板", reason: "取消原因", user_created: "新建用户", user_changed: "修改用户", password_reset: "重置密码", department_created: "新建部门", department_renamed: "部门更名", backup: "备份" },
     file: "文件", when: "时间", size: "大小", who: "操作人", what: "内容",
   },
   archiveWindow: { title: "归档", forbidden: "只有主管和管理员可以打开归档窗口。", orders: "归档订单", analytics: "分析", closedOn: "关闭日期", minTotal: "最低金额", maxTotal: "最高金额", exporting: "正在导出…", exported: "已导出 {{count}} 个订单到 {{path}}", cancelled: "取消单数", rate: "取消率", lost: "损失金额", days: "平均取消天数", byReason: "按原因", byMonth: "按月份", byHandler: "按处理人", byCustomer: "按客户（前列）", byProduct: "按产品（前列）", table: "原因明细" },

@@ -235,7 +235,7 @@ function Log() {
   return (
     <Table size="small" rowKey="id" dataSource={log.data ?? []} pagination={{ pageSize: 15 }}
       columns={[{ title: t("settings.when"), dataIndex: "at", render: moment, width: 170 }, { title: t("settings.who"), dataIndex: "actor", width: 100 },
-        { title: t("settings.what"), dataIndex: "kind", width: 170 }, { title: "", dataIndex: "subject" }]} />
+        { title: t("settings.what"), dataIndex: "kind", width: 170, render: (k: string) => t(`settings.logKinds.${k}`, { defaultValue: k }) }, { title: "", dataIndex: "subject" }]} />
   );
 }
 

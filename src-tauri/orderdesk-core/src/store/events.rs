@@ -88,6 +88,10 @@ fn chain_hash(
     hex::encode(h.finalize())
 }
 
+pub fn count(c: &Connection) -> Result<i64> {
+    Ok(c.query_row("SELECT count(*) FROM order_events", [], |r| r.get(0))?)
+}
+
 /// Hash of the newest event (the chain's head).
 pub fn head(c: &Connection) -> Result<String> {
     Ok(

@@ -242,6 +242,22 @@ fn open_error(e: rusqlite::Error, shown: &str) -> Error {
     Error::with_source(ErrorKind::Storage, msg, e)
 }
 
+/// Runs `f` inside a savepoint of the caller's transaction, so that its
+/// failure undoes only its own writes (one order of a bulk batch).
+pub(crate) fn in_savepoint<T>(c: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    c.execute_batch("SAVEPOINT job_item")?;
+    match f() {
+        Ok(v) => {
+            c.execute_batch("RELEASE job_item")?;
+            Ok(v)
+        }
+        Err(e) => {
+            c.execute_batch("ROLLBACK TO job_item; RELEASE job_item")?;
+            Err(e)
+        }
+    }
+}
+
 /// A timestamp as stored: RFC 3339, UTC, milliseconds.
 pub fn stamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
