@@ -26,6 +26,21 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    pub const ALL: [ErrorKind; 7] = [
+        ErrorKind::NotFound,
+        ErrorKind::InvalidInput,
+        ErrorKind::RuleViolation,
+        ErrorKind::Forbidden,
+        ErrorKind::Conflict,
+        ErrorKind::Storage,
+        ErrorKind::Internal,
+    ];
+
+    /// The kind a stored `code()` names.
+    pub fn from_code(code: &str) -> Option<ErrorKind> {
+        ErrorKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             ErrorKind::NotFound => "not_found",
@@ -595,6 +610,14 @@ mod tests {
         assert_eq!(e.kind().code(), "rule_violation");
         assert!(e.message(Lang::En).contains("create a return instead"));
         assert!(e.message(Lang::ZhCn).contains("退货"));
+    }
+
+    #[test]
+    fn kinds_round_trip_through_their_codes() {
+        for kind in ErrorKind::ALL {
+            assert_eq!(ErrorKind::from_code(kind.code()), Some(kind));
+        }
+        assert_eq!(ErrorKind::from_code("usage"), None);
     }
 
     #[test]

@@ -97,15 +97,11 @@ pub struct ItemResult {
 impl From<JobItem> for ItemResult {
     fn from(i: JobItem) -> ItemResult {
         let problem = i.error_kind.as_ref().map(|_| Problem {
-            kind: match i.error_kind.as_deref() {
-                Some("not_found") => crate::error::ErrorKind::NotFound,
-                Some("forbidden") => crate::error::ErrorKind::Forbidden,
-                Some("conflict") => crate::error::ErrorKind::Conflict,
-                Some("invalid_input") => crate::error::ErrorKind::InvalidInput,
-                Some("storage") => crate::error::ErrorKind::Storage,
-                Some("internal") => crate::error::ErrorKind::Internal,
-                _ => crate::error::ErrorKind::RuleViolation,
-            },
+            kind: i
+                .error_kind
+                .as_deref()
+                .and_then(crate::error::ErrorKind::from_code)
+                .unwrap_or(crate::error::ErrorKind::RuleViolation),
             message_zh: i.message_zh.clone().unwrap_or_default(),
             message_en: i.message_en.clone().unwrap_or_default(),
         });

@@ -247,6 +247,32 @@ fn test() -> Result<(), String> {
     end_to_end()
 }
 
+/// `cargo test -p orderdesk-e2e --test NAME` under a virtual display and a
+/// private session bus (for the desktop notifications).
+fn webdriver_test(name: &str) -> Command {
+    let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut c = Command::new("xvfb-run");
+    c.current_dir(root())
+        .args([
+            "-a",
+            "-s",
+            "-screen 0 1440x900x24",
+            "dbus-run-session",
+            "--",
+        ])
+        .arg(cargo_bin)
+        .args([
+            "test",
+            "-p",
+            "orderdesk-e2e",
+            "--test",
+            name,
+            "--",
+            "--nocapture",
+        ]);
+    c
+}
+
 /// Builds the app with the UI embedded and drives it through WebDriver under
 /// a virtual display and a private session bus.
 fn end_to_end() -> Result<(), String> {
@@ -258,26 +284,9 @@ fn end_to_end() -> Result<(), String> {
     let app = root().join("target/debug/orderdesk");
     let screenshots = root().join("target/e2e-screenshots");
     let _ = std::fs::remove_dir_all(&screenshots);
-    let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     step(
         "end-to-end tests (xvfb + dbus + tauri-driver)",
-        Command::new("xvfb-run")
-            .current_dir(root())
-            .args([
-                "-a",
-                "-s",
-                "-screen 0 1440x900x24",
-                "dbus-run-session",
-                "--",
-                &cargo_bin,
-                "test",
-                "-p",
-                "orderdesk-e2e",
-                "--test",
-                "e2e",
-                "--",
-                "--nocapture",
-            ])
+        webdriver_test("e2e")
             .env("ORDERDESK_APP", &app)
             .env("TAURI_DRIVER", &driver),
     )?;
@@ -305,28 +314,9 @@ fn perf() -> Result<(), String> {
                 .args(["seed", "--orders", "1000000", "--anchor", "2026-11-28"]),
         )?;
     }
-    let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     step(
         "timings in the app",
-        Command::new("xvfb-run")
-            .current_dir(root())
-            .args([
-                "-a",
-                "-s",
-                "-screen 0 1440x900x24",
-                "dbus-run-session",
-                "--",
-                &cargo_bin,
-            ])
-            .args([
-                "test",
-                "-p",
-                "orderdesk-e2e",
-                "--test",
-                "perf",
-                "--",
-                "--nocapture",
-            ])
+        webdriver_test("perf")
             .env("ORDERDESK_APP", root().join("target/release/orderdesk"))
             .env("ORDERDESK_PERF_DB", &db)
             .env("TAURI_DRIVER", &driver),

@@ -191,15 +191,6 @@ pub fn finish_item(
     Ok(())
 }
 
-/// Jobs a user started, newest first.
-pub fn recent(c: &Connection, user: UserId, limit: i64) -> Result<Vec<String>> {
-    let mut stmt = c.prepare_cached(
-        "SELECT id FROM jobs WHERE created_by = ?1 ORDER BY created_at DESC LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![user.0, limit], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 /// Marks done every item whose order is staged in `temp.archive_batch`.
 pub fn finish_staged(c: &Connection, job: &str) -> Result<()> {
     let done = c
