@@ -330,6 +330,7 @@ impl App {
 
     pub async fn click(&self, testid: &str) {
         let el = self.wait(by(testid)).await;
+        settled(&el).await;
         el.click()
             .await
             .unwrap_or_else(|e| panic!("click {testid}: {e}"));
@@ -397,6 +398,7 @@ impl App {
                 "//div[contains(@class,'ant-select-item-option') and @title='{label}']"
             )))
             .await;
+        settled(&option).await;
         option.click().await.expect("option");
     }
 
@@ -468,6 +470,37 @@ impl App {
         ret.json().as_str().unwrap_or_default().to_string()
     }
 
+    /// Round trips (ms) of `times` calls of `command` with `args`, timed in the
+    /// page and rendering nothing: the bridge and the backend alone.
+    pub async fn round_trips(
+        &self,
+        command: &str,
+        args: serde_json::Value,
+        times: usize,
+    ) -> Vec<f64> {
+        let ret = self
+            .driver
+            .execute_async(
+                format!(
+                    "const done = arguments[arguments.length - 1];
+                     (async () => {{
+                       const out = [];
+                       for (let i = 0; i < {times}; i++) {{
+                         const t = performance.now();
+                         await window.__TAURI_INTERNALS__.invoke('{command}', {args});
+                         out.push(performance.now() - t);
+                       }}
+                       done(out);
+                     }})().catch((e) => done(String(e)));"
+                ),
+                Vec::new(),
+            )
+            .await
+            .expect("round trips");
+        serde_json::from_value(ret.json().clone())
+            .unwrap_or_else(|_| panic!("{command} failed: {}", ret.json()))
+    }
+
     pub async fn login(&self, user: &str) {
         self.type_into("login-user", user).await;
         self.type_into("login-password", "demo").await;
@@ -524,9 +557,24 @@ impl App {
             )))
             .await
             .expect("number cell");
+        settled(&cell).await;
         cell.click()
             .await
             .unwrap_or_else(|e| panic!("click {number}: {e}"));
+    }
+
+    /// What each of the UI's timings of `name` was for (e.g. the text
+    /// searched), in the same order as [`App::timings`].
+    pub async fn timing_labels(&self, name: &str) -> Vec<String> {
+        let ret = self
+            .driver
+            .execute(
+                format!("return (window.__odTimingLabels || {{}})['{name}'] || [];"),
+                Vec::new(),
+            )
+            .await
+            .expect("timing labels");
+        serde_json::from_value(ret.json().clone()).expect("labels are strings")
     }
 
     /// The UI's own timings (ms) of `name`, measured inside the webview.
@@ -540,5 +588,21 @@ impl App {
             .await
             .expect("timings");
         serde_json::from_value(ret.json().clone()).unwrap_or_default()
+    }
+}
+
+/// Waits until an element stops moving (a modal zooming in, a drawer sliding),
+/// so a click lands on it and not where it was a moment ago.
+async fn settled(el: &WebElement) {
+    let end = Instant::now() + Duration::from_secs(2);
+    let place = async || el.rect().await.ok().map(|r| (r.x, r.y, r.width, r.height));
+    let mut last = place().await;
+    while Instant::now() < end {
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        let now = place().await;
+        if now.is_some() && now == last {
+            return;
+        }
+        last = now;
     }
 }

@@ -187,6 +187,20 @@ pub fn run(db: Option<PathBuf>, orders: usize, samples: usize, json: bool) -> Re
     }
     ops.push(measure("search by order number", 1.0, times));
 
+    // A number as it is typed, one key at a time ("SO-2026-3", "SO-2026-33"…),
+    // as a clerk: every prefix is a search of its own.
+    let mut times = Vec::new();
+    for n in numbers.iter().take(samples.div_ceil(6)) {
+        for end in "SO-2026-".len() + 1..n.len() {
+            let q = SearchQuery {
+                text: Some(n[..end].to_string()),
+                ..Default::default()
+            };
+            times.push(timed(|| search::search(&store, &clerk, &q))?.0);
+        }
+    }
+    ops.push(measure("number prefix as typed (clerk)", 20.0, times));
+
     // Customer names: 2-character Chinese (scan), longer Chinese and Latin
     // (trigram), pinyin initials.
     let texts = [

@@ -216,6 +216,9 @@ pub fn search(store: &Store, s: &Session, q: &SearchQuery) -> Result<SearchPage>
         // cheaper way to the first page.
         let mut total = store::search::count(c, &plan, COUNT_CAP)?;
         plan.customers_many = plan.customer_ids.is_some() && total > WALK_ABOVE;
+        // Within a department the number index sorts by date by itself.
+        plan.number_many =
+            plan.number_prefix.is_some() && plan.department.is_none() && total > WALK_ABOVE;
         let mut rows = store::search::page(c, &plan, limit)?;
         if exact && !s.is_admin() {
             let before = rows.len();

@@ -1,7 +1,7 @@
 import { Alert, App, Button, Card, Descriptions, Flex, Result, Skeleton, Space, Table, Tag, Timeline, Tooltip, Typography } from "antd";
 import { CopyOutlined, InboxOutlined, StopOutlined, SwapOutlined, CheckOutlined, CloseOutlined, ArrowRightOutlined } from "@ant-design/icons";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { memo, useEffect, useState } from "react";
 import { endTiming, startTiming } from "../common/perf";
 import { useTranslation } from "react-i18next";
 import { api, type Action, type OrderDetail } from "../api";
@@ -32,7 +32,8 @@ function ActionButton(props: { action: Action; icon: React.ReactNode; label: str
   return why ? <Tooltip title={why}><span>{button}</span></Tooltip> : button;
 }
 
-export function OrderDetailPane({ number, onOpen, onClose }: { number: string; onOpen: (n: string) => void; onClose: () => void }) {
+/** Memoised: the result list changing around it does not re-render it. */
+export const OrderDetailPane = memo(function OrderDetailPane({ number, onOpen, onClose }: { number: string; onOpen: (n: string) => void; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const qc = useQueryClient();
@@ -42,7 +43,7 @@ export function OrderDetailPane({ number, onOpen, onClose }: { number: string; o
   const q = useQuery({ queryKey: ["detail", number], queryFn: () => api.detail(number), placeholderData: (prev) => prev });
   const reasons = useQuery({ queryKey: ["reasons"], queryFn: api.reasons, staleTime: 300_000 });
   const zh = i18n.language === "zh-CN";
-  useEffect(() => startTiming("open"), [number]);
+  useEffect(() => startTiming("open", number), [number]);
   useEffect(() => {
     if (q.data?.number === number) endTiming("open");
   }, [q.data, number]);
@@ -201,4 +202,4 @@ export function OrderDetailPane({ number, onOpen, onClose }: { number: string; o
       {wizard === "reject" && <RejectDialog number={o.number} version={o.version} onClose={() => setWizard(null)} />}
     </Card>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { Table, Typography } from "antd";
+import { Table } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { memo, useMemo } from "react";
 import { useTranslation } from "react-i18next";
@@ -20,8 +20,9 @@ export const OrderTable = memo(function OrderTable(props: {
 }) {
   const { t, i18n } = useTranslation();
   // Built once per language: a new array each render makes antd redo its layout.
+  // Cells are plain elements where they can be: a page of rows renders often.
   const columns: ColumnsType<Row> = useMemo(() => [
-    { title: t("orders.number"), dataIndex: "number", width: 150, render: (n: string) => <Typography.Text strong>{n}</Typography.Text> },
+    { title: t("orders.number"), dataIndex: "number", width: 150, render: (n: string) => <strong>{n}</strong> },
     {
       title: t("orders.customer"),
       dataIndex: "customer",
@@ -43,7 +44,7 @@ export const OrderTable = memo(function OrderTable(props: {
       dataIndex: "handler_name",
       width: 110,
       ellipsis: true,
-      render: (h: string | null) => h ?? <Typography.Text type="secondary">{t("orders.queue")}</Typography.Text>,
+      render: (h: string | null) => h ?? <span className="muted">{t("orders.queue")}</span>,
     },
     { title: t("orders.total"), dataIndex: "total_minor", width: 130, align: "right", render: (m: number, r) => money(m, r.currency) },
     { title: t("orders.date"), dataIndex: "order_date", width: 110, render: (d: string) => day(d) },

@@ -1,7 +1,7 @@
 import { Button, Checkbox, DatePicker, Flex, Input, Select, Space, Typography } from "antd";
 import type { InputRef } from "antd";
-import { useQuery } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type SearchQuery, type Sort, type Status } from "../api";
 import { count } from "../common/format";
@@ -10,9 +10,9 @@ import { ArchiveWizard } from "../wizards/ArchiveWizard";
 import { ReassignWizard } from "../wizards/ReassignWizard";
 import { OrderDetailPane } from "./OrderDetailPane";
 import { OrderTable } from "./OrderTable";
-import { useOrderSearch } from "./useOrderSearch";
+import { searchOptions, useOrderSearch } from "./useOrderSearch";
 import { useWindowHeight } from "../common/useWindowHeight";
-import { endTiming, startTiming } from "../common/perf";
+import { dropTiming, endTiming, startTiming } from "../common/perf";
 
 const STATUSES: Status[] = ["draft", "confirmed", "invoiced", "shipped", "completed", "cancel_pending", "cancelled"];
 const SORTS: Sort[] = ["date_desc", "date_asc", "total_desc", "total_asc", "number_asc"];
@@ -22,15 +22,17 @@ const SORT_LABEL: Record<Sort, string> = {
 };
 
 /** The search box keeps what is typed to itself, so typing re-renders only
- * the box; the text reaches the page when typing settles or on Enter. */
+ * the box; every change goes to `onSearch` at once (the backend answers in
+ * milliseconds), except while an input method is still composing. */
 function SearchBox({ onSearch }: { onSearch: (text: string) => void }) {
   const { t } = useTranslation();
   const ref = useRef<InputRef>(null);
+  const composing = useRef(false);
   const [typed, setTyped] = useState("");
-  useEffect(() => {
-    const id = setTimeout(() => onSearch(typed), 80);
-    return () => clearTimeout(id);
-  }, [typed, onSearch]);
+  const change = (text: string) => {
+    setTyped(text);
+    if (!composing.current) onSearch(text);
+  };
   // Ctrl/Cmd+K focuses the search box from anywhere in the window.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -49,19 +51,88 @@ function SearchBox({ onSearch }: { onSearch: (text: string) => void }) {
       allowClear
       placeholder={t("orders.searchPlaceholder")}
       value={typed}
-      onChange={(e) => setTyped(e.target.value)}
-      onSearch={(v) => {
-        setTyped(v);
-        onSearch(v);
+      onChange={(e) => change(e.target.value)}
+      onCompositionStart={() => {
+        composing.current = true;
       }}
+      onCompositionEnd={(e) => {
+        composing.current = false;
+        change(e.currentTarget.value);
+      }}
+      onSearch={change}
       data-testid="search-input"
       autoFocus
     />
   );
 }
 
-export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: string | null) => void }) {
+type Setter<T> = (value: T) => void;
+
+/** Status, dates, handler, department, queue and sort. Memoised: a new page of
+ * results does not re-render the filters. */
+const FilterBar = memo(function FilterBar(props: {
+  statuses: Status[]; setStatuses: Setter<Status[]>; setDates: Setter<[string, string] | null>;
+  handler: string | null; setHandler: Setter<string | null>;
+  department: number | null; setDepartment: Setter<number | null>;
+  unassigned: boolean; setUnassigned: Setter<boolean>; sort: Sort; setSort: Setter<Sort>;
+}) {
   const { t, i18n } = useTranslation();
+  const session = useSession();
+  const { statuses, setStatuses, setDates, handler, setHandler, department, setDepartment, unassigned, setUnassigned, sort, setSort } = props;
+  const departments = useQuery({ queryKey: ["departments"], queryFn: api.departments, staleTime: 600_000 });
+  const people = useQuery({ queryKey: ["candidates", ""], queryFn: () => api.candidates(null, null), staleTime: 60_000 });
+  return (
+    <Flex gap={8} wrap align="center">
+      <Select
+        mode="multiple"
+        allowClear
+        maxTagCount="responsive"
+        placeholder={t("orders.status")}
+        style={{ minWidth: 180 }}
+        value={statuses}
+        onChange={setStatuses}
+        options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+        data-testid="filter-status"
+      />
+      <DatePicker.RangePicker
+        onChange={(_, s) => setDates(s[0] && s[1] ? [s[0], s[1]] : null)}
+        placeholder={[t("orders.dateRange"), t("orders.dateRange")]}
+      />
+      <Select
+        allowClear
+        showSearch={{ optionFilterProp: "label" }}
+        placeholder={t("orders.handler")}
+        style={{ width: 150 }}
+        value={handler}
+        onChange={(v) => setHandler(v ?? null)}
+        options={(people.data?.users ?? []).map((u) => ({ value: u.login, label: `${u.display_name} (${u.login})` }))}
+      />
+      {session.role === "admin" && (
+        <Select
+          allowClear
+          placeholder={t("orders.department")}
+          style={{ width: 150 }}
+          value={department}
+          onChange={(v) => setDepartment(v ?? null)}
+          options={(departments.data ?? []).map((d) => ({ value: d.id, label: i18n.language === "zh-CN" ? d.name_zh : d.name_en }))}
+        />
+      )}
+      <Checkbox checked={unassigned} onChange={(e) => setUnassigned(e.target.checked)}>
+        {t("orders.unassigned")}
+      </Checkbox>
+      <Select
+        style={{ width: 140 }}
+        value={sort}
+        onChange={setSort}
+        options={SORTS.map((s) => ({ value: s, label: t(SORT_LABEL[s]) }))}
+        data-testid="sort"
+      />
+    </Flex>
+  );
+});
+
+export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: string | null) => void }) {
+  const { t } = useTranslation();
   const session = useSession();
   const [text, setText] = useState("");
   const [statuses, setStatuses] = useState<Status[]>([]);
@@ -98,12 +169,44 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
     [text, statuses, dates, handler, unassigned, department, sort],
   );
   const search = useOrderSearch(query);
-  useEffect(() => startTiming("search"), [query]);
+
+  // Typing fetches the first page first and switches the list to it when it
+  // is there: one render with the answer, no flash of the old rows. One
+  // fetch at a time; text typed meanwhile is fetched next, in one go, so
+  // fast typing never queues up stale searches.
+  const qc = useQueryClient();
+  const shown = useRef(query);
+  useLayoutEffect(() => {
+    shown.current = query;
+  });
+  const wanted = useRef<string | null>(null);
+  const fetching = useRef(false);
+  const fetchWanted = useCallback(() => {
+    const text = wanted.current;
+    fetching.current = true;
+    void qc.prefetchInfiniteQuery(searchOptions({ ...shown.current, text })).then(() => {
+      fetching.current = false;
+      if (text !== wanted.current) fetchWanted();
+      else if (text === shown.current.text) dropTiming("search"); // typed and taken back
+      else setText(text ?? "");
+    });
+  }, [qc]);
+  const onSearch = useCallback((typed: string) => {
+    const text = typed.trim() || null;
+    if (text === wanted.current && (fetching.current || text === shown.current.text)) return;
+    wanted.current = text;
+    if (text === shown.current.text && !fetching.current) {
+      dropTiming("search");
+      return;
+    }
+    startTiming("search", text ?? "");
+    if (!fetching.current) fetchWanted();
+  }, [fetchWanted]);
+
+  useEffect(() => startTiming("search", query.text ?? "", true), [query]);
   useEffect(() => {
     if (!search.isFetching && search.data) endTiming("search");
   }, [search.isFetching, search.data]);
-  const departments = useQuery({ queryKey: ["departments"], queryFn: api.departments, staleTime: 600_000 });
-  const people = useQuery({ queryKey: ["candidates", ""], queryFn: () => api.candidates(null, null), staleTime: 60_000 });
 
   // Arrow keys move the cursor through the list; Enter opens it.
   const onListKey = (e: React.KeyboardEvent) => {
@@ -118,6 +221,7 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
     setCursor(search.rows[next].number);
   };
 
+  const closeDetail = useCallback(() => onOpen(null), [onOpen]);
   const openRow = useCallback((n: string) => {
     setCursor(n);
     onOpen(n);
@@ -132,53 +236,12 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
   return (
     <Flex gap={16} style={{ height: "100%" }}>
       <Flex vertical gap={12} style={{ flex: 1, minWidth: 0 }} onKeyDown={onListKey}>
-        <SearchBox onSearch={setText} />
-        <Flex gap={8} wrap align="center">
-          <Select
-            mode="multiple"
-            allowClear
-            maxTagCount="responsive"
-            placeholder={t("orders.status")}
-            style={{ minWidth: 180 }}
-            value={statuses}
-            onChange={setStatuses}
-            options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
-            data-testid="filter-status"
-          />
-          <DatePicker.RangePicker
-            onChange={(_, s) => setDates(s[0] && s[1] ? [s[0], s[1]] : null)}
-            placeholder={[t("orders.dateRange"), t("orders.dateRange")]}
-          />
-          <Select
-            allowClear
-            showSearch={{ optionFilterProp: "label" }}
-            placeholder={t("orders.handler")}
-            style={{ width: 150 }}
-            value={handler}
-            onChange={(v) => setHandler(v ?? null)}
-            options={(people.data?.users ?? []).map((u) => ({ value: u.login, label: `${u.display_name} (${u.login})` }))}
-          />
-          {session.role === "admin" && (
-            <Select
-              allowClear
-              placeholder={t("orders.department")}
-              style={{ width: 150 }}
-              value={department}
-              onChange={(v) => setDepartment(v ?? null)}
-              options={(departments.data ?? []).map((d) => ({ value: d.id, label: i18n.language === "zh-CN" ? d.name_zh : d.name_en }))}
-            />
-          )}
-          <Checkbox checked={unassigned} onChange={(e) => setUnassigned(e.target.checked)}>
-            {t("orders.unassigned")}
-          </Checkbox>
-          <Select
-            style={{ width: 140 }}
-            value={sort}
-            onChange={setSort}
-            options={SORTS.map((s) => ({ value: s, label: t(SORT_LABEL[s]) }))}
-            data-testid="sort"
-          />
-        </Flex>
+        <SearchBox onSearch={onSearch} />
+        <FilterBar
+          statuses={statuses} setStatuses={setStatuses} setDates={setDates}
+          handler={handler} setHandler={setHandler} department={department} setDepartment={setDepartment}
+          unassigned={unassigned} setUnassigned={setUnassigned} sort={sort} setSort={setSort}
+        />
         <Flex justify="space-between" align="center" style={{ minHeight: 32 }}>
           <Typography.Text type="secondary" data-testid="result-total">
             {search.isFetched ? totalText : " "}
@@ -214,7 +277,7 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
       </Flex>
       {open && (
         <div style={{ width: 560, flexShrink: 0, overflow: "auto" }}>
-          <OrderDetailPane number={open} onOpen={onOpen} onClose={() => onOpen(null)} />
+          <OrderDetailPane number={open} onOpen={onOpen} onClose={closeDetail} />
         </div>
       )}
       {wizard === "reassign" && (

@@ -32,6 +32,7 @@ const APPLICATION_ID: i64 = 0x4F44_4B31;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_settings_audit.sql"),
+    include_str!("migrations/0003_number_in_department.sql"),
 ];
 const READERS_KEPT: usize = 4;
 

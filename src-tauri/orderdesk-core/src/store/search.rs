@@ -55,6 +55,9 @@ pub struct Plan {
     pub ids: Option<Vec<i64>>,
     /// Number prefix, upper case.
     pub number_prefix: Option<String>,
+    /// Many orders match the prefix: walk the sort index and filter, rather
+    /// than fetch every order in the number range and sort them.
+    pub number_many: bool,
     pub customer_ids: Option<Vec<i64>>,
     /// Many orders match the customers: walk the sort index and filter,
     /// rather than fetch every order of every matching customer and sort them.
@@ -139,7 +142,12 @@ fn where_clause(p: &Plan, with_cursor: bool) -> Sql {
     }
     if let Some(prefix) = &p.number_prefix {
         // A range, not LIKE, so the unique index on number serves it.
-        s.add("o.number >= :prefix AND o.number < :prefix_end");
+        let column = if p.number_many {
+            "+o.number"
+        } else {
+            "o.number"
+        };
+        s.add(format!("{column} >= :prefix AND {column} < :prefix_end"));
         s.bind(":prefix", prefix.clone());
         s.bind(":prefix_end", format!("{prefix}\u{10FFFF}"));
     }
@@ -256,7 +264,8 @@ pub fn page(c: &Connection, p: &Plan, limit: i64) -> Result<Vec<Row>> {
         "SELECT o.id, o.number, c.name, c.name_latin, {status}, {closed_as}, u.login,
                 u.display_name, d.name_zh, d.name_en, o.total_minor, o.currency, o.order_date,
                 {closed_at}, o.version, {sort}, o.cancel_reason_code
-         FROM (SELECT * FROM {table} o {where} ORDER BY {order_by} LIMIT {limit}) o
+         FROM (SELECT o.id FROM {table} o {where} ORDER BY {order_by} LIMIT {limit}) page
+         JOIN {table} o ON o.id = page.id
          JOIN customers c ON c.id = o.customer_id
          JOIN departments d ON d.id = o.department_id
          LEFT JOIN users u ON u.id = o.handler_id

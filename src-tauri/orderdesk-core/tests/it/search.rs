@@ -183,3 +183,51 @@ fn filters_combine() {
     }
     assert_eq!(page.total, page.rows.len() as i64);
 }
+
+/// Every page of a search, following the cursors.
+fn all_pages(f: &Fixture, s: &orderdesk_core::auth::Session, text: Option<&str>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let page = search::search(
+            &f.store,
+            s,
+            &SearchQuery {
+                text: text.map(Into::into),
+                limit: Some(50),
+                after: after.take(),
+                ..Default::default()
+            },
+        )
+        .expect("page");
+        out.extend(page.rows.into_iter().map(|r| r.number));
+        match page.next_cursor {
+            Some(c) => after = Some(c),
+            None => return out,
+        }
+    }
+}
+
+#[test]
+fn a_number_typed_key_by_key_finds_what_the_full_list_holds_in_the_same_order() {
+    // Enough orders that the broad prefixes take the other way to the page.
+    let f = fixture(2600);
+    for who in ["admin", "clerk01"] {
+        let s = login(&f.store, who);
+        let everything = all_pages(&f, &s, None);
+        let number = everything[everything.len() / 3].clone();
+        for end in "SO-2026-".len()..=number.len() {
+            let prefix = &number[..end];
+            let expected: Vec<&String> = everything
+                .iter()
+                .filter(|n| n.starts_with(prefix))
+                .collect();
+            let found = all_pages(&f, &s, Some(prefix));
+            assert_eq!(
+                found.iter().collect::<Vec<_>>(),
+                expected,
+                "{who} typing {prefix}"
+            );
+        }
+    }
+}
