@@ -384,6 +384,35 @@ impl App {
         input
     }
 
+    /// Searches for `text` typed one key at a time, `gap` apart, as a person
+    /// types; returns once the results had time to show.
+    pub async fn search_typed(&self, text: &str, gap: Duration) {
+        let input = self.empty_input("search-input").await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        for key in text.chars() {
+            input.send_keys(key.to_string()).await.expect("type");
+            tokio::time::sleep(gap).await;
+        }
+        tokio::time::sleep(Duration::from_millis(600)).await;
+    }
+
+    /// Searches for `text` arriving whole, as an input method commits a word
+    /// or a paste lands; returns once the results had time to show.
+    pub async fn search_committed(&self, text: &str) {
+        let input = self.empty_input("search-input").await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        self.driver
+            .execute(
+                "const [el, text] = arguments;
+                 Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el, text);
+                 el.dispatchEvent(new InputEvent('input', { bubbles: true, data: text, inputType: 'insertText' }));",
+                vec![input.to_json().expect("element"), serde_json::json!(text)],
+            )
+            .await
+            .expect("commit text");
+        tokio::time::sleep(Duration::from_millis(600)).await;
+    }
+
     /// Types into the input with this test id.
     pub async fn type_into(&self, testid: &str, text: &str) {
         let input = self.empty_input(testid).await;
@@ -561,6 +590,18 @@ impl App {
         cell.click()
             .await
             .unwrap_or_else(|e| panic!("click {number}: {e}"));
+    }
+
+    /// The latest timing of `name` labelled `label` (NaN if none).
+    pub async fn last_timing(&self, name: &str, label: &str) -> f64 {
+        let times = self.timings(name).await;
+        let labels = self.timing_labels(name).await;
+        labels
+            .iter()
+            .zip(&times)
+            .rev()
+            .find(|(l, _)| l.as_str() == label)
+            .map_or(f64::NAN, |(_, ms)| *ms)
     }
 
     /// What each of the UI's timings of `name` was for (e.g. the text
