@@ -12,6 +12,8 @@ export const OrderTable = memo(function OrderTable(props: {
   loading: boolean;
   active: string | null;
   onOpen: (number: string) => void;
+  /** The pointer is over a row: a chance to fetch it before the click. */
+  onHover?: (number: string) => void;
   selected?: string[];
   onSelect?: (numbers: string[]) => void;
   onEndReached?: () => void;
@@ -70,6 +72,7 @@ export const OrderTable = memo(function OrderTable(props: {
       rowClassName={(r) => (r.number === props.active ? "row-active" : "")}
       onRow={(r) => ({
         onClick: () => props.onOpen(r.number),
+        onMouseEnter: () => props.onHover?.(r.number),
         "data-testid": `order-row-${r.number}`,
       } as React.HTMLAttributes<HTMLElement>)}
       onScroll={(e) => {

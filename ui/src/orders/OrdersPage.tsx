@@ -208,6 +208,12 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
     if (!search.isFetching && search.data) endTiming("search");
   }, [search.isFetching, search.data]);
 
+  // An order under the pointer or the keyboard cursor is fetched ahead, so
+  // opening it shows it at once.
+  const prefetchDetail = useCallback((n: string) => {
+    void qc.prefetchQuery({ queryKey: ["detail", n], queryFn: () => api.detail(n), staleTime: 10_000 });
+  }, [qc]);
+
   // Arrow keys move the cursor through the list; Enter opens it.
   const onListKey = (e: React.KeyboardEvent) => {
     if (!["ArrowDown", "ArrowUp", "Enter"].includes(e.key) || search.rows.length === 0) return;
@@ -219,6 +225,7 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
     }
     const next = e.key === "ArrowDown" ? Math.min(at + 1, search.rows.length - 1) : Math.max(at - 1, 0);
     setCursor(search.rows[next].number);
+    prefetchDetail(search.rows[next].number);
   };
 
   const closeDetail = useCallback(() => onOpen(null), [onOpen]);
@@ -264,6 +271,7 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
           loading={search.isLoading}
           active={cursor ?? open}
           onOpen={openRow}
+          onHover={prefetchDetail}
           selected={selected}
           onSelect={setSelected}
           onEndReached={more}
