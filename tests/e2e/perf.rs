@@ -61,7 +61,15 @@ async fn timings_on_a_big_database() {
     // key by key at a person's pace (120 ms a key; every key is a search of
     // its own), and a burst of keys as fast as WebDriver sends them.
     let numbers = fx.sample_numbers(8);
-    let names = ["华联", "北京", "上海宏达", "zs", "hualian", "Trading", "上海宏达"];
+    let names = [
+        "华联",
+        "北京",
+        "上海宏达",
+        "zs",
+        "hualian",
+        "Trading",
+        "上海宏达",
+    ];
     let mut committed = Vec::new();
     for text in names {
         app.search_committed(text).await;

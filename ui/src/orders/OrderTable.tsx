@@ -4,7 +4,7 @@ import { memo, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { Row, Status } from "../api";
 import { day, money } from "../common/format";
-import { StatusTag } from "../common/StatusTag";
+import { statusTag } from "../common/StatusTag";
 
 /** The virtualised result list; the row with `active` is highlighted. */
 export const OrderTable = memo(function OrderTable(props: {
@@ -39,7 +39,7 @@ export const OrderTable = memo(function OrderTable(props: {
       title: t("orders.status"),
       dataIndex: "status",
       width: 150,
-      render: (s: Status, r) => <StatusTag status={s} closedAs={r.closed_as as Status | null} />,
+      render: (s: Status, r) => statusTag(t, s, r.closed_as as Status | null),
     },
     {
       title: t("orders.handler"),
