@@ -24,7 +24,7 @@ const SORT_LABEL: Record<Sort, string> = {
 /** The search box keeps what is typed to itself, so typing re-renders only
  * the box; every change goes to `onSearch` at once (the backend answers in
  * milliseconds), except while an input method is still composing. */
-function SearchBox({ onSearch }: { onSearch: (text: string) => void }) {
+export function SearchBox({ onSearch }: { onSearch: (text: string) => void }) {
   const { t } = useTranslation();
   const ref = useRef<InputRef>(null);
   const composing = useRef(false);
