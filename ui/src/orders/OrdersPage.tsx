@@ -1,7 +1,7 @@
 import { Button, Checkbox, DatePicker, Flex, Input, Select, Space, Typography } from "antd";
 import type { InputRef } from "antd";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type SearchQuery, type Sort, type Status } from "../api";
 import { count } from "../common/format";
@@ -10,9 +10,9 @@ import { ArchiveWizard } from "../wizards/ArchiveWizard";
 import { ReassignWizard } from "../wizards/ReassignWizard";
 import { OrderDetailPane } from "./OrderDetailPane";
 import { OrderTable } from "./OrderTable";
-import { searchOptions, useOrderSearch } from "./useOrderSearch";
+import { useOrderSearch, useSearchAsYouType } from "./useOrderSearch";
 import { useWindowHeight } from "../common/useWindowHeight";
-import { dropTiming, endTiming, startTiming } from "../common/perf";
+import { endTiming, startTiming } from "../common/perf";
 
 const STATUSES: Status[] = ["draft", "confirmed", "invoiced", "shipped", "completed", "cancel_pending", "cancelled"];
 const SORTS: Sort[] = ["date_desc", "date_asc", "total_desc", "total_asc", "number_asc"];
@@ -169,40 +169,7 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
     [text, statuses, dates, handler, unassigned, department, sort],
   );
   const search = useOrderSearch(query);
-
-  // Typing fetches the first page first and switches the list to it when it
-  // is there: one render with the answer, no flash of the old rows. One
-  // fetch at a time; text typed meanwhile is fetched next, in one go, so
-  // fast typing never queues up stale searches.
-  const qc = useQueryClient();
-  const shown = useRef(query);
-  useLayoutEffect(() => {
-    shown.current = query;
-  });
-  const wanted = useRef<string | null>(null);
-  const fetching = useRef(false);
-  const fetchWanted = useCallback(() => {
-    const text = wanted.current;
-    fetching.current = true;
-    void qc.prefetchInfiniteQuery(searchOptions({ ...shown.current, text })).then(() => {
-      fetching.current = false;
-      if (text !== wanted.current) fetchWanted();
-      else if (text === shown.current.text) dropTiming("search"); // typed and taken back
-      else setText(text ?? "");
-    });
-  }, [qc]);
-  const onSearch = useCallback((typed: string) => {
-    const text = typed.trim() || null;
-    if (text === wanted.current && (fetching.current || text === shown.current.text)) return;
-    wanted.current = text;
-    if (text === shown.current.text && !fetching.current) {
-      dropTiming("search");
-      return;
-    }
-    startTiming("search", text ?? "");
-    if (!fetching.current) fetchWanted();
-  }, [fetchWanted]);
-
+  const onSearch = useSearchAsYouType(query, setText);
   useEffect(() => startTiming("search", query.text ?? "", true), [query]);
   useEffect(() => {
     if (!search.isFetching && search.data) endTiming("search");
@@ -210,6 +177,7 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
 
   // An order under the pointer or the keyboard cursor is fetched ahead, so
   // opening it shows it at once.
+  const qc = useQueryClient();
   const prefetchDetail = useCallback((n: string) => {
     void qc.prefetchQuery({ queryKey: ["detail", n], queryFn: () => api.detail(n), staleTime: 10_000 });
   }, [qc]);

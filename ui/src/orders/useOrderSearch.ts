@@ -1,6 +1,7 @@
-import { infiniteQueryOptions, useInfiniteQuery } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { infiniteQueryOptions, useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useLayoutEffect, useMemo, useRef } from "react";
 import { api, type SearchQuery } from "../api";
+import { dropTiming, startTiming } from "../common/perf";
 
 export const PAGE = 50;
 
@@ -25,4 +26,40 @@ export function useOrderSearch(query: SearchQuery) {
   const rows = useMemo(() => q.data?.pages.flatMap((p) => p.rows) ?? [], [q.data]);
   const first = q.data?.pages[0];
   return { ...q, rows, total: first?.total ?? 0, capped: first?.total_capped ?? false };
+}
+
+/** Search as you type: the returned `onSearch(typed)` fetches the first page
+ * for the typed text and calls `show(text)` once it is there, so the list
+ * renders once, with the answer, and never flashes the old rows. One fetch
+ * at a time; text typed meanwhile is fetched next, in one go, so fast typing
+ * never queues up stale searches. `query` is what the list shows now. */
+export function useSearchAsYouType(query: SearchQuery, show: (text: string) => void) {
+  const qc = useQueryClient();
+  const shown = useRef(query);
+  useLayoutEffect(() => {
+    shown.current = query;
+  });
+  const wanted = useRef<string | null>(null);
+  const fetching = useRef(false);
+  const fetchWanted = useCallback(() => {
+    const text = wanted.current;
+    fetching.current = true;
+    void qc.prefetchInfiniteQuery(searchOptions({ ...shown.current, text })).then(() => {
+      fetching.current = false;
+      if (text !== wanted.current) fetchWanted();
+      else if (text === shown.current.text) dropTiming("search"); // typed and taken back
+      else show(text ?? "");
+    });
+  }, [qc, show]);
+  return useCallback((typed: string) => {
+    const text = typed.trim() || null;
+    if (text === wanted.current && (fetching.current || text === shown.current.text)) return;
+    wanted.current = text;
+    if (text === shown.current.text && !fetching.current) {
+      dropTiming("search");
+      return;
+    }
+    startTiming("search", text ?? "");
+    if (!fetching.current) fetchWanted();
+  }, [fetchWanted]);
 }
