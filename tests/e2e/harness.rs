@@ -140,15 +140,7 @@ impl Fixture {
             },
         )
         .expect("seed");
-        let notifications = Notifications::start(dir.path());
-        Some(Fixture {
-            dir,
-            db,
-            app,
-            notifications,
-            store,
-            used: std::sync::Mutex::new(Vec::new()),
-        })
+        Some(Fixture::over(app, dir, db, store))
     }
 
     /// A fixture over an existing database (`ORDERDESK_PERF_DB`), for timings.
@@ -157,15 +149,21 @@ impl Fixture {
         let db = PathBuf::from(std::env::var_os("ORDERDESK_PERF_DB")?);
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open(&db).expect("open the big database");
+        Some(Fixture::over(app, dir, db, store))
+    }
+
+    /// The app, its scratch folder (notifications are recorded there) and
+    /// the database it opens.
+    fn over(app: PathBuf, dir: tempfile::TempDir, db: PathBuf, store: Store) -> Fixture {
         let notifications = Notifications::start(dir.path());
-        Some(Fixture {
+        Fixture {
             dir,
             db,
             app,
             notifications,
             store,
             used: std::sync::Mutex::new(Vec::new()),
-        })
+        }
     }
 
     /// Numbers of `n` active orders of clerk01's department.

@@ -8,6 +8,7 @@ mod harness;
 use std::time::Instant;
 
 use harness::{App, Fixture, by};
+use orderdesk_core::search::SearchQuery;
 
 fn median(v: Vec<f64>) -> f64 {
     percentile(v, 0.5)
@@ -40,12 +41,12 @@ async fn timings_on_a_big_database() {
     println!("log in to first page: {:?}", t.elapsed());
     // The bridge and the backend alone, nothing rendered.
     let query = |text: &str| {
-        serde_json::json!({ "query": {
-            "text": text, "statuses": [], "date_from": null, "date_to": null, "handler": null,
-            "unassigned": false, "department": null, "min_total_minor": null, "max_total_minor": null,
-            "archived": false, "closed_as": null, "closed_from": null, "closed_to": null,
-            "reason": null, "sort": "date_desc", "limit": 50, "after": null,
-        }})
+        let q = SearchQuery {
+            text: Some(text.into()),
+            limit: Some(50),
+            ..Default::default()
+        };
+        serde_json::json!({ "query": q })
     };
     let small = app
         .round_trips("departments", serde_json::json!({}), 20)

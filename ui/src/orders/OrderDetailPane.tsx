@@ -1,6 +1,6 @@
 import { Alert, App, Button, Card, Descriptions, Flex, Result, Skeleton, Space, Table, Tag, Timeline, Tooltip, Typography } from "antd";
 import { CopyOutlined, InboxOutlined, StopOutlined, SwapOutlined, CheckOutlined, CloseOutlined, ArrowRightOutlined } from "@ant-design/icons";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
 import { memo, useEffect, useState } from "react";
 import { endTiming, startTiming } from "../common/perf";
 import { useTranslation } from "react-i18next";
@@ -32,6 +32,12 @@ function ActionButton(props: { action: Action; icon: React.ReactNode; label: str
   return why ? <Tooltip title={why}><span>{button}</span></Tooltip> : button;
 }
 
+/** How an order's detail is fetched and cached; shared by the pane and by
+ * the list, which fetches an order ahead when the pointer is on it. */
+export function detailOptions(number: string) {
+  return queryOptions({ queryKey: ["detail", number], queryFn: () => api.detail(number) });
+}
+
 /** Memoised: the result list changing around it does not re-render it. */
 export const OrderDetailPane = memo(function OrderDetailPane({ number, onOpen, onClose }: { number: string; onOpen: (n: string) => void; onClose: () => void }) {
   const { t, i18n } = useTranslation();
@@ -40,7 +46,7 @@ export const OrderDetailPane = memo(function OrderDetailPane({ number, onOpen, o
   const [wizard, setWizard] = useState<"cancel" | "archive" | "reassign" | "reject" | null>(null);
   // Going from one order to the next updates the pane in place instead of
   // rebuilding it from a skeleton.
-  const q = useQuery({ queryKey: ["detail", number], queryFn: () => api.detail(number), placeholderData: (prev) => prev });
+  const q = useQuery({ ...detailOptions(number), placeholderData: (prev) => prev });
   const reasons = useQuery({ queryKey: ["reasons"], queryFn: api.reasons, staleTime: 300_000 });
   const zh = i18n.language === "zh-CN";
   useEffect(() => startTiming("open", number), [number]);

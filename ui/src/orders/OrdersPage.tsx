@@ -8,7 +8,7 @@ import { count } from "../common/format";
 import { isManager, useSession } from "../common/session";
 import { ArchiveWizard } from "../wizards/ArchiveWizard";
 import { ReassignWizard } from "../wizards/ReassignWizard";
-import { OrderDetailPane } from "./OrderDetailPane";
+import { OrderDetailPane, detailOptions } from "./OrderDetailPane";
 import { OrderTable } from "./OrderTable";
 import { useOrderSearch, useSearchAsYouType } from "./useOrderSearch";
 import { useWindowHeight } from "../common/useWindowHeight";
@@ -179,7 +179,7 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
   // opening it shows it at once.
   const qc = useQueryClient();
   const prefetchDetail = useCallback((n: string) => {
-    void qc.prefetchQuery({ queryKey: ["detail", n], queryFn: () => api.detail(n), staleTime: 10_000 });
+    void qc.prefetchQuery({ ...detailOptions(n), staleTime: 10_000 });
   }, [qc]);
 
   // Arrow keys move the cursor through the list; Enter opens it.
