@@ -6,6 +6,11 @@ import type { Row, Status } from "../api";
 import { day, money } from "../common/format";
 import { statusTag } from "../common/StatusTag";
 
+/** A row and its place in the list. Rows are keyed by place, not by order
+ * number: a new search then updates the rendered rows in place instead of
+ * unmounting them and mounting new ones, which takes longer. */
+type Slotted = Row & { slot: number };
+
 /** The virtualised result list; the row with `active` is highlighted. */
 export const OrderTable = memo(function OrderTable(props: {
   rows: Row[];
@@ -23,7 +28,7 @@ export const OrderTable = memo(function OrderTable(props: {
   const { t, i18n } = useTranslation();
   // Built once per language: a new array each render makes antd redo its layout.
   // Cells are plain elements where they can be: a page of rows renders often.
-  const columns: ColumnsType<Row> = useMemo(() => [
+  const columns: ColumnsType<Slotted> = useMemo(() => [
     { title: t("orders.number"), dataIndex: "number", width: 150, render: (n: string) => <strong>{n}</strong> },
     {
       title: t("orders.customer"),
@@ -52,13 +57,19 @@ export const OrderTable = memo(function OrderTable(props: {
     { title: t("orders.date"), dataIndex: "order_date", width: 110, render: (d: string) => day(d) },
     // eslint-disable-next-line react-hooks/exhaustive-deps
   ], [t, i18n.language]);
+  const slotted = useMemo(() => props.rows.map((r, slot) => ({ ...r, slot })), [props.rows]);
+  // Selection is kept by order number, outside the table.
+  const selectedSlots = useMemo(() => {
+    const set = new Set(props.selected);
+    return slotted.filter((r) => set.has(r.number)).map((r) => r.slot);
+  }, [slotted, props.selected]);
   return (
-    <Table<Row>
+    <Table<Slotted>
       data-testid={props.testId ?? "order-table"}
       size="small"
-      rowKey="number"
+      rowKey="slot"
       columns={columns}
-      dataSource={props.rows}
+      dataSource={slotted}
       loading={props.loading}
       pagination={false}
       virtual
@@ -66,7 +77,7 @@ export const OrderTable = memo(function OrderTable(props: {
       locale={{ emptyText: t("orders.empty") }}
       rowSelection={
         props.onSelect
-          ? { selectedRowKeys: props.selected, onChange: (keys) => props.onSelect?.(keys as string[]), columnWidth: 36 }
+          ? { selectedRowKeys: selectedSlots, onChange: (_, rows) => props.onSelect?.(rows.map((r) => r.number)), columnWidth: 36 }
           : undefined
       }
       rowClassName={(r) => (r.number === props.active ? "row-active" : "")}

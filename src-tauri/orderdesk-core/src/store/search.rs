@@ -238,6 +238,20 @@ fn table(p: &Plan) -> &'static str {
     }
 }
 
+/// Few orders match the customers: read them all through the customer index
+/// and sort them, which costs no more than the count that found them few.
+/// Named here because statistics sampled with `analysis_limit` can make the
+/// planner walk a department's dates instead, reading tens of thousands of
+/// rows for the same 50 (10 ms against 0.1 on a million orders).
+fn page_source(p: &Plan) -> String {
+    let table = table(p);
+    if p.customer_ids.is_some() && !p.customers_many {
+        format!("{table} o INDEXED BY {table}_customer")
+    } else {
+        format!("{table} o")
+    }
+}
+
 fn where_text(s: &Sql) -> String {
     if s.clauses.is_empty() {
         String::new()
@@ -264,13 +278,14 @@ pub fn page(c: &Connection, p: &Plan, limit: i64) -> Result<Vec<Row>> {
         "SELECT o.id, o.number, c.name, c.name_latin, {status}, {closed_as}, u.login,
                 u.display_name, d.name_zh, d.name_en, o.total_minor, o.currency, o.order_date,
                 {closed_at}, o.version, {sort}, o.cancel_reason_code
-         FROM (SELECT o.id FROM {table} o {where} ORDER BY {order_by} LIMIT {limit}) page
+         FROM (SELECT o.id FROM {source} {where} ORDER BY {order_by} LIMIT {limit}) page
          JOIN {table} o ON o.id = page.id
          JOIN customers c ON c.id = o.customer_id
          JOIN departments d ON d.id = o.department_id
          LEFT JOIN users u ON u.id = o.handler_id
          ORDER BY {order_by}",
         sort = p.sort.column(),
+        source = page_source(p),
         table = table(p),
         where = where_text(&s),
     );

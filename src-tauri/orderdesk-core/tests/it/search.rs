@@ -1,7 +1,7 @@
 use std::collections::HashSet;
 
 use orderdesk_core::domain::Status;
-use orderdesk_core::search::{self, SearchQuery, Sort};
+use orderdesk_core::search::{self, Row, SearchQuery, Sort};
 
 use crate::support::*;
 
@@ -185,7 +185,7 @@ fn filters_combine() {
 }
 
 /// Every page of a search, following the cursors.
-fn all_pages(f: &Fixture, s: &orderdesk_core::auth::Session, text: Option<&str>) -> Vec<String> {
+fn all_pages(f: &Fixture, s: &orderdesk_core::auth::Session, query: &SearchQuery) -> Vec<Row> {
     let mut out = Vec::new();
     let mut after = None;
     loop {
@@ -193,19 +193,30 @@ fn all_pages(f: &Fixture, s: &orderdesk_core::auth::Session, text: Option<&str>)
             &f.store,
             s,
             &SearchQuery {
-                text: text.map(Into::into),
                 limit: Some(50),
                 after: after.take(),
-                ..Default::default()
+                ..query.clone()
             },
         )
         .expect("page");
-        out.extend(page.rows.into_iter().map(|r| r.number));
+        out.extend(page.rows);
         match page.next_cursor {
             Some(c) => after = Some(c),
             None => return out,
         }
     }
+}
+
+/// The order numbers of every page of a search for `text`.
+fn all_numbers(f: &Fixture, s: &orderdesk_core::auth::Session, text: Option<&str>) -> Vec<String> {
+    let query = SearchQuery {
+        text: text.map(Into::into),
+        ..Default::default()
+    };
+    all_pages(f, s, &query)
+        .into_iter()
+        .map(|r| r.number)
+        .collect()
 }
 
 #[test]
@@ -214,7 +225,7 @@ fn a_number_typed_key_by_key_finds_what_the_full_list_holds_in_the_same_order() 
     let f = fixture(2600);
     for who in ["admin", "clerk01"] {
         let s = login(&f.store, who);
-        let everything = all_pages(&f, &s, None);
+        let everything = all_numbers(&f, &s, None);
         let number = everything[everything.len() / 3].clone();
         for end in "SO-2026-".len()..=number.len() {
             let prefix = &number[..end];
@@ -222,12 +233,45 @@ fn a_number_typed_key_by_key_finds_what_the_full_list_holds_in_the_same_order() 
                 .iter()
                 .filter(|n| n.starts_with(prefix))
                 .collect();
-            let found = all_pages(&f, &s, Some(prefix));
+            let found = all_numbers(&f, &s, Some(prefix));
             assert_eq!(
                 found.iter().collect::<Vec<_>>(),
                 expected,
                 "{who} typing {prefix}"
             );
+        }
+    }
+}
+
+#[test]
+fn a_customer_name_finds_what_the_full_list_holds_in_the_same_order() {
+    // Few matches are read through the customer index and sorted; many are
+    // found by walking the sort index (here: 有限公司 in the archive, over
+    // 2,000). Both must give the full list's rows.
+    let f = fixture(4000);
+    let admin = login(&f.store, "admin");
+    for archived in [false, true] {
+        for sort in [Sort::DateDesc, Sort::TotalAsc, Sort::NumberAsc] {
+            let base = SearchQuery {
+                archived,
+                sort,
+                ..Default::default()
+            };
+            let everything = all_pages(&f, &admin, &base);
+            for text in ["华联", "上海", "有限公司"] {
+                let expected: Vec<&str> = everything
+                    .iter()
+                    .filter(|r| r.customer.contains(text))
+                    .map(|r| r.number.as_str())
+                    .collect();
+                let query = SearchQuery {
+                    text: Some(text.into()),
+                    ..base.clone()
+                };
+                let found = all_pages(&f, &admin, &query);
+                let found: Vec<&str> = found.iter().map(|r| r.number.as_str()).collect();
+                assert_eq!(found, expected, "{text}, archived {archived}, {sort:?}");
+            }
         }
     }
 }
