@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Row } from "../api";
 import i18n from "../i18n";
 import { OrderTable } from "../orders/OrderTable";
@@ -20,7 +20,26 @@ function checkbox(number: string): HTMLInputElement {
 beforeEach(async () => {
   await i18n.changeLanguage("en");
 });
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+/** A ResizeObserver that reports every element `width` pixels wide. */
+function widthOf(width: number) {
+  vi.stubGlobal("ResizeObserver", class {
+    constructor(private report: ResizeObserverCallback) {}
+    observe(el: Element) {
+      Object.defineProperty(el, "clientWidth", { value: width });
+      this.report([{ contentRect: { width } } as ResizeObserverEntry], this as unknown as ResizeObserver);
+    }
+    disconnect() {}
+  });
+}
+
+function headers(): string[] {
+  return screen.getAllByRole("columnheader").map((h) => h.textContent ?? "").filter((t) => t !== "");
+}
 
 describe("the order list", () => {
   it("keeps the selection by order number while rows move to other places", () => {
@@ -40,5 +59,21 @@ describe("the order list", () => {
     expect([checkbox(c.number).checked, checkbox(a.number).checked, checkbox(b.number).checked]).toEqual([false, false, true]);
     fireEvent.click(checkbox(c.number));
     expect([...selected].sort()).toEqual([b.number, c.number]);
+  });
+
+  it("gives up the date, then the amount, then the handler as it narrows, never the customer", async () => {
+    const rows = [row("SO-2026-000001", "华联商贸")];
+    const expected: [number, string[]][] = [
+      [1200, ["Number", "Customer", "Status", "Handler", "Total", "Date"]],
+      [800, ["Number", "Customer", "Status", "Handler", "Total"]],
+      [650, ["Number", "Customer", "Status", "Handler"]],
+      [545, ["Number", "Customer", "Status"]],
+    ];
+    for (const [width, columns] of expected) {
+      widthOf(width);
+      render(<OrderTable rows={rows} loading={false} active={null} onOpen={() => {}} height={400} />);
+      expect(headers(), `${width} px`).toEqual(columns);
+      cleanup();
+    }
   });
 });
