@@ -20,6 +20,55 @@ fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
     v.get(at).copied().unwrap_or(f64::NAN)
 }
 
+/// Proportional set size (MB) of the app started from `exe` and of each
+/// process it started (WebKit's web and network processes), by name: what
+/// the app costs in memory, shared pages divided among their users.
+fn memory_mb(exe: &std::path::Path) -> Vec<(String, f64)> {
+    let Ok(exe) = exe.canonicalize() else {
+        return Vec::new();
+    };
+    let pids: Vec<u32> = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
+    let parent = |pid: u32| -> Option<u32> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // The fields after the command name, which is in parentheses.
+        stat.rsplit_once(')')?
+            .1
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()
+    };
+    let pss = |pid: u32| -> Option<(String, f64)> {
+        let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+        let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+        let line = rollup.lines().find(|l| l.starts_with("Pss:"))?;
+        let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some((name.trim().to_string(), kb / 1024.0))
+    };
+    let Some(app) = pids
+        .iter()
+        .copied()
+        .find(|&pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|p| p == exe))
+    else {
+        return Vec::new();
+    };
+    std::iter::once(app)
+        .chain(pids.iter().copied().filter(|&pid| parent(pid) == Some(app)))
+        .filter_map(pss)
+        .collect()
+}
+
+fn memory_line(exe: &std::path::Path) -> String {
+    let all = memory_mb(exe);
+    let total: f64 = all.iter().map(|(_, mb)| mb).sum();
+    let each: Vec<String> = all.iter().map(|(n, mb)| format!("{n} {mb:.0}")).collect();
+    format!("{} = {total:.0} MB (PSS)", each.join(" + "))
+}
+
 fn rounded(v: &[f64]) -> Vec<i64> {
     v.iter().map(|ms| ms.round() as i64).collect()
 }
@@ -39,6 +88,8 @@ async fn timings_on_a_big_database() {
     app.login("clerk01").await;
     app.wait(by("result-total")).await;
     println!("log in to first page: {:?}", t.elapsed());
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    println!("memory, idle after logging in: {}", memory_line(&fx.app));
     // The bridge and the backend alone, nothing rendered.
     let query = |text: &str| {
         let q = SearchQuery {
@@ -86,7 +137,11 @@ async fn timings_on_a_big_database() {
     for n in &numbers {
         app.search_typed(n, pace).await;
         numbers_typed.push(app.last_timing("search", n).await);
-        app.open(n).await;
+        // Clicked, then left alone for a moment: WebDriver's polling for the
+        // detail runs in the page, and would be timed with it.
+        app.click_row(n).await;
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        app.wait_text("detail-number", n).await;
     }
     let mut burst = Vec::new();
     for text in ["上海宏达", "Trading", numbers[0].as_str()] {
@@ -129,6 +184,10 @@ async fn timings_on_a_big_database() {
         median(ipc.clone()),
         ipc.iter().cloned().fold(0.0, f64::max)
     );
+    // Idle: nothing done for a few seconds. The webview's share depends on
+    // when JavaScriptCore last collected garbage; it varies by 100 MB.
+    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    println!("memory, idle after the run: {}", memory_line(&fx.app));
     assert!(
         !all.is_empty() && !open.is_empty(),
         "the webview recorded timings"

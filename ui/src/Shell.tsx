@@ -1,7 +1,7 @@
 import { App, Avatar, Badge, Button, Dropdown, Flex, Layout, Menu, Segmented, Tag, Typography } from "antd";
 import { BellOutlined, CheckSquareOutlined, EyeOutlined, FileSearchOutlined, InboxOutlined, LogoutOutlined, SettingOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
-import { lazy, Suspense, useCallback, useState } from "react";
+import { lazy, memo, Suspense, useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type Session } from "./api";
 import { ApprovalsPage } from "./approvals/ApprovalsPage";
@@ -18,21 +18,65 @@ const SettingsPage = lazy(() => import("./settings/SettingsPage").then((m) => ({
 
 type Page = "orders" | "inbox" | "approvals" | "watching" | "settings";
 
-/** The logged-in main window: navigation on the left, the page on the right. */
+/** The logged-in main window: navigation on the left, the page on the right.
+ * Opening an order re-renders the page only: the navigation and the top bar
+ * are memoised. */
 export function Shell({ session, lang, onLang, onLogout }: { session: Session; lang: UiLang; onLang: (l: UiLang) => void; onLogout: () => void }) {
-  const { t } = useTranslation();
   const { message } = App.useApp();
   const [page, setPage] = useState<Page>("orders");
   const [open, setOpen] = useState<string | null>(null);
   useBackendEvents();
-  const unread = useQuery({ queryKey: ["inbox", "count"], queryFn: api.unreadCount, refetchInterval: 30_000 });
-  const pending = useQuery({ queryKey: ["approvals"], queryFn: api.pendingApprovals, enabled: isManager(session) });
 
   const openOrder = useCallback((n: string | null) => {
     setOpen(n);
     if (n) setPage((p) => (p === "orders" || p === "watching" ? p : "orders"));
   }, []);
+  const goTo = useCallback((p: Page) => {
+    setPage(p);
+    setOpen(null);
+  }, []);
+  const openArchive = useCallback(async () => {
+    try {
+      await api.openArchiveWindow();
+    } catch (e) {
+      message.error(describe(e).text);
+    }
+  }, [message]);
 
+  return (
+    <SessionContext.Provider value={session}>
+      <Layout style={{ height: "100vh" }}>
+        <Layout.Sider width={208} theme="light" style={{ borderInlineEnd: "1px solid var(--border)" }}>
+          <Navigation session={session} page={page} onPage={goTo} onArchive={openArchive} />
+        </Layout.Sider>
+        <Layout>
+          <Layout.Header className="header">
+            <TopBar session={session} lang={lang} onLang={onLang} onLogout={onLogout} onArchive={openArchive} />
+          </Layout.Header>
+          <Layout.Content style={{ padding: 16, overflow: "hidden" }}>
+            {page === "orders" && <OrdersPage open={open} onOpen={openOrder} />}
+            {page === "inbox" && <InboxPage onOpen={openOrder} />}
+            {page === "approvals" && <ApprovalsPage onOpen={openOrder} />}
+            {page === "watching" && <WatchingPage open={open} onOpen={setOpen} />}
+            {page === "settings" && (
+              <Suspense fallback={null}>
+                <SettingsPage />
+              </Suspense>
+            )}
+          </Layout.Content>
+        </Layout>
+      </Layout>
+    </SessionContext.Provider>
+  );
+}
+
+/** The pages, with the unread and pending counts, and the archive window. */
+const Navigation = memo(function Navigation({ session, page, onPage, onArchive }: {
+  session: Session; page: Page; onPage: (p: Page) => void; onArchive: () => void;
+}) {
+  const { t } = useTranslation();
+  const unread = useQuery({ queryKey: ["inbox", "count"], queryFn: api.unreadCount, refetchInterval: 30_000 });
+  const pending = useQuery({ queryKey: ["approvals"], queryFn: api.pendingApprovals, enabled: isManager(session) });
   const items = [
     { key: "orders", icon: <FileSearchOutlined />, label: <span data-testid="nav-orders">{t("nav.orders")}</span> },
     {
@@ -62,61 +106,40 @@ export function Shell({ session, lang, onLang, onLogout }: { session: Session; l
       ? [{ key: "settings", icon: <SettingOutlined />, label: <span data-testid="nav-settings">{t("nav.settings")}</span> }]
       : []),
   ];
-
-  const openArchive = async () => {
-    try {
-      await api.openArchiveWindow();
-    } catch (e) {
-      message.error(describe(e).text);
-    }
-  };
-
   return (
-    <SessionContext.Provider value={session}>
-      <Layout style={{ height: "100vh" }}>
-        <Layout.Sider width={208} theme="light" style={{ borderInlineEnd: "1px solid var(--border)" }}>
-          <Flex vertical style={{ height: "100%" }}>
-            <div className="brand">
-              <img src="/icon.png" width={28} height={28} alt="" />
-              <Typography.Text strong>{t("app.name")}</Typography.Text>
-            </div>
-            <Menu mode="inline" selectedKeys={[page]} items={items} onClick={(e) => { setPage(e.key as Page); setOpen(null); }} style={{ borderInlineEnd: 0, flex: 1 }} />
-            {isManager(session) && (
-              <Button type="text" icon={<InboxOutlined />} style={{ margin: 8, justifyContent: "flex-start" }} onClick={openArchive} data-testid="open-archive">
-                {t("nav.archive")}
-              </Button>
-            )}
-          </Flex>
-        </Layout.Sider>
-        <Layout>
-          <Layout.Header className="header">
-            <Flex justify="end" align="center" gap={16} style={{ height: "100%" }}>
-              <Segmented size="small" value={lang} onChange={(v) => onLang(v as UiLang)} options={[{ value: "zh-CN", label: <span data-testid="lang-zh">中文</span> }, { value: "en", label: <span data-testid="lang-en">EN</span> }]} />
-              <Dropdown trigger={["click"]} menu={{ items: [
-                ...(isManager(session) ? [{ key: "archive", icon: <InboxOutlined />, label: t("nav.archive"), onClick: openArchive }] : []),
-                { key: "logout", icon: <LogoutOutlined />, label: <span data-testid="logout">{t("common.logout")}</span>, onClick: onLogout },
-              ] }}>
-                <Flex align="center" gap={8} style={{ cursor: "pointer" }} data-testid="user-menu">
-                  <Avatar size="small" style={{ background: "#1668dc" }}>{session.display_name.slice(0, 1)}</Avatar>
-                  <span data-testid="user-name">{session.display_name}</span>
-                  <Tag>{session.login}</Tag>
-                </Flex>
-              </Dropdown>
-            </Flex>
-          </Layout.Header>
-          <Layout.Content style={{ padding: 16, overflow: "hidden" }}>
-            {page === "orders" && <OrdersPage open={open} onOpen={openOrder} />}
-            {page === "inbox" && <InboxPage onOpen={openOrder} />}
-            {page === "approvals" && <ApprovalsPage onOpen={openOrder} />}
-            {page === "watching" && <WatchingPage open={open} onOpen={setOpen} />}
-            {page === "settings" && (
-              <Suspense fallback={null}>
-                <SettingsPage />
-              </Suspense>
-            )}
-          </Layout.Content>
-        </Layout>
-      </Layout>
-    </SessionContext.Provider>
+    <Flex vertical style={{ height: "100%" }}>
+      <div className="brand">
+        <img src="/icon.png" width={28} height={28} alt="" />
+        <Typography.Text strong>{t("app.name")}</Typography.Text>
+      </div>
+      <Menu mode="inline" selectedKeys={[page]} items={items} onClick={(e) => onPage(e.key as Page)} style={{ borderInlineEnd: 0, flex: 1 }} />
+      {isManager(session) && (
+        <Button type="text" icon={<InboxOutlined />} style={{ margin: 8, justifyContent: "flex-start" }} onClick={onArchive} data-testid="open-archive">
+          {t("nav.archive")}
+        </Button>
+      )}
+    </Flex>
   );
-}
+});
+
+/** Language, and the user's menu (archive window, log out). */
+const TopBar = memo(function TopBar({ session, lang, onLang, onLogout, onArchive }: {
+  session: Session; lang: UiLang; onLang: (l: UiLang) => void; onLogout: () => void; onArchive: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Flex justify="end" align="center" gap={16} style={{ height: "100%" }}>
+      <Segmented size="small" value={lang} onChange={(v) => onLang(v as UiLang)} options={[{ value: "zh-CN", label: <span data-testid="lang-zh">中文</span> }, { value: "en", label: <span data-testid="lang-en">EN</span> }]} />
+      <Dropdown trigger={["click"]} menu={{ items: [
+        ...(isManager(session) ? [{ key: "archive", icon: <InboxOutlined />, label: t("nav.archive"), onClick: onArchive }] : []),
+        { key: "logout", icon: <LogoutOutlined />, label: <span data-testid="logout">{t("common.logout")}</span>, onClick: onLogout },
+      ] }}>
+        <Flex align="center" gap={8} style={{ cursor: "pointer" }} data-testid="user-menu">
+          <Avatar size="small" style={{ background: "#1668dc" }}>{session.display_name.slice(0, 1)}</Avatar>
+          <span data-testid="user-name">{session.display_name}</span>
+          <Tag>{session.login}</Tag>
+        </Flex>
+      </Dropdown>
+    </Flex>
+  );
+});

@@ -12,6 +12,7 @@ import { CancelWizard } from "../wizards/CancelWizard";
 import { ArchiveWizard } from "../wizards/ArchiveWizard";
 import { ReassignWizard } from "../wizards/ReassignWizard";
 import { RejectDialog } from "../approvals/RejectDialog";
+import { GC_TIME } from "./useOrderSearch";
 
 /** A button for an action the core allows, or disabled with the core's reason. */
 function ActionButton(props: { action: Action; icon: React.ReactNode; label: string; onClick: () => void; testId: string; danger?: boolean; primary?: boolean }) {
@@ -35,7 +36,7 @@ function ActionButton(props: { action: Action; icon: React.ReactNode; label: str
 /** How an order's detail is fetched and cached; shared by the pane and by
  * the list, which fetches an order ahead when the pointer is on it. */
 export function detailOptions(number: string) {
-  return queryOptions({ queryKey: ["detail", number], queryFn: () => api.detail(number) });
+  return queryOptions({ queryKey: ["detail", number], queryFn: () => api.detail(number), gcTime: GC_TIME });
 }
 
 /** Memoised: the result list changing around it does not re-render it. */
@@ -49,7 +50,8 @@ export const OrderDetailPane = memo(function OrderDetailPane({ number, onOpen, o
   const q = useQuery({ ...detailOptions(number), placeholderData: (prev) => prev });
   const reasons = useQuery({ queryKey: ["reasons"], queryFn: api.reasons, staleTime: 300_000 });
   const zh = i18n.language === "zh-CN";
-  useEffect(() => startTiming("open", number), [number]);
+  // Timed from the click where the list started the clock, else from here.
+  useEffect(() => startTiming("open", number, true), [number]);
   useEffect(() => {
     if (q.data?.number === number) endTiming("open");
   }, [q.data, number]);

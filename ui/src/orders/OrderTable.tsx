@@ -33,10 +33,10 @@ function fitting(w: Widths, room: number): string[] {
   return shown;
 }
 
-/** The virtualised result list; the row with `active` is highlighted. */
-export const OrderTable = memo(function OrderTable(props: {
+type Props = {
   rows: Row[];
   loading: boolean;
+  /** The highlighted row (the open order, or the keyboard cursor). */
   active: string | null;
   onOpen: (number: string) => void;
   /** The pointer is over a row: a chance to fetch it before the click. */
@@ -46,7 +46,24 @@ export const OrderTable = memo(function OrderTable(props: {
   onEndReached?: () => void;
   height: number;
   testId?: string;
-}) {
+};
+
+/** The virtualised result list. The active row is highlighted by a style
+ * rule, not by rendering the rows again: moving through the list or opening
+ * an order then costs no render of the table. */
+export function OrderTable({ active, ...props }: Props) {
+  const testId = props.testId ?? "order-table";
+  const row = active?.replace(/[^\w-]/g, "");
+  const selector = `[data-testid="${testId}"] [data-testid="order-row-${row}"]`;
+  return (
+    <>
+      {row && <style>{`${selector}, ${selector} > .ant-table-cell { background: #e6f0ff !important; }`}</style>}
+      <Rows {...props} testId={testId} />
+    </>
+  );
+}
+
+const Rows = memo(function Rows(props: Omit<Props, "active"> & { testId: string }) {
   const { t, i18n } = useTranslation();
   // Columns that do not fit beside the detail pane are left out (date first,
   // then amount, then handler) rather than squeezing the customer's name or
@@ -100,7 +117,7 @@ export const OrderTable = memo(function OrderTable(props: {
   return (
     <div ref={box}>
     <Table<Slotted>
-      data-testid={props.testId ?? "order-table"}
+      data-testid={props.testId}
       size="small"
       rowKey="slot"
       columns={columns}
@@ -115,7 +132,6 @@ export const OrderTable = memo(function OrderTable(props: {
           ? { selectedRowKeys: selectedSlots, onChange: (_, rows) => props.onSelect?.(rows.map((r) => r.number)), columnWidth: w.select }
           : undefined
       }
-      rowClassName={(r) => (r.number === props.active ? "row-active" : "")}
       onRow={(r) => ({
         onClick: () => props.onOpen(r.number),
         onMouseEnter: () => props.onHover?.(r.number),

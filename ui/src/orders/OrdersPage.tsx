@@ -1,7 +1,7 @@
 import { Button, Checkbox, DatePicker, Flex, Input, Select, Space, Typography } from "antd";
 import type { InputRef } from "antd";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type SearchQuery, type Sort, type Status } from "../api";
 import { count } from "../common/format";
@@ -23,8 +23,9 @@ const SORT_LABEL: Record<Sort, string> = {
 
 /** The search box keeps what is typed to itself, so typing re-renders only
  * the box; every change goes to `onSearch` at once (the backend answers in
- * milliseconds), except while an input method is still composing. */
-export function SearchBox({ onSearch }: { onSearch: (text: string) => void }) {
+ * milliseconds), except while an input method is still composing. Memoised:
+ * the page around it re-renders as orders open. */
+export const SearchBox = memo(function SearchBox({ onSearch }: { onSearch: (text: string) => void }) {
   const { t } = useTranslation();
   const ref = useRef<InputRef>(null);
   const composing = useRef(false);
@@ -64,7 +65,7 @@ export function SearchBox({ onSearch }: { onSearch: (text: string) => void }) {
       autoFocus
     />
   );
-}
+});
 
 type Setter<T> = (value: T) => void;
 
@@ -182,13 +183,26 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
     void qc.prefetchQuery({ ...detailOptions(n), staleTime: 10_000 });
   }, [qc]);
 
+  // Opening is timed from the click or the key. The open order is read
+  // through a ref, so the list's click handler stays the same function and
+  // opening an order does not render the list again.
+  const opened = useRef(open);
+  useLayoutEffect(() => {
+    opened.current = open;
+  });
+  const openRow = useCallback((n: string) => {
+    if (n !== opened.current) startTiming("open", n);
+    setCursor(n);
+    onOpen(n);
+  }, [onOpen]);
+
   // Arrow keys move the cursor through the list; Enter opens it.
   const onListKey = (e: React.KeyboardEvent) => {
     if (!["ArrowDown", "ArrowUp", "Enter"].includes(e.key) || search.rows.length === 0) return;
     e.preventDefault();
     const at = search.rows.findIndex((r) => r.number === (cursor ?? open));
     if (e.key === "Enter") {
-      onOpen(cursor ?? search.rows[0].number);
+      openRow(cursor ?? search.rows[0].number);
       return;
     }
     const next = e.key === "ArrowDown" ? Math.min(at + 1, search.rows.length - 1) : Math.max(at - 1, 0);
@@ -197,10 +211,6 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
   };
 
   const closeDetail = useCallback(() => onOpen(null), [onOpen]);
-  const openRow = useCallback((n: string) => {
-    setCursor(n);
-    onOpen(n);
-  }, [onOpen]);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = search;
   const more = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
