@@ -7,6 +7,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, windowLabel, type Session } from "./api";
+import { ErrorBoundary } from "./common/ErrorBoundary";
 import { describe } from "./common/errors";
 import i18n, { type UiLang } from "./i18n";
 import { LoginPage } from "./session/LoginPage";
@@ -36,13 +37,15 @@ export function Root() {
   return (
     <ConfigProvider locale={lang === "zh-CN" ? zhCN : enUS} theme={theme}>
       <AntApp>
-        {windowLabel() === "archive" ? (
-          <Suspense fallback={<div className="center-page"><Spin size="large" /></div>}>
-            <ArchiveWindow />
-          </Suspense>
-        ) : (
-          <MainWindow lang={lang} onLang={changeLang} />
-        )}
+        <ErrorBoundary>
+          {windowLabel() === "archive" ? (
+            <Suspense fallback={<div className="center-page"><Spin size="large" /></div>}>
+              <ArchiveWindow />
+            </Suspense>
+          ) : (
+            <MainWindow lang={lang} onLang={changeLang} />
+          )}
+        </ErrorBoundary>
       </AntApp>
     </ConfigProvider>
   );

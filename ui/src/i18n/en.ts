@@ -6,7 +6,10 @@ export const en = {
     search: "Search", reset: "Reset", close: "Close", cancel: "Cancel", back: "Back", next: "Next",
     confirm: "Confirm", done: "Done", loading: "Loading…", retry: "Try again", none: "None",
     total: "{{count}} orders", totalCapped: "{{count}}+ orders", language: "Language", logout: "Log out",
-    yes: "Yes", no: "No", reload: "Reload", stop: "Stop", export: "Export", all: "All",
+    yes: "Yes", no: "No", reload: "Reload",
+    crashTitle: "Something went wrong on this screen",
+    crashHint: "Nothing was saved halfway: every change is saved whole or not at all. Reload the window to go on.",
+    stop: "Stop", export: "Export", all: "All",
   },
   status: {
     draft: "Draft", confirmed: "Confirmed", invoiced: "Invoiced", shipped: "Shipped", completed: "Completed",

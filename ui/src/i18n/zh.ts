@@ -8,7 +8,10 @@ export const zh: Catalogue = {
     search: "搜索", reset: "重置", close: "关闭", cancel: "取消", back: "上一步", next: "下一步",
     confirm: "确认", done: "完成", loading: "加载中…", retry: "重试", none: "无",
     total: "共 {{count}} 个订单", totalCapped: "超过 {{count}} 个订单", language: "语言", logout: "退出登录",
-    yes: "是", no: "否", reload: "刷新", stop: "停止", export: "导出", all: "全部",
+    yes: "是", no: "否", reload: "刷新",
+    crashTitle: "此界面出现了意外错误",
+    crashHint: "不会有只保存了一半的修改：每项修改要么完整保存，要么完全不保存。请刷新窗口后继续。",
+    stop: "停止", export: "导出", all: "全部",
   },
   status: {
     draft: "草稿", confirmed: "已确认", invoiced: "已开票", shipped: "已发货", completed: "已完成",
