@@ -81,8 +81,7 @@ describe("the order list", () => {
     const a = row("SO-2026-000001", "华联商贸");
     const b = row("SO-2026-000002", "上海宏达");
     const { rerender } = render(<OrderTable rows={[a, b]} loading={false} active={b.number} onOpen={() => {}} height={400} />);
-    const lit = (n: string) =>
-      getComputedStyle(screen.getByTestId(`order-row-${n}`).querySelector(".ant-table-cell") as Element).backgroundColor === "rgb(230, 240, 255)";
+    const lit = (n: string) => screen.getByTestId(`order-row-${n}`).classList.contains("row-active");
     expect([lit(a.number), lit(b.number)]).toEqual([false, true]);
     rerender(<OrderTable rows={[a, b]} loading={false} active={a.number} onOpen={() => {}} height={400} />);
     expect([lit(a.number), lit(b.number)]).toEqual([true, false]);

@@ -48,22 +48,8 @@ type Props = {
   testId?: string;
 };
 
-/** The virtualised result list. The active row is highlighted by a style
- * rule, not by rendering the rows again: moving through the list or opening
- * an order then costs no render of the table. */
-export function OrderTable({ active, ...props }: Props) {
-  const testId = props.testId ?? "order-table";
-  const row = active?.replace(/[^\w-]/g, "");
-  const selector = `[data-testid="${testId}"] [data-testid="order-row-${row}"]`;
-  return (
-    <>
-      {row && <style>{`${selector}, ${selector} > .ant-table-cell { background: #e6f0ff !important; }`}</style>}
-      <Rows {...props} testId={testId} />
-    </>
-  );
-}
-
-const Rows = memo(function Rows(props: Omit<Props, "active"> & { testId: string }) {
+/** The virtualised result list; the active row is highlighted. */
+export const OrderTable = memo(function OrderTable(props: Props) {
   const { t, i18n } = useTranslation();
   // Columns that do not fit beside the detail pane are left out (date first,
   // then amount, then handler) rather than squeezing the customer's name or
@@ -117,7 +103,7 @@ const Rows = memo(function Rows(props: Omit<Props, "active"> & { testId: string 
   return (
     <div ref={box}>
     <Table<Slotted>
-      data-testid={props.testId}
+      data-testid={props.testId ?? "order-table"}
       size="small"
       rowKey="slot"
       columns={columns}
@@ -132,6 +118,7 @@ const Rows = memo(function Rows(props: Omit<Props, "active"> & { testId: string 
           ? { selectedRowKeys: selectedSlots, onChange: (_, rows) => props.onSelect?.(rows.map((r) => r.number)), columnWidth: w.select }
           : undefined
       }
+      rowClassName={(r) => (r.number === props.active ? "row-active" : "")}
       onRow={(r) => ({
         onClick: () => props.onOpen(r.number),
         onMouseEnter: () => props.onHover?.(r.number),
