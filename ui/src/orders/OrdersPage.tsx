@@ -184,8 +184,8 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
   }, [qc]);
 
   // Opening is timed from the click or the key. The open order is read
-  // through a ref, so the list's click handler stays the same function and
-  // opening an order does not render the list again.
+  // through a ref, so the list's click handler stays the same function: the
+  // list renders again only to move its highlight.
   const opened = useRef(open);
   useLayoutEffect(() => {
     opened.current = open;

@@ -72,8 +72,10 @@ impl Store {
         // Re-samples the statistics of tables that have grown or shrunk a lot
         // since they were last sampled (a site that started empty); a check
         // of a millisecond or two otherwise. 0x10002 keeps our sample size
-        // rather than SQLite's smaller default for `optimize`.
-        conn.execute_batch("PRAGMA optimize = 0x10002")?;
+        // rather than SQLite's smaller default for `optimize`. Best effort: a
+        // busy or full disk must not keep the data from opening; the next
+        // open tries again.
+        let _ = conn.execute_batch("PRAGMA optimize = 0x10002");
         Ok(Store {
             path,
             writer: Mutex::new(conn),
