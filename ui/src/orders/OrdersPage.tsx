@@ -8,7 +8,7 @@ import { count } from "../common/format";
 import { isManager, useSession } from "../common/session";
 import { ArchiveWizard } from "../wizards/ArchiveWizard";
 import { ReassignWizard } from "../wizards/ReassignWizard";
-import { OrderDetailPane, detailOptions } from "./OrderDetailPane";
+import { OrderDetailPane, Rehearsal, detailOptions } from "./OrderDetailPane";
 import { OrderTable } from "./OrderTable";
 import { useOrderSearch, useSearchAsYouType } from "./useOrderSearch";
 import { useWindowHeight } from "../common/useWindowHeight";
@@ -210,6 +210,13 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
     prefetchDetail(search.rows[next].number);
   };
 
+  // Once the first results are there, the detail pane is drawn out of sight
+  // for the first of them, so the first order opened shows as quickly as the
+  // next ones.
+  const [rehearsed, setRehearsed] = useState(false);
+  const rehearsalDone = useCallback(() => setRehearsed(true), []);
+  const rehearse = !rehearsed && !open ? search.rows[0]?.number : undefined;
+
   const closeDetail = useCallback(() => onOpen(null), [onOpen]);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = search;
   const more = useCallback(() => {
@@ -261,6 +268,7 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
           </Button>
         )}
       </Flex>
+      {rehearse && <Rehearsal number={rehearse} onDone={rehearsalDone} />}
       {open && (
         <div style={{ width: 560, flexShrink: 0, overflow: "auto" }}>
           <OrderDetailPane number={open} onOpen={onOpen} onClose={closeDetail} />
