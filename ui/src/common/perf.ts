@@ -6,6 +6,8 @@
 const started = new Map<string, { at: number; label: string }>();
 
 function record(name: string, ms: number, label: string) {
+  // A clock can end after its window is gone (a test torn down mid-frame).
+  if (typeof window === "undefined") return;
   const w = window as unknown as { __odTimings?: Record<string, number[]>; __odTimingLabels?: Record<string, string[]> };
   const all = (w.__odTimings ??= {});
   (all[name] ??= []).push(ms);
