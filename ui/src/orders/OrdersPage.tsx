@@ -1,7 +1,7 @@
 import { Button, Checkbox, DatePicker, Flex, Input, Select, Space, Typography } from "antd";
 import type { InputRef } from "antd";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type SearchQuery, type Sort, type Status } from "../api";
 import { count } from "../common/format";
@@ -11,6 +11,7 @@ import { ReassignWizard } from "../wizards/ReassignWizard";
 import { OrderDetailPane, Rehearsal, detailOptions } from "./OrderDetailPane";
 import { OrderTable } from "./OrderTable";
 import { useOrderSearch, useSearchAsYouType } from "./useOrderSearch";
+import { useLatest } from "../common/useLatest";
 import { useWindowHeight } from "../common/useWindowHeight";
 import { endTiming, startTiming } from "../common/perf";
 
@@ -186,15 +187,12 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
   // Opening is timed from the click or the key. The open order is read
   // through a ref, so the list's click handler stays the same function: the
   // list renders again only to move its highlight.
-  const opened = useRef(open);
-  useLayoutEffect(() => {
-    opened.current = open;
-  });
+  const opened = useLatest(open);
   const openRow = useCallback((n: string) => {
     if (n !== opened.current) startTiming("open", n);
     setCursor(n);
     onOpen(n);
-  }, [onOpen]);
+  }, [onOpen, opened]);
 
   // Arrow keys move the cursor through the list; Enter opens it.
   const onListKey = (e: React.KeyboardEvent) => {

@@ -1,7 +1,8 @@
 import { infiniteQueryOptions, useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useLayoutEffect, useMemo, useRef } from "react";
+import { useCallback, useMemo, useRef } from "react";
 import { api, type SearchQuery } from "../api";
 import { dropTiming, startTiming } from "../common/perf";
+import { useLatest } from "../common/useLatest";
 
 export const PAGE = 50;
 /** How long a search or an order nobody shows any more stays cached (ms). */
@@ -40,10 +41,7 @@ export function useOrderSearch(query: SearchQuery) {
  * never queues up stale searches. `query` is what the list shows now. */
 export function useSearchAsYouType(query: SearchQuery, show: (text: string) => void) {
   const qc = useQueryClient();
-  const shown = useRef(query);
-  useLayoutEffect(() => {
-    shown.current = query;
-  });
+  const shown = useLatest(query);
   const wanted = useRef<string | null>(null);
   const fetching = useRef(false);
   const fetchWanted = useCallback(() => {
@@ -55,7 +53,7 @@ export function useSearchAsYouType(query: SearchQuery, show: (text: string) => v
       else if (text === shown.current.text) dropTiming("search"); // typed and taken back
       else show(text ?? "");
     });
-  }, [qc, show]);
+  }, [qc, show, shown]);
   return useCallback((typed: string) => {
     const text = typed.trim() || null;
     if (text === wanted.current && (fetching.current || text === shown.current.text)) return;
@@ -66,5 +64,5 @@ export function useSearchAsYouType(query: SearchQuery, show: (text: string) => v
     }
     startTiming("search", text ?? "");
     if (!fetching.current) fetchWanted();
-  }, [fetchWanted]);
+  }, [fetchWanted, shown]);
 }
