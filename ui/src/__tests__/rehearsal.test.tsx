@@ -1,12 +1,11 @@
 // @vitest-environment jsdom
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { act, cleanup, render, screen } from "@testing-library/react";
-import { App } from "antd";
+import { act, cleanup, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { OrderDetail } from "../api";
 import i18n from "../i18n";
 import { Rehearsal } from "../orders/OrderDetailPane";
+import { wrap } from "./support";
 
 const allowed = { allowed: true, problem: null };
 const detail: OrderDetail = {
@@ -39,12 +38,7 @@ describe("the rehearsal of the first open", () => {
       throw new Error(`unexpected command ${cmd}`);
     });
     let done = false;
-    const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    render(
-      <QueryClientProvider client={qc}>
-        <App><Rehearsal number={detail.number} onDone={() => (done = true)} /></App>
-      </QueryClientProvider>,
-    );
+    wrap(<Rehearsal number={detail.number} onDone={() => (done = true)} />);
     const pane = await screen.findByTestId("order-detail");
     const stage = pane.closest("[inert]") as HTMLElement;
     expect(stage).toBeTruthy();

@@ -1,26 +1,13 @@
 // @vitest-environment jsdom
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
-import { App } from "antd";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SearchPage, SearchQuery, Session } from "../api";
 import i18n from "../i18n";
-import { SessionContext } from "../common/session";
 import { OrdersPage, SearchBox } from "../orders/OrdersPage";
+import { wrap } from "./support";
 
 const clerk: Session = { user_id: 5, login: "clerk01", display_name: "王芳", role: "clerk", department_id: 1 };
-
-function wrap(ui: React.ReactNode) {
-  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={qc}>
-      <App>
-        <SessionContext.Provider value={clerk}>{ui}</SessionContext.Provider>
-      </App>
-    </QueryClientProvider>,
-  );
-}
 
 /** The text field (the test id may sit on antd's wrapper around it). */
 function searchInput(): HTMLInputElement {
@@ -70,7 +57,7 @@ describe("searching the orders", () => {
       if (cmd === "reassign_candidates") return { users: [], departments: [] };
       throw new Error(`unexpected command ${cmd}`);
     });
-    wrap(<OrdersPage open={null} onOpen={() => {}} />);
+    wrap(<OrdersPage open={null} onOpen={() => {}} />, clerk);
     expect(await screen.findByText("1 orders")).toBeTruthy();
     const input = searchInput();
     fireEvent.change(input, { target: { value: "a" } });

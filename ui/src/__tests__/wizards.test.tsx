@@ -1,13 +1,12 @@
 // @vitest-environment jsdom
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { App } from "antd";
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CancelPreview, OrderDetail } from "../api";
 import i18n from "../i18n";
 import { CancelWizard } from "../wizards/CancelWizard";
 import { LoginPage } from "../session/LoginPage";
+import { wrap } from "./support";
 
 const order = { number: "SO-2026-000042", version: 3 } as OrderDetail;
 
@@ -20,11 +19,6 @@ function preview(over: Partial<CancelPreview>): CancelPreview {
     customer_notice: { customer: "上海华联贸易有限公司", to: "a@example.cn", language: "zh-CN", subject: "订单 SO-2026-000042 已取消", body: "尊敬的客户" },
     ...over,
   };
-}
-
-function wrap(ui: React.ReactNode) {
-  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(<QueryClientProvider client={qc}><App>{ui}</App></QueryClientProvider>);
 }
 
 beforeEach(async () => {
