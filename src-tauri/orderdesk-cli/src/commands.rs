@@ -92,7 +92,7 @@ fn money_arg(value: &Option<String>) -> Result<Option<i64>, Error> {
 fn status_arg(text: &str) -> Result<Status, Error> {
     text.trim().parse().map_err(|_| {
         Error::invalid(Msg::BadField {
-            field: "status",
+            field: "status".into(),
             value: text.to_string(),
         })
     })
@@ -468,7 +468,7 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
         } => {
             let Some(step) = Step::parse(to) else {
                 return Err(Error::invalid(Msg::BadField {
-                    field: "status",
+                    field: "status".into(),
                     value: to.clone(),
                 })
                 .into());
@@ -671,7 +671,7 @@ pub fn run(cli: &Cli, lang: Lang) -> Outcome {
         } => {
             let Some(by) = analytics::Dimension::parse(by) else {
                 return Err(Error::invalid(Msg::BadField {
-                    field: "by",
+                    field: "by".into(),
                     value: by.clone(),
                 })
                 .into());
@@ -819,7 +819,7 @@ fn search(cli: &Cli, lang: Lang, a: &SearchArgs) -> Outcome {
         Some(code) => {
             serde_json::from_value(serde_json::Value::String(code.to_string())).map_err(|_| {
                 Error::invalid(Msg::BadField {
-                    field: "sort",
+                    field: "sort".into(),
                     value: code.to_string(),
                 })
             })?

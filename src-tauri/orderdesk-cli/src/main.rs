@@ -256,7 +256,7 @@ pub fn exit_code(kind: ErrorKind) -> u8 {
         ErrorKind::Forbidden => 5,
         ErrorKind::Conflict => 6,
         ErrorKind::InvalidInput => 7,
-        ErrorKind::Storage | ErrorKind::Internal => 1,
+        ErrorKind::Storage | ErrorKind::Internal | ErrorKind::Unavailable => 1,
     }
 }
 

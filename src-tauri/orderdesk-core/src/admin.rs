@@ -11,7 +11,7 @@ use crate::settings::audit;
 use crate::store::{self, Store, users::Department, users::User};
 
 /// A user as the settings screen lists them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UserRow {
     pub id: UserId,
@@ -56,7 +56,7 @@ fn check_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 60 {
         return Err(Error::invalid(Msg::BadField {
-            field: "name",
+            field: "name".into(),
             value: name.to_string(),
         }));
     }

@@ -47,7 +47,7 @@ pub struct ReportFilter {
     pub limit: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReportRow {
     pub key: String,
@@ -61,7 +61,7 @@ pub struct ReportRow {
     pub cancellation_rate: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Totals {
     pub cancelled_orders: i64,
@@ -71,7 +71,7 @@ pub struct Totals {
     pub avg_days_to_cancel: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Report {
     pub by: Dimension,

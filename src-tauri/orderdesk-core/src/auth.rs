@@ -6,7 +6,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::{DepartmentId, Role, UserId};
 use crate::error::{Error, Msg, Result};
@@ -19,7 +19,7 @@ pub const MAX_FAILED_LOGINS: i64 = 5;
 pub const LOCKOUT_MINUTES: i64 = 5;
 
 /// Who is acting. Made only by `login` (or `session_for` in trusted tools).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Session {
     pub user_id: UserId,
@@ -206,6 +206,115 @@ pub fn can_manage(c: &Connection, s: &Session, o: &Order) -> Result<()> {
     }
 }
 
+/// A session's bearer token: 32 random bytes, hex. Never printed: `Debug`
+/// shows only that there is one, so tokens stay out of logs.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Token(String);
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(…)")
+    }
+}
+
+impl Token {
+    fn fresh() -> Token {
+        use argon2::password_hash::rand_core::{OsRng, RngCore};
+        let mut bytes = [0u8; 32];
+        OsRng.fill_bytes(&mut bytes);
+        Token(hex::encode(bytes))
+    }
+
+    /// A token as a client sent it.
+    pub fn from_wire(text: &str) -> Token {
+        Token(text.trim().to_string())
+    }
+
+    /// The text to send (an `Authorization: Bearer` header).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// What the database keeps: the SHA-256 of the token.
+    fn hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        hex::encode(Sha256::digest(self.0.as_bytes()))
+    }
+}
+
+/// How stale `last_seen_at` may get before a call writes it again: a busy
+/// session costs one small write a minute, not one per call.
+const TOUCH_AFTER_SECONDS: i64 = 60;
+
+/// Logs in (as [`login`]) and opens a session that later calls name by its
+/// token. `client` says what logged in ("desk", "cli"), for the server's status.
+pub fn open_session(
+    store: &Store,
+    login_name: &str,
+    password: &str,
+    client: &str,
+) -> Result<(Token, Session)> {
+    let session = login(store, login_name, password)?;
+    let token = Token::fresh();
+    let now = store.now();
+    store.write(|tx| {
+        let idle = crate::settings::session_rules_in(tx)?.idle_lock_minutes;
+        let stale = store::stamp(now - Duration::minutes(idle));
+        store::sessions::delete_idle(tx, &stale)?;
+        store::sessions::insert(
+            tx,
+            &token.hash(),
+            session.user_id,
+            &store::stamp(now),
+            client,
+        )
+    })?;
+    Ok((token, session))
+}
+
+/// The session a token names, re-checked against the user as they are now:
+/// a disabled user is refused, a changed role or department takes effect at
+/// once. A session idle longer than the administrator's setting is locked
+/// (and forgotten: unlocking is logging in again).
+pub fn resume(store: &Store, token: &Token) -> Result<Session> {
+    let hash = token.hash();
+    let now = store.now();
+    let (row, user, idle) = store.read(|c| {
+        let row = store::sessions::get(c, &hash)?;
+        let user = match &row {
+            Some(r) => store::users::by_id(c, r.user_id)?,
+            None => None,
+        };
+        Ok((row, user, crate::settings::session_rules_in(c)?.idle_lock_minutes))
+    })?;
+    let (Some(row), Some(user)) = (row, user) else {
+        return Err(Error::forbidden(Msg::SessionEnded));
+    };
+    if !user.active {
+        store.write(|tx| store::sessions::delete(tx, &hash))?;
+        return Err(Error::forbidden(Msg::AccountDisabled { login: user.login }));
+    }
+    let last = DateTime::parse_from_rfc3339(&row.last_seen_at)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(now);
+    if now - last > Duration::minutes(idle) {
+        store.write(|tx| store::sessions::delete(tx, &hash))?;
+        return Err(Error::forbidden(Msg::SessionLocked { minutes: idle }));
+    }
+    if now - last > Duration::seconds(TOUCH_AFTER_SECONDS) {
+        store.write(|tx| store::sessions::touch(tx, &hash, &store::stamp(now)))?;
+    }
+    Ok(session_of(&user))
+}
+
+/// Ends a session (logout, or the window locked). Ending one that is already
+/// gone is not an error.
+pub fn close_session(store: &Store, token: &Token) -> Result<()> {
+    store.write(|tx| store::sessions::delete(tx, &token.hash()))?;
+    Ok(())
+}
+
 /// Shortest password accepted for new accounts.
 pub const MIN_PASSWORD: usize = 8;
 
@@ -219,7 +328,7 @@ pub fn check_login(login: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::invalid(Msg::BadField {
-            field: "login",
+            field: "login".into(),
             value: login.to_string(),
         }))
     }
@@ -237,7 +346,7 @@ pub fn create_first_admin(
     check_login(login)?;
     if display_name.trim().is_empty() || display_name.chars().count() > 60 {
         return Err(Error::invalid(Msg::BadField {
-            field: "name",
+            field: "name".into(),
             value: display_name.to_string(),
         }));
     }

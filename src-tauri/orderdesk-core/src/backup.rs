@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::auth::{Session, require_admin};
 use crate::error::{Error, Msg, Result};
@@ -15,7 +15,7 @@ use crate::store::Store;
 /// Automatic backups are named like this, so the list and rotation find them.
 const PREFIX: &str = "orderdesk-auto-";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BackupInfo {
     pub name: String,
@@ -40,7 +40,7 @@ pub fn now(store: &Store, s: &Session, target: &Path) -> Result<BackupInfo> {
     require_admin(s)?;
     if target == store.path() {
         return Err(Error::invalid(Msg::BadField {
-            field: "file",
+            field: "file".into(),
             value: target.display().to_string(),
         }));
     }

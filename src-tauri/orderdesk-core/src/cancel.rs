@@ -32,7 +32,7 @@ pub struct CancelRequest {
     pub notify_customer: bool,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StockRelease {
     pub sku: String,
@@ -41,7 +41,7 @@ pub struct StockRelease {
     pub quantity: i64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CreditNote {
     pub invoice: String,
@@ -49,7 +49,7 @@ pub struct CreditNote {
 }
 
 /// Everything a cancel reverses.
-#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Reversal {
     pub stock: Vec<StockRelease>,
@@ -59,7 +59,7 @@ pub struct Reversal {
 }
 
 /// Why a cancellation needs a manager.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ApprovalReason {
@@ -69,7 +69,7 @@ pub enum ApprovalReason {
     Invoiced,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CancelPreview {
     pub number: String,
@@ -90,7 +90,7 @@ pub struct CancelPreview {
     pub customer_notice: Option<CustomerNotice>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CancelOutcome {
     pub number: String,

@@ -1,7 +1,7 @@
 //! Integrity checks an administrator (or a test) runs: the audit chain, and
 //! the invariants of DESIGN.md "Rules that hold always".
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::store::{self, Store, events::ChainReport};
@@ -11,14 +11,14 @@ pub fn verify_audit(store: &Store) -> Result<ChainReport> {
     store.read(|c| store::events::verify(c))
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: String,
     pub offenders: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CheckReport {
     pub ok: bool,
@@ -33,34 +33,34 @@ pub fn invariants(store: &Store) -> Result<CheckReport> {
         use store::invariants as inv;
         let mut findings = vec![
             Finding {
-                rule: "reserved_equals_open_lines",
+                rule: "reserved_equals_open_lines".into(),
                 offenders: inv::reservation_mismatches(c)?,
             },
             Finding {
-                rule: "reserved_equals_movements",
+                rule: "reserved_equals_movements".into(),
                 offenders: inv::movement_mismatches(c)?,
             },
             Finding {
-                rule: "stock_never_negative",
+                rule: "stock_never_negative".into(),
                 offenders: inv::negative_stock(c)?,
             },
             Finding {
-                rule: "cancelled_finance_nets_to_zero",
+                rule: "cancelled_finance_nets_to_zero".into(),
                 offenders: inv::unbalanced_cancellations(c)?,
             },
             Finding {
-                rule: "total_equals_lines",
+                rule: "total_equals_lines".into(),
                 offenders: inv::wrong_totals(c)?,
             },
             Finding {
-                rule: "every_status_has_its_event",
+                rule: "every_status_has_its_event".into(),
                 offenders: store::events::orders_without_status_event(c)?,
             },
         ];
         let stats = store::archive::stats(c)?;
         let expected = store::archive::stats_recomputed(c)?;
         findings.push(Finding {
-            rule: "archive_summary_equals_archive",
+            rule: "archive_summary_equals_archive".into(),
             offenders: if stats == expected {
                 Vec::new()
             } else {
@@ -73,7 +73,7 @@ pub fn invariants(store: &Store) -> Result<CheckReport> {
         });
         let chain = store::events::verify(c)?;
         findings.push(Finding {
-            rule: "audit_chain_intact",
+            rule: "audit_chain_intact".into(),
             offenders: chain
                 .first_broken_event
                 .map(|id| vec![format!("event {id}")])

@@ -3,7 +3,7 @@
 //! refused one, why. Also the "Watching" list and copy-as-new-order.
 
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::auth::{Session, can_manage, can_modify, can_read};
 use crate::domain::{Lang, Status};
@@ -16,7 +16,7 @@ use crate::store::{
     orders::{FinanceEntry, Line, Order, StockMovement},
 };
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CustomerInfo {
     pub id: i64,
@@ -27,7 +27,7 @@ pub struct CustomerInfo {
     pub language: Lang,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DepartmentInfo {
     pub id: i64,
@@ -36,7 +36,7 @@ pub struct DepartmentInfo {
 }
 
 /// Per line: how much of it is reserved now, and what became of it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Reservation {
     pub sku: String,
@@ -47,7 +47,7 @@ pub struct Reservation {
 }
 
 /// Whether an action is open to the person, and if not, why.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Action {
     pub allowed: bool,
@@ -69,7 +69,7 @@ impl Action {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Actions {
     pub cancel: Action,
@@ -81,7 +81,7 @@ pub struct Actions {
     pub advance: Option<(Step, Action)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OrderDetail {
     pub id: i64,
@@ -299,7 +299,7 @@ pub fn watching(store: &Store, s: &Session) -> Result<Vec<Row>> {
     })
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CopyOutcome {
     pub number: String,

@@ -5,14 +5,15 @@
 //! its user's language. SQL text and `Debug` output never reach a message;
 //! they stay in `source` for logs.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::{Lang, Status};
 
 /// What went wrong, as a program sees it; the bridge and the CLI key on this.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
@@ -23,10 +24,12 @@ pub enum ErrorKind {
     Conflict,
     Storage,
     Internal,
+    /// The office server cannot be reached, or refuses this desk.
+    Unavailable,
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 7] = [
+    pub const ALL: [ErrorKind; 8] = [
         ErrorKind::NotFound,
         ErrorKind::InvalidInput,
         ErrorKind::RuleViolation,
@@ -34,6 +37,7 @@ impl ErrorKind {
         ErrorKind::Conflict,
         ErrorKind::Storage,
         ErrorKind::Internal,
+        ErrorKind::Unavailable,
     ];
 
     /// The kind a stored `code()` names.
@@ -50,12 +54,16 @@ impl ErrorKind {
             ErrorKind::Conflict => "conflict",
             ErrorKind::Storage => "storage",
             ErrorKind::Internal => "internal",
+            ErrorKind::Unavailable => "unavailable",
         }
     }
 }
 
-/// Every message the core can give a person.
-#[derive(Debug, Clone, PartialEq)]
+/// Every message the core can give a person. It crosses the wire as data
+/// (`{"message_id": "order_not_found", "number": …}`), so a desk or the CLI renders
+/// a server's refusal in its own user's language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "message_id", rename_all = "snake_case")]
 pub enum Msg {
     OrderNotFound {
         number: String,
@@ -80,7 +88,7 @@ pub enum Msg {
         code: String,
     },
     TextTooLong {
-        field: &'static str,
+        field: Cow<'static, str>,
         max: usize,
     },
     NoteRequired,
@@ -92,7 +100,7 @@ pub enum Msg {
     },
     BadCursor,
     BadField {
-        field: &'static str,
+        field: Cow<'static, str>,
         value: String,
     },
 
@@ -196,6 +204,51 @@ pub enum Msg {
     },
     Storage,
     Internal,
+    DamagedSetting {
+        key: String,
+    },
+
+    /// The token is unknown, revoked, or belongs to a logged-out session.
+    SessionEnded,
+    /// Nothing was done for the idle time the administrator set.
+    SessionLocked {
+        minutes: i64,
+    },
+    UnknownCommand {
+        name: String,
+    },
+    BadRequest {
+        detail: String,
+    },
+    /// A command that works on the database file itself, not over a server.
+    LocalOnly {
+        command: String,
+    },
+    ServerNoAnswer {
+        address: String,
+    },
+    ServerRefused {
+        address: String,
+    },
+    ServerUnreachable {
+        address: String,
+        detail: String,
+    },
+    CertificateChanged {
+        address: String,
+        pinned: String,
+        presented: String,
+    },
+    VersionMismatch {
+        desk: String,
+        server: String,
+    },
+    NotAnOrderDeskServer {
+        address: String,
+    },
+    Disconnected,
+    NotConnected,
+    ServerStopping,
 }
 
 impl Msg {
@@ -433,8 +486,96 @@ impl Msg {
             }
             Msg::Internal if zh => "程序内部错误，操作未生效。".into(),
             Msg::Internal => "Something went wrong inside OrderDesk; nothing was changed.".into(),
+
+            Msg::DamagedSetting { key } if zh => {
+                format!("设置“{key}”已损坏，无法读取；操作未执行。请管理员在设置中重新保存该项。")
+            }
+            Msg::DamagedSetting { key } => format!(
+                "The setting \"{key}\" is damaged and cannot be read; nothing was done. An administrator should save it again in Settings."
+            ),
+            Msg::SessionEnded if zh => "您的登录已失效，请重新登录。".into(),
+            Msg::SessionEnded => "Your session has ended; please log in again.".into(),
+            Msg::SessionLocked { minutes } if zh => {
+                format!("已有 {minutes} 分钟无操作，窗口已锁定；请输入密码继续。")
+            }
+            Msg::SessionLocked { minutes } => format!(
+                "Nothing was done for {minutes} minutes, so the window locked; enter your password to go on."
+            ),
+            Msg::UnknownCommand { name } if zh => format!("服务器不认识命令 {name}。"),
+            Msg::UnknownCommand { name } => format!("The server does not know the command {name}."),
+            Msg::BadRequest { detail } if zh => format!("请求无效：{detail}"),
+            Msg::BadRequest { detail } => format!("The request is not valid: {detail}"),
+            Msg::LocalOnly { command } if zh => format!(
+                "{command} 直接操作数据库文件，只能在服务器所在的电脑上用 --db 运行，不能通过 --server。"
+            ),
+            Msg::LocalOnly { command } => format!(
+                "{command} works on the database file itself: run it with --db on the server's PC, not over --server."
+            ),
+            Msg::ServerNoAnswer { address } if zh => format!(
+                "办公室服务器 {address} 没有应答：服务器电脑可能已休眠或关机，或防火墙挡住了端口。"
+            ),
+            Msg::ServerNoAnswer { address } => format!(
+                "The office server {address} does not answer: its PC may be asleep or off, or a firewall blocks the port."
+            ),
+            Msg::ServerRefused { address } if zh => format!(
+                "办公室服务器 {address} 拒绝连接：那台电脑开着，但 OrderDesk 服务没有运行。"
+            ),
+            Msg::ServerRefused { address } => format!(
+                "The office server {address} refused the connection: the PC is on, but the OrderDesk service is not running."
+            ),
+            Msg::ServerUnreachable { address, detail } if zh => {
+                format!("无法连接办公室服务器 {address}：{detail}")
+            }
+            Msg::ServerUnreachable { address, detail } => {
+                format!("Cannot reach the office server {address}: {detail}")
+            }
+            Msg::CertificateChanged {
+                address,
+                pinned,
+                presented,
+            } if zh => format!(
+                "警告：{address} 的证书已变更（原指纹 {}…，现为 {}…）。可能有人冒充服务器，本机拒绝连接。请与服务器管理员核对指纹；确认服务器确实更换了证书后，再在“连接”中重新连接。",
+                short(pinned),
+                short(presented)
+            ),
+            Msg::CertificateChanged {
+                address,
+                pinned,
+                presented,
+            } => format!(
+                "Warning: the certificate of {address} has changed (pinned {}…, now {}…). Someone may be posing as the server, so this desk refuses to connect. Compare the fingerprint with whoever runs the server; only if they really replaced the certificate, connect again under \"Connection\".",
+                short(pinned),
+                short(presented)
+            ),
+            Msg::VersionMismatch { desk, server } if zh => format!(
+                "版本不一致：本机 OrderDesk 为 {desk}，办公室服务器为 {server}。请把两者更新到同一版本。"
+            ),
+            Msg::VersionMismatch { desk, server } => format!(
+                "Versions differ: this desk runs OrderDesk {desk}, the office server {server}. Update both to the same version."
+            ),
+            Msg::NotAnOrderDeskServer { address } if zh => {
+                format!("{address} 上运行的不是 OrderDesk 办公室服务器。")
+            }
+            Msg::NotAnOrderDeskServer { address } => {
+                format!("{address} answers, but it is not an OrderDesk office server.")
+            }
+            Msg::Disconnected if zh => {
+                "与办公室服务器的连接已断开，正在重新连接；恢复前不能修改数据。".into()
+            }
+            Msg::Disconnected => "The connection to the office server was lost; reconnecting. Nothing can be changed until it is back.".into(),
+            Msg::NotConnected if zh => "本机尚未连接办公室服务器。".into(),
+            Msg::NotConnected => "This desk is not connected to an office server.".into(),
+            Msg::ServerStopping if zh => "办公室服务器正在关闭，操作未执行；请稍后重试。".into(),
+            Msg::ServerStopping => {
+                "The office server is shutting down; nothing was done. Try again shortly.".into()
+            }
         }
     }
+}
+
+/// The first characters of a fingerprint, enough to compare by eye.
+fn short(fingerprint: &str) -> &str {
+    fingerprint.get(..16).unwrap_or(fingerprint)
 }
 
 fn field_label(field: &str, lang: Lang) -> &str {
@@ -449,6 +590,8 @@ fn field_label(field: &str, lang: Lang) -> &str {
         "name" => ("名称", "name"),
         "role" => ("角色", "role"),
         "search" => ("搜索内容", "search text"),
+        "minutes" => ("分钟数", "number of minutes"),
+        "address" => ("服务器地址", "server address"),
         other => (other, other),
     };
     lang.pick(zh, en)
@@ -542,11 +685,44 @@ impl Error {
     pub fn is_invalid_input(&self) -> bool {
         self.kind == ErrorKind::InvalidInput
     }
+    pub fn is_unavailable(&self) -> bool {
+        self.kind == ErrorKind::Unavailable
+    }
+    /// The session is gone or locked: the person must log in (again).
+    pub fn needs_login(&self) -> bool {
+        matches!(self.msg, Msg::SessionEnded | Msg::SessionLocked { .. })
+    }
+}
+
+/// An error as it crosses the office server's wire: the kind, the typed
+/// message (rendered by the receiver in its user's language), and for
+/// clients that do not read `msg`, the text in the language asked for.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct WireError {
+    pub kind: ErrorKind,
+    pub msg: Msg,
+    pub message: String,
+}
+
+impl WireError {
+    pub fn new(e: &Error, lang: Lang) -> WireError {
+        WireError {
+            kind: e.kind,
+            msg: e.msg.clone(),
+            message: e.message(lang),
+        }
+    }
+}
+
+impl From<WireError> for Error {
+    fn from(w: WireError) -> Error {
+        Error::new(w.kind, w.msg)
+    }
 }
 
 /// An error as data, in both languages: for previews and bulk results that
 /// list refusals instead of failing.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Problem {
     pub kind: ErrorKind,
@@ -618,6 +794,29 @@ mod tests {
             assert_eq!(ErrorKind::from_code(kind.code()), Some(kind));
         }
         assert_eq!(ErrorKind::from_code("usage"), None);
+    }
+
+    #[test]
+    fn a_message_crosses_the_wire_as_data_and_renders_on_the_other_side() {
+        let e = Error::rule(Msg::CancelShipped {
+            number: "SO-2026-000123".into(),
+        });
+        let wire = serde_json::to_value(WireError::new(&e, Lang::En)).expect("json");
+        assert_eq!(wire["kind"], "rule_violation");
+        assert_eq!(wire["msg"]["message_id"], "cancel_shipped");
+        assert_eq!(wire["msg"]["number"], "SO-2026-000123");
+        let back: Error = serde_json::from_value::<WireError>(wire)
+            .expect("read back")
+            .into();
+        assert_eq!(back.kind(), ErrorKind::RuleViolation);
+        assert!(back.message(Lang::ZhCn).contains("退货"));
+        let field = Error::invalid(Msg::BadField {
+            field: "status".into(),
+            value: "x".into(),
+        });
+        let json = serde_json::to_string(&WireError::new(&field, Lang::ZhCn)).expect("json");
+        let back: Error = serde_json::from_str::<WireError>(&json).expect("back").into();
+        assert_eq!(back.message(Lang::En), field.message(Lang::En));
     }
 
     #[test]

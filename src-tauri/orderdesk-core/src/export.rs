@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{Session, require_manager};
 use crate::domain::{Lang, Status};
 use crate::error::{Error, ErrorKind, Msg, Result};
-use crate::search::{self, Row, SearchQuery};
-use crate::store::{self, Store};
+use crate::search::{self, Row, SearchPage, SearchQuery};
+use crate::store::{self, Store, settings::Reason};
 
 const PAGE: i64 = 500;
 
@@ -28,7 +28,7 @@ pub enum Format {
     Xlsx,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ExportReport {
     pub rows: i64,
@@ -121,11 +121,27 @@ pub fn archive(
     progress: &mut dyn FnMut(i64, i64) -> bool,
 ) -> Result<ExportReport> {
     require_manager(s)?;
+    let reasons = store.read(|c| store::settings::reasons(c))?;
+    let mut pages = |q: &SearchQuery| search::search(store, s, q);
+    write(&reasons, &mut pages, query, format, lang, path, progress)
+}
+
+/// The writing half of [`archive`], with the pages coming from `pages`: the
+/// store in this process, or an office server (a desk then writes the file
+/// on its own disk, page by page, as search results).
+pub fn write(
+    reasons: &[Reason],
+    pages: &mut dyn FnMut(&SearchQuery) -> Result<SearchPage>,
+    query: &SearchQuery,
+    format: Format,
+    lang: Lang,
+    path: &Path,
+    progress: &mut dyn FnMut(i64, i64) -> bool,
+) -> Result<ExportReport> {
     let labels = Labels {
-        reasons: store
-            .read(|c| store::settings::reasons(c))?
-            .into_iter()
-            .map(|r| (r.code, r.label_zh, r.label_en))
+        reasons: reasons
+            .iter()
+            .map(|r| (r.code.clone(), r.label_zh.clone(), r.label_en.clone()))
             .collect(),
         lang,
     };
@@ -144,7 +160,7 @@ pub fn archive(
     let mut done = 0;
     let mut complete = true;
     loop {
-        let page = search::search(store, s, &q)?;
+        let page = pages(&q)?;
         for row in &page.rows {
             sink.row(&labels, row, done + 1)?;
             done += 1;

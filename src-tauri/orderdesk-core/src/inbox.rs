@@ -1,6 +1,6 @@
 //! A person's inbox (notifications about orders) and the customer outbox.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::auth::Session;
 use crate::domain::Lang;
@@ -9,7 +9,7 @@ use crate::notify::{self, NotificationSink};
 use crate::store::{self, Store, inbox::CustomerMessage};
 
 /// An inbox item with its text in both languages.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct InboxItem {
     pub id: i64,

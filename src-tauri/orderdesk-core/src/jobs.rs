@@ -86,7 +86,7 @@ pub struct JobStatus {
 }
 
 /// What happened to one order.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ItemResult {
     pub number: String,
@@ -152,7 +152,7 @@ pub fn create(
         Selection::ClosedBefore { before, status } => {
             if !matches!(status, None | Some(Status::Completed | Status::Cancelled)) {
                 return Err(Error::invalid(Msg::BadField {
-                    field: "status",
+                    field: "status".into(),
                     value: status.map(|s| s.code()).unwrap_or_default().into(),
                 }));
             }
@@ -240,13 +240,30 @@ pub fn status(store: &Store, s: &Session, id: &str) -> Result<JobStatus> {
     })
 }
 
+/// A job `s` may see, stop and resume: their own; for a manager, one started
+/// in their department; for an administrator, any.
 fn own_job(c: &Connection, s: &Session, id: &str) -> Result<store::jobs::Job> {
     let job = store::jobs::get(c, id)?
         .ok_or_else(|| Error::not_found(Msg::JobNotFound { id: id.into() }))?;
-    if job.created_by != s.user_id && !s.is_admin() {
+    let department_manager = s.is_manager()
+        && store::users::by_id(c, job.created_by)?
+            .is_some_and(|u| u.department_id == s.department_id);
+    if job.created_by != s.user_id && !s.is_admin() && !department_manager {
         return Err(Error::not_found(Msg::JobNotFound { id: id.into() }));
     }
     Ok(job)
+}
+
+/// Jobs with work left that `s` may resume: their own; a manager's
+/// department's; an administrator's, everyone's. After a crash, these are
+/// the interrupted jobs.
+pub fn unfinished(store: &Store, s: &Session) -> Result<Vec<store::jobs::UnfinishedJob>> {
+    let (user, department) = match s.role {
+        crate::domain::Role::Admin => (None, None),
+        crate::domain::Role::Manager => (None, Some(s.department_id)),
+        crate::domain::Role::Clerk => (Some(s.user_id), None),
+    };
+    store.read(|c| store::jobs::unfinished(c, user, department))
 }
 
 /// Per-order results of a job ("" for every state), a page at a time.
@@ -450,7 +467,7 @@ pub fn archive_one(store: &Store, s: &Session, number: &str, seen: i64) -> Resul
 
 /// What archiving a selection would do: how many orders, and which are
 /// refused and why (the first `MAX_LISTED`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ArchivePreview {
     pub total: i64,

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::auth::Session;
 use crate::domain::{Lang, OrderId, Role, UserId};
@@ -21,7 +21,7 @@ pub trait NotificationSink: Send + Sync {
 }
 
 /// A staff member who will be told, with why.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Recipient {
     pub kind: RecipientKind,
@@ -106,7 +106,7 @@ pub fn customer_included(c: &Connection, event: NotifyEvent) -> Result<bool> {
 }
 
 /// A customer notice, rendered, before it is queued.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CustomerNotice {
     pub customer: String,
@@ -210,7 +210,7 @@ pub struct Batch {
 }
 
 /// An inbox row written by `Batch::flush`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Notified {
     pub user_id: UserId,

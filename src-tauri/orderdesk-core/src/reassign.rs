@@ -26,7 +26,7 @@ pub enum Target {
     Department(String),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Candidate {
     pub user_id: UserId,
@@ -40,7 +40,7 @@ pub struct Candidate {
     pub open_orders: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DepartmentChoice {
     pub id: DepartmentId,
@@ -50,7 +50,7 @@ pub struct DepartmentChoice {
     pub queue: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Candidates {
     pub users: Vec<Candidate>,
@@ -121,7 +121,7 @@ pub fn candidates(
     })
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReassignOutcome {
     pub number: String,

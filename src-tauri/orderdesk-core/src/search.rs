@@ -58,7 +58,7 @@ pub struct SearchQuery {
     pub after: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchPage {
     pub total: i64,
@@ -139,7 +139,7 @@ pub fn search(store: &Store, s: &Session, q: &SearchQuery) -> Result<SearchPage>
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(Error::invalid(Msg::BadField {
-            field: "limit",
+            field: "limit".into(),
             value: limit.to_string(),
         }));
     }
@@ -169,7 +169,7 @@ pub fn search(store: &Store, s: &Session, q: &SearchQuery) -> Result<SearchPage>
     };
     if q.text.as_deref().is_some_and(|t| t.chars().count() > 200) {
         return Err(Error::invalid(Msg::TextTooLong {
-            field: "search",
+            field: "search".into(),
             max: 200,
         }));
     }

@@ -10,7 +10,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use pinyin::ToPinyin;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::auth::hash_password;
 use crate::domain::{Lang, Role, Status};
@@ -29,7 +29,7 @@ pub struct SeedOptions {
     pub anchor: NaiveDate,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SeedReport {
     pub users: usize,

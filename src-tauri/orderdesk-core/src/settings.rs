@@ -34,6 +34,26 @@ impl Default for ApprovalRules {
     }
 }
 
+/// How sessions end by themselves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SessionRules {
+    /// Minutes without any action after which the window locks and asks for
+    /// the password again (the server refuses the session's token too).
+    pub idle_lock_minutes: i64,
+}
+
+impl Default for SessionRules {
+    fn default() -> Self {
+        SessionRules {
+            idle_lock_minutes: 15,
+        }
+    }
+}
+
+/// The range an administrator may set the idle lock to.
+pub const IDLE_LOCK_MINUTES: std::ops::RangeInclusive<i64> = 1..=480;
+
 /// Events that notify people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -176,10 +196,20 @@ impl CustomerTemplates {
 const APPROVAL: &str = "approval_rules";
 const NOTIFICATION: &str = "notification_rules";
 const TEMPLATES: &str = "customer_templates";
+const SESSION: &str = "session_rules";
 
-fn load<T: DeserializeOwned + Default>(c: &Connection, key: &str) -> Result<T> {
+/// A setting, or its default when it was never set. A row that does not
+/// parse is refused, naming the setting: guessing a default could, say,
+/// let a cancellation skip its approval.
+fn load<T: DeserializeOwned + Default>(c: &Connection, key: &'static str) -> Result<T> {
     match store::settings::get(c, key)? {
-        Some(json) => Ok(serde_json::from_str(&json).unwrap_or_default()),
+        Some(json) => serde_json::from_str(&json).map_err(|e| {
+            Error::with_source(
+                crate::error::ErrorKind::Storage,
+                Msg::DamagedSetting { key: key.into() },
+                e,
+            )
+        }),
         None => Ok(T::default()),
     }
 }
@@ -192,6 +222,29 @@ pub(crate) fn notification_rules_in(c: &Connection) -> Result<NotificationRules>
 }
 pub(crate) fn templates_in(c: &Connection) -> Result<CustomerTemplates> {
     load(c, TEMPLATES)
+}
+
+pub(crate) fn session_rules_in(c: &Connection) -> Result<SessionRules> {
+    load(c, SESSION)
+}
+
+pub fn session_rules(store: &Store) -> Result<SessionRules> {
+    store.read(|c| session_rules_in(c))
+}
+
+pub fn set_session_rules(store: &Store, s: &Session, rules: &SessionRules) -> Result<()> {
+    require_admin(s)?;
+    if !IDLE_LOCK_MINUTES.contains(&rules.idle_lock_minutes) {
+        return Err(Error::invalid(Msg::BadField {
+            field: "minutes".into(),
+            value: rules.idle_lock_minutes.to_string(),
+        }));
+    }
+    let json = serde_json::to_string(rules)?;
+    store.write(|tx| {
+        store::settings::put(tx, SESSION, &json)?;
+        audit(tx, store, s, "session_rules", "", Some(&json))
+    })
 }
 
 pub fn approval_rules(store: &Store) -> Result<ApprovalRules> {
@@ -208,7 +261,7 @@ pub fn set_approval_rules(store: &Store, s: &Session, rules: &ApprovalRules) -> 
     require_admin(s)?;
     if rules.threshold_minor.is_some_and(|t| t < 0) {
         return Err(Error::invalid(Msg::BadField {
-            field: "amount",
+            field: "amount".into(),
             value: rules.threshold_minor.unwrap_or_default().to_string(),
         }));
     }
@@ -261,7 +314,7 @@ pub fn set_customer_templates(store: &Store, s: &Session, t: &CustomerTemplates)
     for template in [&t.zh, &t.en] {
         if template.subject.trim().is_empty() || template.body.trim().is_empty() {
             return Err(Error::invalid(Msg::BadField {
-                field: "template",
+                field: "template".into(),
                 value: String::new(),
             }));
         }
@@ -289,13 +342,13 @@ pub fn save_reason(store: &Store, s: &Session, reason: &Reason) -> Result<()> {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
     {
         return Err(Error::invalid(Msg::BadField {
-            field: "reason",
+            field: "reason".into(),
             value: reason.code.clone(),
         }));
     }
     if reason.label_zh.trim().is_empty() || reason.label_en.trim().is_empty() {
         return Err(Error::invalid(Msg::BadField {
-            field: "name",
+            field: "name".into(),
             value: String::new(),
         }));
     }

@@ -7,7 +7,7 @@
 //! GROUP BY over the archive (`stats_recomputed` checks exactly that).
 
 use rusqlite::{Connection, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::{DepartmentId, OrderId, UserId};
 use crate::error::Result;
@@ -110,7 +110,7 @@ fn add_staged_to_stats(c: &Connection) -> Result<()> {
 }
 
 /// One row of `archive_stats`, or of its recomputation.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StatRow {
     pub dimension: String,

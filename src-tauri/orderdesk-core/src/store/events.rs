@@ -4,7 +4,7 @@
 //! fields, so changing or deleting any row breaks every hash after it.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::domain::{OrderId, Status, UserId};
@@ -29,7 +29,7 @@ pub struct NewEvent<'a> {
 }
 
 /// One row of an order's timeline.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Event {
     pub id: i64,
@@ -193,7 +193,7 @@ pub fn orders_without_status_event(c: &Connection) -> Result<Vec<String>> {
 }
 
 /// Result of re-computing the chain.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ChainReport {
     pub events: i64,

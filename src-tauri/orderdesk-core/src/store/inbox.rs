@@ -1,7 +1,7 @@
 //! Staff notifications (the in-app inbox) and the customer outbox.
 
 use rusqlite::{Connection, Row, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::{CustomerId, OrderId, UserId};
 use crate::error::Result;
@@ -18,7 +18,7 @@ pub struct NewNotification<'a> {
     pub at: &'a str,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Notification {
     pub id: i64,
@@ -130,7 +130,7 @@ pub struct NewCustomerMessage<'a> {
     pub at: &'a str,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CustomerMessage {
     pub id: i64,

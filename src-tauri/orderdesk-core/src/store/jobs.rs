@@ -4,12 +4,12 @@
 //! repeating an order.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::{OrderId, UserId};
 use crate::error::Result;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Job {
     pub id: String,
@@ -21,7 +21,7 @@ pub struct Job {
     pub finished_at: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct JobCounts {
     pub total: i64,
@@ -30,7 +30,7 @@ pub struct JobCounts {
     pub refused: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct JobItem {
     pub order_id: OrderId,
@@ -202,4 +202,53 @@ pub fn finish_staged(c: &Connection, job: &str) -> Result<()> {
     c.prepare_cached("UPDATE jobs SET done = done + ?2 WHERE id = ?1")?
         .execute(params![job, done as i64])?;
     Ok(())
+}
+
+/// A job that has work left, with who started it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct UnfinishedJob {
+    pub id: String,
+    pub kind: String,
+    pub state: String,
+    pub total: i64,
+    pub done: i64,
+    pub refused: i64,
+    pub created_at: String,
+    pub created_by: String,
+    pub created_by_name: String,
+}
+
+/// Jobs with items left (not yet run, stopped, or cut off while running),
+/// newest first: all of them, or those started by `user`, or by the people
+/// of `department`.
+pub fn unfinished(
+    c: &Connection,
+    user: Option<UserId>,
+    department: Option<crate::domain::DepartmentId>,
+) -> Result<Vec<UnfinishedJob>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT j.id, j.kind, j.state, j.total, j.done, j.refused, j.created_at,
+                u.login, u.display_name
+         FROM jobs j JOIN users u ON u.id = j.created_by
+         WHERE j.state <> 'done' AND j.total > j.done + j.refused
+           AND (?1 IS NULL OR j.created_by = ?1)
+           AND (?2 IS NULL OR u.department_id = ?2)
+         ORDER BY j.created_at DESC
+         LIMIT 100",
+    )?;
+    let rows = stmt.query_map(params![user.map(|u| u.0), department.map(|d| d.0)], |r| {
+        Ok(UnfinishedJob {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            state: r.get(2)?,
+            total: r.get(3)?,
+            done: r.get(4)?,
+            refused: r.get(5)?,
+            created_at: r.get(6)?,
+            created_by: r.get(7)?,
+            created_by_name: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -14,6 +14,7 @@ pub mod invariants;
 pub mod jobs;
 pub mod orders;
 pub mod search;
+pub mod sessions;
 pub mod settings;
 pub mod users;
 
@@ -34,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_settings_audit.sql"),
     include_str!("migrations/0003_number_in_department.sql"),
     include_str!("migrations/0004_statistics.sql"),
+    include_str!("migrations/0005_sessions.sql"),
 ];
 /// Rows `ANALYZE` samples per index: at 1,000 the planner's statistics were
 /// off by a factor of 300 on a million orders; at 10,000, by two.

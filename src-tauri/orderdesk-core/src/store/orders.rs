@@ -3,14 +3,14 @@
 //! sees one order whichever table it sits in.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::{CustomerId, DepartmentId, OrderId, ProductId, Status, UserId};
 use crate::error::Result;
 use crate::store::one_row;
 
 /// One order as stored, active or archived.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Order {
     pub id: OrderId,
@@ -230,7 +230,7 @@ pub fn save(c: &Connection, o: &Order, expected_version: i64) -> Result<bool> {
     Ok(changed == 1)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Line {
     pub line_no: i64,
@@ -301,7 +301,7 @@ pub fn lines(c: &Connection, order: &Order) -> Result<Vec<Line>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StockMovement {
     pub product_id: ProductId,
@@ -347,7 +347,7 @@ pub fn movements(c: &Connection, order: &Order) -> Result<Vec<StockMovement>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FinanceEntry {
     pub kind: String,
@@ -400,7 +400,7 @@ pub fn finance(c: &Connection, order: &Order) -> Result<Vec<FinanceEntry>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Watcher {
     pub user_id: UserId,

@@ -6,7 +6,7 @@
 //! (`(sort value, id) < cursor`), never OFFSET, so page 1000 costs what page 1 does.
 
 use rusqlite::{Connection, ToSql, types::Value};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::{DepartmentId, OrderId, Status, UserId};
 use crate::error::Result;
@@ -79,7 +79,7 @@ pub struct Plan {
     pub after: Option<(Value, i64)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Row {
     pub id: OrderId,
@@ -100,8 +100,14 @@ pub struct Row {
     /// Cancellation reason code, if any.
     pub reason: Option<String>,
     /// The value the list is sorted by, for the next page's cursor.
-    #[serde(skip)]
+    #[serde(skip, default = "no_sort_value")]
     pub sort_value: Value,
+}
+
+/// A row read back from the wire carries no cursor value; only the store's
+/// own rows make cursors.
+fn no_sort_value() -> Value {
+    Value::Null
 }
 
 struct Sql {

@@ -1,7 +1,7 @@
 //! Settings rows (JSON values by key) and the cancellation reason list.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 
@@ -22,7 +22,7 @@ pub fn put(c: &Connection, key: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Reason {
     pub code: String,
@@ -75,7 +75,7 @@ pub fn upsert_reason(c: &Connection, r: &Reason) -> Result<()> {
 }
 
 /// One administrator's change, as the settings log shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SettingsEvent {
     pub id: i64,

@@ -1,12 +1,12 @@
 //! Users and departments: rows, look-ups, login bookkeeping, workload.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::{DepartmentId, Role, Status, UserId};
 use crate::error::Result;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Department {
     pub id: DepartmentId,
@@ -14,7 +14,7 @@ pub struct Department {
     pub name_en: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct User {
     pub id: UserId,

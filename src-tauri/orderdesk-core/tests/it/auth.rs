@@ -45,3 +45,93 @@ fn passwords_are_argon2id_hashes() {
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert_ne!(hash, auth::hash_password("demo").expect("hash"), "salted");
 }
+
+#[test]
+fn a_session_token_rechecks_the_user_at_every_call() {
+    let f = fixture(50);
+    let admin = login(&f.store, "admin");
+    let (token, s) = auth::open_session(&f.store, "clerk01", "demo", "test").expect("session");
+    assert_eq!(auth::resume(&f.store, &token).expect("resume"), s);
+    assert!(!format!("{token:?}").contains(token.expose()), "never in logs");
+
+    // Promoted: the next call already acts as a manager.
+    let promote = orderdesk_core::admin::UserChange {
+        login: "clerk01".into(),
+        role: orderdesk_core::domain::Role::Manager,
+        department_id: s.department_id,
+        active: true,
+    };
+    orderdesk_core::admin::update_user(&f.store, &admin, &promote).expect("promote");
+    assert!(auth::resume(&f.store, &token).expect("resume").is_manager());
+
+    // Disabled: the next call is refused, and the token is gone for good.
+    let disable = orderdesk_core::admin::UserChange {
+        active: false,
+        ..promote
+    };
+    orderdesk_core::admin::update_user(&f.store, &admin, &disable).expect("disable");
+    let e = auth::resume(&f.store, &token).expect_err("disabled");
+    assert!(matches!(e.msg(), Msg::AccountDisabled { .. }), "{e:?}");
+    let e = auth::resume(&f.store, &token).expect_err("still refused");
+    assert!(e.is_forbidden(), "{e:?}");
+}
+
+#[test]
+fn an_idle_session_locks_and_logout_ends_it() {
+    let mut f = fixture(50);
+    let now = Arc::new(Mutex::new(Utc::now()));
+    let clock = now.clone();
+    f.store.set_clock(move || *clock.lock().expect("clock"));
+    let (token, _) = auth::open_session(&f.store, "clerk01", "demo", "test").expect("session");
+    *now.lock().expect("clock") += Duration::minutes(14);
+    auth::resume(&f.store, &token).expect("14 minutes idle is fine");
+    *now.lock().expect("clock") += Duration::minutes(14);
+    auth::resume(&f.store, &token).expect("the last call counted as activity");
+    *now.lock().expect("clock") += Duration::minutes(16);
+    let e = auth::resume(&f.store, &token).expect_err("locked");
+    assert!(matches!(e.msg(), Msg::SessionLocked { minutes: 15 }), "{e:?}");
+    assert!(e.needs_login());
+
+    let (token, _) = auth::open_session(&f.store, "clerk01", "demo", "test").expect("again");
+    auth::close_session(&f.store, &token).expect("logout");
+    let e = auth::resume(&f.store, &token).expect_err("logged out");
+    assert!(matches!(e.msg(), Msg::SessionEnded), "{e:?}");
+    auth::close_session(&f.store, &token).expect("twice is fine");
+    let e = auth::resume(&f.store, &auth::Token::from_wire("made-up")).expect_err("unknown");
+    assert!(matches!(e.msg(), Msg::SessionEnded), "{e:?}");
+}
+
+#[test]
+fn the_idle_lock_follows_the_setting() {
+    let f = fixture(50);
+    let admin = login(&f.store, "admin");
+    let clerk = login(&f.store, "clerk01");
+    let rules = orderdesk_core::settings::SessionRules {
+        idle_lock_minutes: 5,
+    };
+    let e = orderdesk_core::settings::set_session_rules(&f.store, &clerk, &rules)
+        .expect_err("admins only");
+    assert!(e.is_forbidden());
+    orderdesk_core::settings::set_session_rules(&f.store, &admin, &rules).expect("set");
+    assert_eq!(
+        orderdesk_core::settings::session_rules(&f.store).expect("read"),
+        rules
+    );
+    let bad = orderdesk_core::settings::SessionRules {
+        idle_lock_minutes: 0,
+    };
+    let e = orderdesk_core::settings::set_session_rules(&f.store, &admin, &bad)
+        .expect_err("zero");
+    assert!(e.is_invalid_input());
+}
+
+#[test]
+fn a_damaged_setting_is_refused_not_guessed() {
+    let f = fixture(50);
+    f.store
+        .write(|tx| orderdesk_core::store::settings::put(tx, "session_rules", "{not json"))
+        .expect("damage");
+    let e = orderdesk_core::settings::session_rules(&f.store).expect_err("damaged");
+    assert!(matches!(e.msg(), Msg::DamagedSetting { .. }), "{e:?}");
+    assert_eq!(e.kind(), orderdesk_core::ErrorKind::Storage);
+}
