@@ -22,7 +22,7 @@ pub fn put(c: &Connection, key: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Reason {
     pub code: String,
