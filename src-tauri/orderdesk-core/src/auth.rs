@@ -286,7 +286,11 @@ pub fn resume(store: &Store, token: &Token) -> Result<Session> {
             Some(r) => store::users::by_id(c, r.user_id)?,
             None => None,
         };
-        Ok((row, user, crate::settings::session_rules_in(c)?.idle_lock_minutes))
+        Ok((
+            row,
+            user,
+            crate::settings::session_rules_in(c)?.idle_lock_minutes,
+        ))
     })?;
     let (Some(row), Some(user)) = (row, user) else {
         return Err(Error::forbidden(Msg::SessionEnded));

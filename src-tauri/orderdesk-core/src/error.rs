@@ -80,6 +80,9 @@ pub enum Msg {
     JobNotFound {
         id: String,
     },
+    JobRunning {
+        id: String,
+    },
     NothingSelected,
     NotEmpty,
 
@@ -271,6 +274,8 @@ impl Msg {
             ),
             Msg::JobNotFound { id } if zh => format!("找不到批量任务 {id}。"),
             Msg::JobNotFound { id } => format!("There is no bulk job {id}."),
+            Msg::JobRunning { id } if zh => format!("批量任务 {id} 正在运行。"),
+            Msg::JobRunning { id } => format!("The bulk job {id} is already running."),
             Msg::NotEmpty if zh => "数据库中已有数据；演示数据只能载入空数据库。".into(),
             Msg::NotEmpty => {
                 "The database already holds data; demo data goes only into an empty one.".into()
@@ -815,7 +820,9 @@ mod tests {
             value: "x".into(),
         });
         let json = serde_json::to_string(&WireError::new(&field, Lang::ZhCn)).expect("json");
-        let back: Error = serde_json::from_str::<WireError>(&json).expect("back").into();
+        let back: Error = serde_json::from_str::<WireError>(&json)
+            .expect("back")
+            .into();
         assert_eq!(back.message(Lang::En), field.message(Lang::En));
     }
 

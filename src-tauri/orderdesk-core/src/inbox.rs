@@ -70,32 +70,34 @@ pub fn mark_read(store: &Store, s: &Session, ids: &[i64]) -> Result<usize> {
 /// Most desktop notifications raised at once; more are summed up in one.
 const MAX_SHOWN: usize = 3;
 
-/// Raises a desktop notification for each unread notification of `s` newer
-/// than `after_id` (a few at most, then one summary), and returns the newest
-/// id seen; the app keeps it between calls.
-pub fn show_new(
-    store: &Store,
-    s: &Session,
-    after_id: i64,
-    lang: Lang,
-    sink: &dyn NotificationSink,
-) -> Result<i64> {
-    let fresh = store.read(|c| store::inbox::for_user(c, s.user_id, true, after_id, 100))?;
-    let newest = fresh.iter().map(|n| n.id).max().unwrap_or(after_id);
+/// Unread notifications of `s` newer than `after_id`, newest first: what a
+/// desk has not shown on its desktop yet.
+pub fn unread_since(store: &Store, s: &Session, after_id: i64) -> Result<Vec<InboxItem>> {
+    store.read(|c| {
+        Ok(store::inbox::for_user(c, s.user_id, true, after_id, 100)?
+            .into_iter()
+            .map(item)
+            .collect())
+    })
+}
+
+/// Raises a desktop notification for each of `fresh` (newest first): a few
+/// at most, then one summary of the rest.
+pub fn show(fresh: &[InboxItem], lang: Lang, sink: &dyn NotificationSink) {
     for n in fresh.iter().take(MAX_SHOWN).rev() {
-        let (title, body) = notify::render(n, lang);
-        sink.show(&title, &body);
+        sink.show(
+            lang.pick(&n.title_zh, &n.title_en),
+            lang.pick(&n.body_zh, &n.body_en),
+        );
     }
     if fresh.len() > MAX_SHOWN {
         let more = fresh.len() - MAX_SHOWN;
-        let title = lang.pick("OrderDesk", "OrderDesk");
         let body = match lang {
             Lang::ZhCn => format!("另有 {more} 条新通知"),
             Lang::En => format!("{more} more new notifications"),
         };
-        sink.show(title, &body);
+        sink.show("OrderDesk", &body);
     }
-    Ok(newest)
 }
 
 /// Customer notices, newest first.

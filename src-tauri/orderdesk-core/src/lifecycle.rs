@@ -109,7 +109,10 @@ pub(crate) fn clean_note(note: Option<&str>, max: usize) -> Result<Option<String
         return Ok(None);
     };
     if note.chars().count() > max {
-        return Err(Error::invalid(Msg::TextTooLong { field: "note".into(), max }));
+        return Err(Error::invalid(Msg::TextTooLong {
+            field: "note".into(),
+            max,
+        }));
     }
     Ok(Some(note.to_string()))
 }

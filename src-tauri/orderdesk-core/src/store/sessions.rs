@@ -11,7 +11,13 @@ pub struct SessionRow {
     pub last_seen_at: String,
 }
 
-pub fn insert(c: &Connection, token_hash: &str, user: UserId, at: &str, client: &str) -> Result<()> {
+pub fn insert(
+    c: &Connection,
+    token_hash: &str,
+    user: UserId,
+    at: &str,
+    client: &str,
+) -> Result<()> {
     c.prepare_cached(
         "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, client)
          VALUES (?1, ?2, ?3, ?3, ?4)",
@@ -21,15 +27,16 @@ pub fn insert(c: &Connection, token_hash: &str, user: UserId, at: &str, client: 
 }
 
 pub fn get(c: &Connection, token_hash: &str) -> Result<Option<SessionRow>> {
-    Ok(c
-        .prepare_cached("SELECT user_id, last_seen_at FROM sessions WHERE token_hash = ?1")?
-        .query_row([token_hash], |r| {
-            Ok(SessionRow {
-                user_id: UserId(r.get(0)?),
-                last_seen_at: r.get(1)?,
+    Ok(
+        c.prepare_cached("SELECT user_id, last_seen_at FROM sessions WHERE token_hash = ?1")?
+            .query_row([token_hash], |r| {
+                Ok(SessionRow {
+                    user_id: UserId(r.get(0)?),
+                    last_seen_at: r.get(1)?,
+                })
             })
-        })
-        .optional()?)
+            .optional()?,
+    )
 }
 
 pub fn touch(c: &Connection, token_hash: &str, at: &str) -> Result<()> {
@@ -39,17 +46,19 @@ pub fn touch(c: &Connection, token_hash: &str, at: &str) -> Result<()> {
 }
 
 pub fn delete(c: &Connection, token_hash: &str) -> Result<bool> {
-    Ok(c
-        .prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?
-        .execute([token_hash])?
-        == 1)
+    Ok(
+        c.prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?
+            .execute([token_hash])?
+            == 1,
+    )
 }
 
 /// Forgets sessions nobody has used since `before` (they are locked anyway).
 pub fn delete_idle(c: &Connection, before: &str) -> Result<usize> {
-    Ok(c
-        .prepare_cached("DELETE FROM sessions WHERE last_seen_at < ?1")?
-        .execute([before])?)
+    Ok(
+        c.prepare_cached("DELETE FROM sessions WHERE last_seen_at < ?1")?
+            .execute([before])?,
+    )
 }
 
 /// How many sessions are open (for the server's status).

@@ -52,7 +52,10 @@ fn a_session_token_rechecks_the_user_at_every_call() {
     let admin = login(&f.store, "admin");
     let (token, s) = auth::open_session(&f.store, "clerk01", "demo", "test").expect("session");
     assert_eq!(auth::resume(&f.store, &token).expect("resume"), s);
-    assert!(!format!("{token:?}").contains(token.expose()), "never in logs");
+    assert!(
+        !format!("{token:?}").contains(token.expose()),
+        "never in logs"
+    );
 
     // Promoted: the next call already acts as a manager.
     let promote = orderdesk_core::admin::UserChange {
@@ -89,7 +92,10 @@ fn an_idle_session_locks_and_logout_ends_it() {
     auth::resume(&f.store, &token).expect("the last call counted as activity");
     *now.lock().expect("clock") += Duration::minutes(16);
     let e = auth::resume(&f.store, &token).expect_err("locked");
-    assert!(matches!(e.msg(), Msg::SessionLocked { minutes: 15 }), "{e:?}");
+    assert!(
+        matches!(e.msg(), Msg::SessionLocked { minutes: 15 }),
+        "{e:?}"
+    );
     assert!(e.needs_login());
 
     let (token, _) = auth::open_session(&f.store, "clerk01", "demo", "test").expect("again");
@@ -120,8 +126,7 @@ fn the_idle_lock_follows_the_setting() {
     let bad = orderdesk_core::settings::SessionRules {
         idle_lock_minutes: 0,
     };
-    let e = orderdesk_core::settings::set_session_rules(&f.store, &admin, &bad)
-        .expect_err("zero");
+    let e = orderdesk_core::settings::set_session_rules(&f.store, &admin, &bad).expect_err("zero");
     assert!(e.is_invalid_input());
 }
 

@@ -1,0 +1,20 @@
+//! One function per command, named as in [`crate::for_each_command!`]. Each
+//! takes the call's context ([`crate::Ctx`], or the [`crate::Api`] for public
+//! commands), calls the core, and tells [`crate::Events`] what changed.
+//! No rule is decided here.
+
+mod inbox;
+mod jobs;
+mod orders;
+mod session;
+mod settings;
+mod tools;
+mod wizards;
+
+pub use inbox::*;
+pub use jobs::*;
+pub use orders::*;
+pub use session::*;
+pub use settings::*;
+pub use tools::*;
+pub use wizards::*;

@@ -1,0 +1,81 @@
+//! Every type a command takes or returns, in one place, so that adapters
+//! that expand [`crate::for_each_command!`] bring them into scope with one
+//! `use orderdesk_api::types::*`.
+
+use serde::{Deserialize, Serialize};
+
+pub use orderdesk_core::admin::{NewUser, UserChange, UserRow};
+pub use orderdesk_core::analytics::{Dimension, Report, ReportFilter};
+pub use orderdesk_core::auth::{Session, Token};
+pub use orderdesk_core::backup::BackupInfo;
+pub use orderdesk_core::cancel::{CancelOutcome, CancelPreview, CancelRequest};
+pub use orderdesk_core::check::CheckReport;
+pub use orderdesk_core::detail::{CopyOutcome, OrderDetail};
+pub use orderdesk_core::domain::{DepartmentId, Lang, Status, UserId};
+pub use orderdesk_core::inbox::InboxItem;
+pub use orderdesk_core::jobs::{ArchivePreview, ItemResult, JobKind, JobStatus, Selection};
+pub use orderdesk_core::lifecycle::Step;
+pub use orderdesk_core::reassign::{Candidates, ReassignOutcome, Target};
+pub use orderdesk_core::search::{Row, SearchPage, SearchQuery};
+pub use orderdesk_core::seed::SeedReport;
+pub use orderdesk_core::settings::{
+    ApprovalRules, CustomerTemplates, NotificationRules, SessionRules, Template,
+};
+pub use orderdesk_core::store::events::ChainReport;
+pub use orderdesk_core::store::inbox::CustomerMessage;
+pub use orderdesk_core::store::jobs::UnfinishedJob;
+pub use orderdesk_core::store::settings::{Reason, SettingsEvent};
+pub use orderdesk_core::store::users::Department;
+
+/// Who answers: the version handshake's other half.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Hello {
+    /// Always "OrderDesk": tells an OrderDesk server from anything else on the port.
+    pub product: String,
+    pub version: String,
+}
+
+impl Hello {
+    pub fn ours() -> Hello {
+        Hello {
+            product: "OrderDesk".into(),
+            version: crate::VERSION.into(),
+        }
+    }
+}
+
+/// Whether the database has been set up yet.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SetupState {
+    /// No users yet: offer demo data or a first administrator.
+    pub empty: bool,
+    pub db_path: String,
+}
+
+/// A login: the token to send with later calls, and who it is.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginReply {
+    pub token: Token,
+    pub session: Session,
+}
+
+/// An order's state after a forward step or a payment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OrderState {
+    pub number: String,
+    pub status: Status,
+    pub version: i64,
+    pub currency: String,
+}
+
+/// A job with work left, and whether it is running in the answering process
+/// right now (if not, it was stopped or cut off, and can be resumed).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct InterruptedJob {
+    pub job: UnfinishedJob,
+    pub running: bool,
+}
