@@ -20,6 +20,7 @@
 mod commands;
 pub mod handlers;
 pub mod types;
+pub mod wire;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;

@@ -312,6 +312,23 @@ pub fn resume(store: &Store, token: &Token) -> Result<Session> {
     Ok(session_of(&user))
 }
 
+/// The session a token names, as [`resume`] would see it, but without
+/// counting as activity or ending anything: for the server's own checks
+/// (whom to send an event), never for a person's call.
+pub fn peek(store: &Store, token: &Token) -> Result<Session> {
+    let hash = token.hash();
+    store.read(|c| {
+        let user = match store::sessions::get(c, &hash)? {
+            Some(row) => store::users::by_id(c, row.user_id)?,
+            None => None,
+        };
+        match user {
+            Some(u) if u.active => Ok(session_of(&u)),
+            _ => Err(Error::forbidden(Msg::SessionEnded)),
+        }
+    })
+}
+
 /// Ends a session (logout, or the window locked). Ending one that is already
 /// gone is not an error.
 pub fn close_session(store: &Store, token: &Token) -> Result<()> {

@@ -388,3 +388,19 @@ pub fn version(store: &Store, s: &Session, number: &str) -> Result<i64> {
         Ok(order.version)
     })
 }
+
+/// Which of `numbers` `s` may read: who an "orders changed" event may name
+/// them to. Unknown numbers are left out.
+pub fn readable(store: &Store, s: &Session, numbers: &[String]) -> Result<Vec<String>> {
+    store.read(|c| {
+        let mut out = Vec::new();
+        for number in numbers {
+            if let Some(order) = store::orders::by_number(c, number.trim())?
+                && can_read(c, s, &order).is_ok()
+            {
+                out.push(order.number);
+            }
+        }
+        Ok(out)
+    })
+}

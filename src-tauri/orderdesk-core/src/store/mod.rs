@@ -162,6 +162,14 @@ impl Store {
         Ok(())
     }
 
+    /// SQLite's `quick_check` of the live file, from a reader (writers go on):
+    /// "ok", or what it found.
+    pub fn quick_check(&self) -> Result<String> {
+        let conn = self.open_reader()?;
+        let verdict: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        Ok(verdict)
+    }
+
     /// Gives back the writer's page cache after a large job (the cache is
     /// large so that bulk archives run fast; idle, the app stays small).
     pub fn release_memory(&self) {
