@@ -250,6 +250,9 @@ pub enum Msg {
         address: String,
     },
     Disconnected,
+    CallInterrupted {
+        address: String,
+    },
     NotConnected,
     ServerStopping,
 }
@@ -568,6 +571,12 @@ impl Msg {
                 "与办公室服务器的连接已断开，正在重新连接；恢复前不能修改数据。".into()
             }
             Msg::Disconnected => "The connection to the office server was lost; reconnecting. Nothing can be changed until it is back.".into(),
+            Msg::CallInterrupted { address } if zh => format!(
+                "与办公室服务器 {address} 的连接在操作进行中断开。该操作要么已完整完成，要么完全没有执行；连接恢复后请查看订单确认。"
+            ),
+            Msg::CallInterrupted { address } => format!(
+                "The connection to the office server {address} broke during this action. It was either done whole or not at all; check the order once the connection is back."
+            ),
             Msg::NotConnected if zh => "本机尚未连接办公室服务器。".into(),
             Msg::NotConnected => "This desk is not connected to an office server.".into(),
             Msg::ServerStopping if zh => "办公室服务器正在关闭，操作未执行；请稍后重试。".into(),

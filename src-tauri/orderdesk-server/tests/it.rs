@@ -1,0 +1,236 @@
+//! The office server in this process on 127.0.0.1 (port 0) with real TLS,
+//! and clients through `orderdesk-client`: the handshake, pinning, rights,
+//! live events, and what a desk is told when something is wrong.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use orderdesk_api::types::*;
+use orderdesk_api::wire::ServerEvent;
+use orderdesk_client::{Backend, Remote};
+use orderdesk_core::{ErrorKind, Msg, Store, seed};
+use orderdesk_server::{Discovery, Options, Server};
+
+async fn server(orders: usize) -> (tempfile::TempDir, Server) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    if orders > 0 {
+        let store = Store::open(dir.path().join("orderdesk.db")).expect("open");
+        seed::seed(
+            &store,
+            &seed::SeedOptions {
+                orders,
+                seed: 11,
+                anchor: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).expect("date"),
+            },
+        )
+        .expect("seed");
+    }
+    let server = orderdesk_server::start(Options {
+        data: dir.path().to_path_buf(),
+        listen: "127.0.0.1:0".parse().expect("addr"),
+        discovery: Discovery::Off,
+    })
+    .await
+    .expect("start");
+    (dir, server)
+}
+
+async fn desk(server: &Server, login: &str) -> Backend {
+    let remote = Remote::new(&server.addr.to_string(), &server.fingerprint).expect("remote");
+    remote.hello().await.expect("handshake");
+    let desk = Backend::server(Arc::new(remote));
+    let reply = desk
+        .login(login.into(), "demo".into())
+        .await
+        .expect("login");
+    desk.set_token(Some(reply.token));
+    desk
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_look_shows_the_fingerprint_the_server_printed() {
+    let (dir, server) = server(0).await;
+    let probe = orderdesk_client::probe(&server.addr.to_string())
+        .await
+        .expect("probe");
+    assert_eq!(probe.fingerprint, server.fingerprint);
+    assert_eq!(probe.version, orderdesk_api::VERSION);
+    let status = orderdesk_server::status(dir.path()).expect("status");
+    assert_eq!(status.fingerprint, server.fingerprint);
+    assert_eq!(status.listen, server.addr.to_string());
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_certificate_is_refused_with_a_warning() {
+    let (_dir, server) = server(0).await;
+    let wrong = "00".repeat(32);
+    let remote = Remote::new(&server.addr.to_string(), &wrong).expect("remote");
+    let e = remote.hello().await.expect_err("must refuse");
+    assert_eq!(e.kind(), ErrorKind::Unavailable);
+    match e.msg() {
+        Msg::CertificateChanged { presented, .. } => assert_eq!(presented, &server.fingerprint),
+        other => panic!("{other:?}"),
+    }
+    let desk = Backend::server(Arc::new(remote));
+    let e = desk.watching().await.expect_err("calls too");
+    assert!(matches!(e.msg(), Msg::CertificateChanged { .. }), "{e:?}");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_service_on_the_port_is_named_as_such() {
+    let free = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = free.local_addr().expect("addr");
+    drop(free);
+    let remote = Remote::new(&addr.to_string(), &"ab".repeat(32)).expect("remote");
+    let e = remote.hello().await.expect_err("nobody there");
+    assert!(matches!(e.msg(), Msg::ServerRefused { .. }), "{e:?}");
+    let e = orderdesk_client::probe(&addr.to_string())
+        .await
+        .expect_err("probe too");
+    assert!(matches!(e.msg(), Msg::ServerRefused { .. }), "{e:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desk_of_another_version_is_refused_naming_both() {
+    let (_dir, server) = server(0).await;
+    let remote = Remote::new(&server.addr.to_string(), &server.fingerprint).expect("remote");
+    // What an older desk would send: the same call with its own version.
+    let (config, _) = orderdesk_client::pin::client_config(orderdesk_client::pin::Trust::Pinned(
+        server.fingerprint.clone(),
+    ))
+    .expect("tls");
+    let http = reqwest::Client::builder()
+        .tls_backend_preconfigured(config)
+        .build()
+        .expect("client");
+    let answer = http
+        .post(format!("https://{}/api", server.addr))
+        .header("x-orderdesk-version", "0.0.9")
+        .json(&serde_json::json!({"command": "hello"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(answer.status().as_u16(), 503);
+    let body: serde_json::Value = answer.json().await.expect("json");
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("0.0.9") && message.contains(orderdesk_api::VERSION),
+        "{body}"
+    );
+    drop(remote);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reassign_reaches_the_other_desk_live_and_rights_hold() {
+    let (_dir, server) = server(400).await;
+    let a = desk(&server, "clerk01").await;
+    let b = desk(&server, "clerk02").await;
+    let remote_b = b.remote().expect("remote").clone();
+    let seen = b.inbox_list(false, Some(1)).await.expect("inbox");
+    let after = seen.first().map_or(0, |i| i.id);
+    let mut events = remote_b
+        .events(&b.token().expect("token"), after)
+        .await
+        .expect("events");
+    assert!(matches!(
+        events.next().await,
+        Some(ServerEvent::Hello { .. })
+    ));
+
+    let page = a
+        .search_orders(SearchQuery {
+            statuses: vec![Status::Confirmed],
+            handler: Some("clerk01".into()),
+            limit: Some(5),
+            ..Default::default()
+        })
+        .await
+        .expect("search");
+    let order = page
+        .rows
+        .first()
+        .expect("a confirmed order of clerk01")
+        .clone();
+    a.reassign_order(
+        order.number.clone(),
+        order.version,
+        Target::User("clerk02".into()),
+        Some("请跟进".into()),
+    )
+    .await
+    .expect("reassign");
+
+    let (mut changed, mut notified) = (false, false);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !(changed && notified) {
+        let event = tokio::time::timeout_at(deadline, events.next())
+            .await
+            .expect("events within 5 s")
+            .expect("socket open");
+        match event {
+            ServerEvent::OrdersChanged { numbers } => changed |= numbers.contains(&order.number),
+            ServerEvent::Notify { items } => {
+                notified |= items
+                    .iter()
+                    .any(|i| i.order_number.as_deref() == Some(&order.number));
+            }
+            _ => {}
+        }
+    }
+    let detail = b
+        .order_detail(order.number.clone())
+        .await
+        .expect("B sees it");
+    assert_eq!(detail.handler.as_deref(), Some("clerk02"));
+
+    // A is now a watcher: reading works, changing is refused by the core.
+    let e = a
+        .cancel_order(CancelRequest {
+            number: order.number.clone(),
+            seen_version: detail.version,
+            reason_code: "customer_request".into(),
+            note: None,
+            notify_customer: false,
+        })
+        .await
+        .expect_err("a watcher may not cancel");
+    assert!(matches!(e.msg(), Msg::WatcherOnly { .. }), "{e:?}");
+
+    // A clerk of another department learns nothing of it.
+    let stranger = desk(&server, "clerk13").await;
+    let e = stranger
+        .order_detail(order.number.clone())
+        .await
+        .expect_err("other department");
+    assert_eq!(e.kind(), ErrorKind::Forbidden);
+    events.close().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disabled_user_is_refused_at_the_next_click_and_logout_ends_the_token() {
+    let (_dir, server) = server(200).await;
+    let clerk = desk(&server, "clerk03").await;
+    let admin = desk(&server, "admin").await;
+    clerk.watching().await.expect("works");
+    let me = clerk.me().await.expect("me");
+    admin
+        .user_update(UserChange {
+            login: "clerk03".into(),
+            role: me.role,
+            department_id: me.department_id,
+            active: false,
+        })
+        .await
+        .expect("disable");
+    let e = clerk.watching().await.expect_err("disabled");
+    assert!(matches!(e.msg(), Msg::AccountDisabled { .. }), "{e:?}");
+
+    admin.logout().await.expect("logout");
+    let e = admin.users_list().await.expect_err("token revoked");
+    assert!(matches!(e.msg(), Msg::SessionEnded), "{e:?}");
+    server.shutdown().await;
+}
