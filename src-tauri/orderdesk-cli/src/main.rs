@@ -1,12 +1,15 @@
-//! `orderdesk-cli`: the OrderDesk core from a terminal. A thin layer: parse
-//! arguments, log in, call one core function, print a table or JSON. No rule
-//! of the product is decided here.
+//! `orderdesk-cli`: OrderDesk from a terminal, the third adapter of the API
+//! (beside the desktop shell and the office server). A thin layer: parse
+//! arguments, log in, call the API (on a file with `--db`, or on the office
+//! server with `--server`), print a table or JSON. The same command gives the
+//! same output and exit code either way. No rule of the product is decided here.
 //!
 //! Exit codes: 0 done; 2 usage; 3 not found; 4 rule violation; 5 forbidden;
 //! 6 conflict; 7 invalid input; 1 storage or internal.
 
 mod bench;
 mod commands;
+mod connect;
 mod output;
 
 use std::path::PathBuf;
@@ -22,6 +25,22 @@ pub struct Cli {
     /// Database file (default: the desktop app's data file).
     #[arg(long, global = true, env = "ORDERDESK_DB")]
     pub db: Option<PathBuf>,
+    /// Work on the office server at HOST:PORT instead of a file.
+    #[arg(
+        long,
+        global = true,
+        env = "ORDERDESK_SERVER",
+        value_name = "HOST:PORT"
+    )]
+    pub server: Option<String>,
+    /// The server certificate's SHA-256 (`orderdesk-server status` prints it).
+    #[arg(
+        long,
+        global = true,
+        env = "ORDERDESK_SERVER_FINGERPRINT",
+        value_name = "HEX"
+    )]
+    pub server_fingerprint: Option<String>,
     /// Act as this user; the password comes from ORDERDESK_PASSWORD or a prompt.
     #[arg(
         long = "as",
@@ -137,6 +156,15 @@ pub enum Command {
         amount: String,
         #[arg(long)]
         expect_version: Option<String>,
+    },
+    /// Bulk jobs with work left (stopped, or cut off by a crash), to resume.
+    Jobs,
+    /// Continue a bulk job (archive, reassign or cancel) where it stopped.
+    Resume {
+        job: String,
+        /// Orders per transaction.
+        #[arg(long, default_value = "10000")]
+        batch: String,
     },
     /// Your notifications.
     Inbox {
@@ -295,7 +323,17 @@ fn main() -> ExitCode {
         eprintln!("error: --lang takes zh-CN or en");
         return ExitCode::from(2);
     }
-    match commands::run(&cli, lang) {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(commands::run(&cli, lang)) {
         Ok(code) => ExitCode::from(code),
         Err(Failure::Usage(text)) => {
             if cli.json {

@@ -66,3 +66,45 @@ pub fn status(code: &str, lang: Lang) -> String {
 pub fn opt(value: &Option<String>) -> String {
     value.clone().unwrap_or_else(|| "—".into())
 }
+
+/// A list of orders as a table.
+pub fn print_rows(rows: &[orderdesk_core::search::Row], lang: Lang) {
+    table(
+        &[
+            lang.pick("订单号", "number"),
+            lang.pick("客户", "customer"),
+            lang.pick("状态", "status"),
+            lang.pick("处理人", "handler"),
+            lang.pick("部门", "department"),
+            lang.pick("金额", "total"),
+            lang.pick("日期", "date"),
+        ],
+        &rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.number.clone(),
+                    r.customer.clone(),
+                    status(&r.status, lang),
+                    opt(&r.handler),
+                    lang.pick(&r.department, &r.department_en).to_string(),
+                    money(r.total_minor, &r.currency),
+                    r.order_date.clone(),
+                ]
+            })
+            .collect::<Vec<_>>(),
+    );
+}
+
+/// The refused orders of a preview or a job, one line each.
+pub fn print_refusals(items: &[orderdesk_core::jobs::ItemResult], lang: Lang) {
+    for item in items {
+        if let Some(p) = &item.problem {
+            println!(
+                "✗ {}: {}",
+                item.number,
+                lang.pick(&p.message_zh, &p.message_en)
+            );
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! Lists: inbox, outbox, watching, approvals, candidates, reasons, reports.
+
+use orderdesk_client::Backend;
+use orderdesk_core::analytics::{self, ReportFilter};
+use orderdesk_core::{Error, Msg};
+
+use super::{Out, Outcome, date_arg, department_arg};
+use crate::output::{self, money, opt, pairs, print_rows, table};
+use crate::{Command, ReportCommand, parse_int};
+
+pub async fn inbox(b: &Backend, unread: bool, mark_read: bool, limit: &str, out: Out) -> Outcome {
+    let lang = out.lang;
+    let limit = parse_int(limit)?;
+    let items = b.inbox_list(unread, Some(limit)).await?;
+    if mark_read {
+        b.inbox_mark_read(Vec::new()).await?;
+    }
+    if out.json {
+        output::json(&items);
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|i| {
+            vec![
+                i.created_at.clone(),
+                opt(&i.order_number),
+                lang.pick(&i.title_zh, &i.title_en).to_string(),
+                lang.pick(&i.body_zh, &i.body_en).to_string(),
+                if i.read { "✓".into() } else { String::new() },
+            ]
+        })
+        .collect();
+    table(
+        &[
+            lang.pick("时间", "at"),
+            lang.pick("订单", "order"),
+            lang.pick("标题", "title"),
+            lang.pick("内容", "text"),
+            lang.pick("已读", "read"),
+        ],
+        &rows,
+    );
+    Ok(0)
+}
+
+pub async fn outbox(b: &Backend, limit: &str, out: Out) -> Outcome {
+    let lang = out.lang;
+    let items = b.outbox(parse_int(limit)?).await?;
+    if out.json {
+        output::json(&items);
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|m| {
+            vec![
+                m.created_at.clone(),
+                m.order_number.clone(),
+                m.customer.clone(),
+                opt(&m.recipient),
+                m.subject.clone(),
+                m.status.clone(),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            lang.pick("时间", "at"),
+            lang.pick("订单", "order"),
+            lang.pick("客户", "customer"),
+            lang.pick("收件人", "to"),
+            lang.pick("主题", "subject"),
+            lang.pick("状态", "status"),
+        ],
+        &rows,
+    );
+    Ok(0)
+}
+
+pub async fn watching(b: &Backend, out: Out) -> Outcome {
+    let rows = b.watching().await?;
+    if out.json {
+        output::json(&rows);
+    } else {
+        print_rows(&rows, out.lang);
+    }
+    Ok(0)
+}
+
+pub async fn approvals(b: &Backend, out: Out) -> Outcome {
+    let rows = b.pending_approvals().await?;
+    if out.json {
+        output::json(&rows);
+    } else {
+        print_rows(&rows, out.lang);
+    }
+    Ok(0)
+}
+
+pub async fn candidates(b: &Backend, filter: &Option<String>, out: Out) -> Outcome {
+    let lang = out.lang;
+    let c = b.reassign_candidates(filter.clone(), None).await?;
+    if out.json {
+        output::json(&c);
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = c
+        .users
+        .iter()
+        .map(|u| {
+            vec![
+                u.login.clone(),
+                u.display_name.clone(),
+                lang.pick(&u.department_zh, &u.department_en).to_string(),
+                u.open_orders.to_string(),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            lang.pick("登录名", "login"),
+            lang.pick("姓名", "name"),
+            lang.pick("部门", "department"),
+            lang.pick("在办订单", "open orders"),
+        ],
+        &rows,
+    );
+    Ok(0)
+}
+
+pub async fn reasons(b: &Backend, out: Out) -> Outcome {
+    let lang = out.lang;
+    let reasons = b.reasons().await?;
+    if out.json {
+        output::json(&reasons);
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = reasons
+        .iter()
+        .map(|r| {
+            vec![
+                r.code.clone(),
+                r.label_zh.clone(),
+                r.label_en.clone(),
+                if r.active {
+                    "✓".into()
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect();
+    table(
+        &[
+            lang.pick("代码", "code"),
+            "中文",
+            "English",
+            lang.pick("启用", "active"),
+        ],
+        &rows,
+    );
+    Ok(0)
+}
+
+pub async fn report(b: &Backend, command: &Command, out: Out) -> Outcome {
+    let Command::Report {
+        report:
+            ReportCommand::Cancellations {
+                by,
+                from,
+                to,
+                department,
+                limit,
+            },
+    } = command
+    else {
+        return Ok(0);
+    };
+    let Some(dimension) = analytics::Dimension::parse(by) else {
+        return Err(Error::invalid(Msg::BadField {
+            field: "by".into(),
+            value: by.clone(),
+        })
+        .into());
+    };
+    let filter = ReportFilter {
+        from: date_arg(from)?,
+        to: date_arg(to)?,
+        department: department_arg(b, department).await?,
+        limit: Some(parse_int(limit)?),
+    };
+    let report = b.analytics(dimension, filter).await?;
+    if out.json {
+        output::json(&report);
+        return Ok(0);
+    }
+    let lang = out.lang;
+    let rows: Vec<Vec<String>> = report
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.label.clone(),
+                r.orders.to_string(),
+                money(r.value_minor, "CNY"),
+                r.avg_days_to_cancel
+                    .map(|d| format!("{d:.1}"))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            lang.pick("分组", "group"),
+            lang.pick("取消单数", "cancelled"),
+            lang.pick("损失金额", "value lost"),
+            lang.pick("平均天数", "avg days"),
+        ],
+        &rows,
+    );
+    let t = &report.totals;
+    println!();
+    pairs(&[
+        (
+            lang.pick("取消单数", "cancelled"),
+            t.cancelled_orders.to_string(),
+        ),
+        (
+            lang.pick("完成单数", "completed"),
+            t.completed_orders.to_string(),
+        ),
+        (
+            lang.pick("取消率", "cancellation rate"),
+            format!("{:.1}%", t.cancellation_rate * 100.0),
+        ),
+        (
+            lang.pick("损失金额", "value lost"),
+            money(t.value_lost_minor, "CNY"),
+        ),
+    ]);
+    Ok(0)
+}

@@ -1,0 +1,95 @@
+//! The commands that work on the database file itself, never over a server:
+//! creating it, demo data, the benchmark.
+
+use chrono::Local;
+use orderdesk_core::{Error, Msg, seed};
+
+use super::{Out, Outcome};
+use crate::connect::open_file;
+use crate::output::{self, pairs};
+use crate::{Cli, parse_int};
+
+pub fn init(cli: &Cli, out: Out) -> Outcome {
+    let store = open_file(cli)?;
+    if out.json {
+        output::json(&serde_json::json!({ "db": store.path() }));
+    } else {
+        println!(
+            "{}: {}",
+            out.lang.pick("数据库已就绪", "Database ready"),
+            store.path().display()
+        );
+    }
+    Ok(0)
+}
+
+pub fn seed(
+    cli: &Cli,
+    out: Out,
+    orders: &str,
+    seed_value: &str,
+    anchor: &Option<String>,
+    if_empty: bool,
+) -> Outcome {
+    let lang = out.lang;
+    let orders = parse_int(orders)?;
+    if !(0..=10_000_000).contains(&orders) {
+        return Err(Error::invalid(Msg::BadNumber {
+            value: orders.to_string(),
+        })
+        .into());
+    }
+    let opts = seed::SeedOptions {
+        orders: orders as usize,
+        seed: parse_int(seed_value)? as u64,
+        anchor: match anchor {
+            Some(a) => orderdesk_core::search::parse_date(a)?,
+            None => Local::now().date_naive(),
+        },
+    };
+    let store = open_file(cli)?;
+    let report = match seed::seed(&store, &opts) {
+        Err(e) if if_empty && matches!(e.msg(), Msg::NotEmpty) => {
+            println!(
+                "{}",
+                lang.pick(
+                    "数据库已有数据，未载入演示数据。",
+                    "The database already holds data; no demo data loaded."
+                )
+            );
+            return Ok(0);
+        }
+        other => other?,
+    };
+    if out.json {
+        output::json(&report);
+    } else {
+        pairs(&[
+            (lang.pick("用户", "users"), report.users.to_string()),
+            (lang.pick("客户", "customers"), report.customers.to_string()),
+            (lang.pick("产品", "products"), report.products.to_string()),
+            (lang.pick("订单", "orders"), report.orders.to_string()),
+            (lang.pick("已归档", "archived"), report.archived.to_string()),
+            (lang.pick("事件", "events"), report.events.to_string()),
+        ]);
+    }
+    Ok(0)
+}
+
+pub fn bench(cli: &Cli, orders: &str, samples: &str) -> Outcome {
+    if cli.server.is_some() {
+        return Err(Error::invalid(Msg::LocalOnly {
+            command: "bench".into(),
+        })
+        .into());
+    }
+    let orders = parse_int(orders)?;
+    let samples = parse_int(samples)?;
+    if orders < 1000 || samples < 1 {
+        return Err(Error::invalid(Msg::BadNumber {
+            value: orders.to_string(),
+        })
+        .into());
+    }
+    crate::bench::run(cli.db.clone(), orders as usize, samples as usize, cli.json)
+}
