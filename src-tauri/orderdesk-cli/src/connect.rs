@@ -9,7 +9,7 @@ use orderdesk_api::{Api, Events, Place};
 use orderdesk_client::{Backend, Remote};
 use orderdesk_core::domain::Lang;
 use orderdesk_core::jobs::JobStatus;
-use orderdesk_core::{Error, Msg, Store};
+use orderdesk_core::{Msg, Store};
 
 use crate::{Cli, Failure};
 
@@ -27,9 +27,10 @@ pub fn db_path(cli: &Cli) -> PathBuf {
 /// Opens the database file itself (for the commands that only work on one).
 pub fn open_file(cli: &Cli) -> Result<Store, Failure> {
     if cli.server.is_some() {
-        return Err(Failure::Core(Error::invalid(Msg::LocalOnly {
+        let msg = Msg::LocalOnly {
             command: command_name(cli),
-        })));
+        };
+        return Err(Failure::Usage(msg.text(crate::lang_of(cli))));
     }
     let path = db_path(cli);
     if cli.db.is_none()

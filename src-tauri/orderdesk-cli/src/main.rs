@@ -301,7 +301,7 @@ impl From<Error> for Failure {
     }
 }
 
-fn lang_of(cli: &Cli) -> Lang {
+pub fn lang_of(cli: &Cli) -> Lang {
     let from_env = || {
         ["LC_ALL", "LC_MESSAGES", "LANG"]
             .iter()

@@ -1,75 +1,201 @@
 //! The built `orderdesk-cli` binary, run as a script would: JSON contracts,
-//! exit codes, and bad input that must change nothing.
+//! exit codes, and bad input that must change nothing. Every contract runs
+//! twice: on a database file (`--db`), and on a real `orderdesk-server`
+//! process on 127.0.0.1 (`--server`, real TLS, the fingerprint pinned).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-struct Db {
-    _dir: tempfile::TempDir,
-    path: PathBuf,
+/// Where the commands go.
+enum Via {
+    File,
+    Server {
+        process: Child,
+        address: String,
+        fingerprint: String,
+    },
 }
 
-fn seeded(orders: u32) -> Db {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("cli.db");
-    let out = cli(
-        &path,
-        None,
-        &[
+/// A seeded database, reached through a file or through a server over it.
+struct Site {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    via: Via,
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        if let Via::Server { process, .. } = &mut self.via {
+            let _ = process.kill();
+            let _ = process.wait();
+        }
+    }
+}
+
+fn cli_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_orderdesk-cli"))
+}
+
+/// The server binary beside the CLI's (cargo builds it for the workspace's
+/// tests; run alone, this crate's tests build it first).
+fn server_bin() -> PathBuf {
+    let bin = cli_bin().with_file_name(format!("orderdesk-server{}", std::env::consts::EXE_SUFFIX));
+    if !bin.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let built = Command::new(cargo)
+            .args([
+                "build",
+                "-p",
+                "orderdesk-server",
+                "--bin",
+                "orderdesk-server",
+            ])
+            .status()
+            .expect("cargo build orderdesk-server");
+        assert!(built.success(), "could not build orderdesk-server");
+    }
+    bin
+}
+
+/// Starts `orderdesk-server` on the folder of `db`, on 127.0.0.1 with a port
+/// the system picks; returns it once `server.json` says where it listens.
+fn start_server(data: &Path) -> Via {
+    let _ = std::fs::remove_file(data.join("server.json"));
+    let process = Command::new(server_bin())
+        .arg("--data")
+        .arg(data)
+        .args(["--listen", "127.0.0.1:0", "--no-discovery"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start orderdesk-server");
+    let end = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(text) = std::fs::read_to_string(data.join("server.json"))
+            && let Ok(state) = serde_json::from_str::<Value>(&text)
+        {
+            return Via::Server {
+                process,
+                address: state["listen"].as_str().expect("listen").to_string(),
+                fingerprint: state["fingerprint"].as_str().expect("fp").to_string(),
+            };
+        }
+        assert!(Instant::now() < end, "the server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn seed_file(path: &Path, orders: u32) {
+    let out = Command::new(cli_bin())
+        .arg("--db")
+        .arg(path)
+        .env_remove("ORDERDESK_SERVER")
+        .args([
             "seed",
             "--orders",
             &orders.to_string(),
             "--anchor",
             "2026-11-28",
-        ],
-    );
+        ])
+        .output()
+        .expect("seed");
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    Db { _dir: dir, path }
 }
 
-fn cli(db: &Path, user: Option<&str>, args: &[&str]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_orderdesk-cli"));
-    c.arg("--db")
-        .arg(db)
-        .env_remove("ORDERDESK_USER")
-        .env("ORDERDESK_PASSWORD", "demo");
-    if let Some(u) = user {
-        c.args(["--as", u]);
+fn site(orders: u32, served: bool) -> Site {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("orderdesk.db");
+    seed_file(&path, orders);
+    let via = if served {
+        start_server(dir.path())
+    } else {
+        Via::File
+    };
+    Site {
+        _dir: dir,
+        path,
+        via,
     }
-    c.args(args).output().expect("run orderdesk-cli")
 }
 
-/// Runs with --json, expects `code`, returns stdout (or stderr on failure) as JSON.
-fn json(db: &Path, user: Option<&str>, args: &[&str], code: i32) -> Value {
-    let mut all = vec!["--json"];
-    all.extend_from_slice(args);
-    let out = cli(db, user, &all);
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{args:?}\nstdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = if code == 0 { &out.stdout } else { &out.stderr };
-    serde_json::from_slice(text).unwrap_or_else(|e| {
-        panic!(
-            "{args:?}: not JSON ({e}): {}",
-            String::from_utf8_lossy(text)
-        )
-    })
+/// Runs `check` on a seeded file, then on a server over an identical one.
+fn both(orders: u32, check: impl Fn(&Site)) {
+    for served in [false, true] {
+        let site = site(orders, served);
+        check(&site);
+    }
+}
+
+impl Site {
+    fn served(&self) -> bool {
+        matches!(self.via, Via::Server { .. })
+    }
+
+    fn command(&self, user: Option<&str>, password: &str) -> Command {
+        let mut c = Command::new(cli_bin());
+        c.env_remove("ORDERDESK_USER")
+            .env_remove("ORDERDESK_DB")
+            .env_remove("ORDERDESK_SERVER")
+            .env_remove("ORDERDESK_SERVER_FINGERPRINT")
+            .env("ORDERDESK_PASSWORD", password);
+        match &self.via {
+            Via::File => {
+                c.arg("--db").arg(&self.path);
+            }
+            Via::Server {
+                address,
+                fingerprint,
+                ..
+            } => {
+                c.args(["--server", address, "--server-fingerprint", fingerprint]);
+            }
+        }
+        if let Some(u) = user {
+            c.args(["--as", u]);
+        }
+        c
+    }
+
+    fn cli(&self, user: Option<&str>, args: &[&str]) -> Output {
+        self.command(user, "demo")
+            .args(args)
+            .output()
+            .expect("run orderdesk-cli")
+    }
+
+    /// Runs with --json, expects `code`, returns stdout (or stderr on failure) as JSON.
+    fn json(&self, user: Option<&str>, args: &[&str], code: i32) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.cli(user, &all);
+        let via = if self.served() { "server" } else { "file" };
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?} via {via}\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = if code == 0 { &out.stdout } else { &out.stderr };
+        serde_json::from_slice(text).unwrap_or_else(|e| {
+            panic!(
+                "{args:?} via {via}: not JSON ({e}): {}",
+                String::from_utf8_lossy(text)
+            )
+        })
+    }
 }
 
 /// The first order in `status` handled by a clerk, with its handler.
-fn order_in(db: &Path, status: &str) -> (String, String, i64) {
-    let page = json(
-        db,
+fn order_in(db: &Site, status: &str) -> (String, String, i64) {
+    let page = db.json(
         Some("admin"),
         &["search", "--status", status, "--limit", "200"],
         0,
@@ -95,298 +221,297 @@ fn order_in(db: &Path, status: &str) -> (String, String, i64) {
 
 #[test]
 fn search_and_show_speak_the_documented_json() {
-    let db = seeded(1500);
-    let page = json(
-        &db.path,
-        Some("clerk01"),
-        &["search", "华联", "--limit", "5"],
-        0,
-    );
-    for key in ["total", "total_capped", "rows", "next_cursor"] {
-        assert!(page.get(key).is_some(), "search lacks {key}: {page}");
-    }
-    let row = &page["rows"][0];
-    for key in [
-        "number",
-        "customer",
-        "status",
-        "handler",
-        "department",
-        "total_minor",
-        "currency",
-        "order_date",
-    ] {
-        assert!(row.get(key).is_some(), "row lacks {key}: {row}");
-    }
-    assert!(row["customer"].as_str().expect("customer").contains("华联"));
-    let number = row["number"].as_str().expect("number");
-    let d = json(&db.path, Some("clerk01"), &["show", number], 0);
-    for key in [
-        "number",
-        "status",
-        "version",
-        "handler",
-        "watchers",
-        "lines",
-        "reservations",
-        "finance",
-        "copied_from",
-        "copies",
-        "events",
-    ] {
-        assert!(d.get(key).is_some(), "show lacks {key}");
-    }
-    for key in ["kind", "actor", "at", "from", "to", "reason", "note"] {
-        assert!(d["events"][0].get(key).is_some(), "event lacks {key}");
-    }
-    let reasons = json(&db.path, None, &["reasons"], 0);
-    assert_eq!(reasons[0]["code"], "customer_request");
-    for key in ["code", "label_zh", "label_en", "active"] {
-        assert!(reasons[0].get(key).is_some());
-    }
+    both(1500, |db| {
+        let page = db.json(Some("clerk01"), &["search", "华联", "--limit", "5"], 0);
+        for key in ["total", "total_capped", "rows", "next_cursor"] {
+            assert!(page.get(key).is_some(), "search lacks {key}: {page}");
+        }
+        let row = &page["rows"][0];
+        for key in [
+            "number",
+            "customer",
+            "status",
+            "handler",
+            "department",
+            "total_minor",
+            "currency",
+            "order_date",
+        ] {
+            assert!(row.get(key).is_some(), "row lacks {key}: {row}");
+        }
+        assert!(row["customer"].as_str().expect("customer").contains("华联"));
+        let number = row["number"].as_str().expect("number");
+        let d = db.json(Some("clerk01"), &["show", number], 0);
+        for key in [
+            "number",
+            "status",
+            "version",
+            "handler",
+            "watchers",
+            "lines",
+            "reservations",
+            "finance",
+            "copied_from",
+            "copies",
+            "events",
+        ] {
+            assert!(d.get(key).is_some(), "show lacks {key}");
+        }
+        for key in ["kind", "actor", "at", "from", "to", "reason", "note"] {
+            assert!(d["events"][0].get(key).is_some(), "event lacks {key}");
+        }
+        let reasons = db.json(None, &["reasons"], 0);
+        assert_eq!(reasons[0]["code"], "customer_request");
+        for key in ["code", "label_zh", "label_en", "active"] {
+            assert!(reasons[0].get(key).is_some());
+        }
+    });
 }
 
 #[test]
 fn cancel_approve_archive_copy_from_the_terminal() {
-    let db = seeded(1500);
-    let (number, clerk, version) = order_in(&db.path, "invoiced");
-    let preview = json(
-        &db.path,
-        Some(&clerk),
-        &["cancel", &number, "--reason", "price_error", "--preview"],
-        0,
-    );
-    assert_eq!(preview["needs_approval"], true);
-    let out = json(
-        &db.path,
-        Some(&clerk),
-        &[
-            "cancel",
-            &number,
-            "--reason",
-            "price_error",
-            "--expect-version",
-            &version.to_string(),
-        ],
-        0,
-    );
-    assert_eq!(out["status"], "cancel_pending");
-    let manager = json(&db.path, Some("admin"), &["show", &number], 0)["department"]["name_en"]
-        .as_str()
-        .map(|d| match d {
-            "East China Sales" => "mgr.east",
-            "North China Sales" => "mgr.north",
-            _ => "mgr.key",
-        })
-        .expect("department");
-    let approved = json(&db.path, Some(manager), &["approve", &number], 0);
-    assert_eq!(approved["status"], "cancelled");
-    let inbox = json(&db.path, Some(&clerk), &["inbox"], 0);
-    assert!(
-        inbox
-            .as_array()
-            .expect("inbox")
-            .iter()
-            .any(|i| i["order_number"] == number.as_str())
-    );
-    let outbox = json(&db.path, Some(manager), &["outbox"], 0);
-    assert!(
-        outbox
-            .as_array()
-            .expect("outbox")
-            .iter()
-            .any(|m| m["order_number"] == number.as_str())
-    );
+    both(1500, |db| {
+        let (number, clerk, version) = order_in(db, "invoiced");
+        let preview = db.json(
+            Some(&clerk),
+            &["cancel", &number, "--reason", "price_error", "--preview"],
+            0,
+        );
+        assert_eq!(preview["needs_approval"], true);
+        let out = db.json(
+            Some(&clerk),
+            &[
+                "cancel",
+                &number,
+                "--reason",
+                "price_error",
+                "--expect-version",
+                &version.to_string(),
+            ],
+            0,
+        );
+        assert_eq!(out["status"], "cancel_pending");
+        let manager = db.json(Some("admin"), &["show", &number], 0)["department"]["name_en"]
+            .as_str()
+            .map(|d| match d {
+                "East China Sales" => "mgr.east",
+                "North China Sales" => "mgr.north",
+                _ => "mgr.key",
+            })
+            .expect("department");
+        let approved = db.json(Some(manager), &["approve", &number], 0);
+        assert_eq!(approved["status"], "cancelled");
+        let inbox = db.json(Some(&clerk), &["inbox"], 0);
+        assert!(
+            inbox
+                .as_array()
+                .expect("inbox")
+                .iter()
+                .any(|i| i["order_number"] == number.as_str())
+        );
+        let outbox = db.json(Some(manager), &["outbox"], 0);
+        assert!(
+            outbox
+                .as_array()
+                .expect("outbox")
+                .iter()
+                .any(|m| m["order_number"] == number.as_str())
+        );
 
-    let archived = json(&db.path, Some(manager), &["archive", &number], 0);
-    assert_eq!(archived["done"], 1);
-    let shown = json(&db.path, Some(manager), &["show", &number], 0);
-    assert_eq!(
-        (shown["status"].as_str(), shown["closed_as"].as_str()),
-        (Some("archived"), Some("cancelled"))
-    );
-    let copy = json(&db.path, Some(&clerk), &["copy", &number], 0);
-    let new = copy["number"].as_str().expect("new number");
-    assert_ne!(new, number);
-    assert_eq!(
-        json(&db.path, Some(&clerk), &["show", new], 0)["copied_from"],
-        number.as_str()
-    );
-    let report = json(
-        &db.path,
-        Some("admin"),
-        &["report", "cancellations", "--by", "reason"],
-        0,
-    );
-    assert!(report["totals"]["cancelled_orders"].as_i64() > Some(0));
-    assert_eq!(json(&db.path, None, &["audit", "verify"], 0)["ok"], true);
-    assert_eq!(json(&db.path, None, &["check"], 0)["ok"], true);
+        let archived = db.json(Some(manager), &["archive", &number], 0);
+        assert_eq!(archived["done"], 1);
+        let shown = db.json(Some(manager), &["show", &number], 0);
+        assert_eq!(
+            (shown["status"].as_str(), shown["closed_as"].as_str()),
+            (Some("archived"), Some("cancelled"))
+        );
+        let copy = db.json(Some(&clerk), &["copy", &number], 0);
+        let new = copy["number"].as_str().expect("new number");
+        assert_ne!(new, number);
+        assert_eq!(
+            db.json(Some(&clerk), &["show", new], 0)["copied_from"],
+            number.as_str()
+        );
+        let report = db.json(
+            Some("admin"),
+            &["report", "cancellations", "--by", "reason"],
+            0,
+        );
+        assert!(report["totals"]["cancelled_orders"].as_i64() > Some(0));
+        assert_eq!(db.json(None, &["audit", "verify"], 0)["ok"], true);
+        assert_eq!(db.json(None, &["check"], 0)["ok"], true);
+    });
 }
 
 #[test]
 fn reassign_makes_the_old_handler_a_watcher() {
-    let db = seeded(1500);
-    let (number, clerk, _) = order_in(&db.path, "confirmed");
-    let n: u32 = clerk.trim_start_matches("clerk").parse().expect("n");
-    let colleague = format!("clerk{:02}", if n % 6 == 1 { n + 1 } else { n - 1 });
-    let out = json(
-        &db.path,
-        Some(&clerk),
-        &[
-            "reassign",
-            &number,
-            "--to-user",
-            &colleague,
-            "--note",
-            "交接",
-        ],
-        0,
-    );
-    assert_eq!(out["handler"], colleague.as_str());
-    let shown = json(&db.path, Some(&clerk), &["show", &number], 0);
-    assert_eq!(shown["handler"], colleague.as_str());
-    assert!(
-        shown["watchers"]
-            .as_array()
-            .expect("watchers")
-            .iter()
-            .any(|w| w == clerk.as_str())
-    );
-    let watching = json(&db.path, Some(&clerk), &["watching"], 0);
-    assert!(
-        watching
-            .as_array()
-            .expect("rows")
-            .iter()
-            .any(|r| r["number"] == number.as_str())
-    );
-    let e = json(
-        &db.path,
-        Some(&clerk),
-        &["cancel", &number, "--reason", "duplicate"],
-        5,
-    );
-    assert_eq!(e["kind"], "forbidden");
-    let q = json(
-        &db.path,
-        Some("admin"),
-        &["reassign", &number, "--to-department", "大客户部"],
-        0,
-    );
-    assert_eq!(q["handler"], Value::Null);
-    let page = json(&db.path, Some("admin"), &["search", &number], 0);
-    assert_eq!(page["rows"][0]["handler"], Value::Null);
+    both(1500, |db| {
+        let (number, clerk, _) = order_in(db, "confirmed");
+        let n: u32 = clerk.trim_start_matches("clerk").parse().expect("n");
+        let colleague = format!("clerk{:02}", if n % 6 == 1 { n + 1 } else { n - 1 });
+        let out = db.json(
+            Some(&clerk),
+            &[
+                "reassign",
+                &number,
+                "--to-user",
+                &colleague,
+                "--note",
+                "交接",
+            ],
+            0,
+        );
+        assert_eq!(out["handler"], colleague.as_str());
+        let shown = db.json(Some(&clerk), &["show", &number], 0);
+        assert_eq!(shown["handler"], colleague.as_str());
+        assert!(
+            shown["watchers"]
+                .as_array()
+                .expect("watchers")
+                .iter()
+                .any(|w| w == clerk.as_str())
+        );
+        let watching = db.json(Some(&clerk), &["watching"], 0);
+        assert!(
+            watching
+                .as_array()
+                .expect("rows")
+                .iter()
+                .any(|r| r["number"] == number.as_str())
+        );
+        let e = db.json(
+            Some(&clerk),
+            &["cancel", &number, "--reason", "duplicate"],
+            5,
+        );
+        assert_eq!(e["kind"], "forbidden");
+        let q = db.json(
+            Some("admin"),
+            &["reassign", &number, "--to-department", "大客户部"],
+            0,
+        );
+        assert_eq!(q["handler"], Value::Null);
+        let page = db.json(Some("admin"), &["search", &number], 0);
+        assert_eq!(page["rows"][0]["handler"], Value::Null);
+    });
 }
 
 #[test]
 fn exit_codes_follow_the_contract() {
-    let db = seeded(1500);
-    let (shipped, clerk, _) = order_in(&db.path, "shipped");
-    let e = json(
-        &db.path,
-        Some(&clerk),
-        &["cancel", &shipped, "--reason", "customer_request"],
-        4,
-    );
-    assert_eq!(e["kind"], "rule_violation");
-    assert!(e["message"].as_str().expect("message").contains("return"));
-    json(&db.path, Some("admin"), &["show", "SO-2026-999999"], 3);
-    json(
-        &db.path,
-        Some("clerk01"),
-        &["archive", "--closed-before", "2026-06-30"],
-        5,
-    );
-    let (draft, owner, version) = order_in(&db.path, "draft");
-    let stale = (version - 1).to_string();
-    let e = json(
-        &db.path,
-        Some(&owner),
-        &[
-            "cancel",
-            &draft,
-            "--reason",
-            "duplicate",
-            "--expect-version",
-            &stale,
-        ],
-        6,
-    );
-    assert_eq!(e["kind"], "conflict");
-    json(
-        &db.path,
-        Some(&owner),
-        &["cancel", &draft, "--reason", "no_such_code"],
-        7,
-    );
-    json(&db.path, Some(&owner), &["cancel", &draft], 7);
-    json(
-        &db.path,
-        Some(&owner),
-        &["search", "--from", "2026-02-31"],
-        7,
-    );
-    json(&db.path, Some(&owner), &["search", "--limit", "ten"], 7);
-    json(
-        &db.path,
-        Some(&owner),
-        &[
-            "cancel",
-            &draft,
-            "--reason",
-            "duplicate",
-            "--expect-version",
-            "x",
-        ],
-        7,
-    );
-    assert_eq!(
-        cli(&db.path, None, &["search"]).status.code(),
-        Some(2),
-        "no user"
-    );
-    assert_eq!(cli(&db.path, None, &["frobnicate"]).status.code(), Some(2));
-    assert_eq!(
-        cli(&db.path, Some("clerk01"), &["reassign", &draft])
-            .status
-            .code(),
-        Some(2)
-    );
-    let wrong = Command::new(env!("CARGO_BIN_EXE_orderdesk-cli"))
-        .arg("--db")
-        .arg(&db.path)
-        .args(["--as", "clerk01", "search"])
-        .env("ORDERDESK_PASSWORD", "nope")
-        .output()
-        .expect("run");
-    assert_eq!(wrong.status.code(), Some(5));
-    // Nothing above changed the draft.
-    let d = json(&db.path, Some(&owner), &["show", &draft], 0);
-    assert_eq!(
-        (d["status"].as_str(), d["version"].as_i64()),
-        (Some("draft"), Some(version))
-    );
+    both(1500, |db| {
+        let (shipped, clerk, _) = order_in(db, "shipped");
+        let e = db.json(
+            Some(&clerk),
+            &["cancel", &shipped, "--reason", "customer_request"],
+            4,
+        );
+        assert_eq!(e["kind"], "rule_violation");
+        assert!(e["message"].as_str().expect("message").contains("return"));
+        db.json(Some("admin"), &["show", "SO-2026-999999"], 3);
+        db.json(
+            Some("clerk01"),
+            &["archive", "--closed-before", "2026-06-30"],
+            5,
+        );
+        let (draft, owner, version) = order_in(db, "draft");
+        let stale = (version - 1).to_string();
+        let e = db.json(
+            Some(&owner),
+            &[
+                "cancel",
+                &draft,
+                "--reason",
+                "duplicate",
+                "--expect-version",
+                &stale,
+            ],
+            6,
+        );
+        assert_eq!(e["kind"], "conflict");
+        db.json(
+            Some(&owner),
+            &["cancel", &draft, "--reason", "no_such_code"],
+            7,
+        );
+        db.json(Some(&owner), &["cancel", &draft], 7);
+        db.json(Some(&owner), &["search", "--from", "2026-02-31"], 7);
+        db.json(Some(&owner), &["search", "--limit", "ten"], 7);
+        db.json(
+            Some(&owner),
+            &[
+                "cancel",
+                &draft,
+                "--reason",
+                "duplicate",
+                "--expect-version",
+                "x",
+            ],
+            7,
+        );
+        assert_eq!(db.cli(None, &["search"]).status.code(), Some(2), "no user");
+        assert_eq!(db.cli(None, &["frobnicate"]).status.code(), Some(2));
+        assert_eq!(
+            db.cli(Some("clerk01"), &["reassign", &draft]).status.code(),
+            Some(2)
+        );
+        let wrong = db
+            .command(Some("clerk01"), "nope")
+            .arg("search")
+            .output()
+            .expect("run");
+        assert_eq!(wrong.status.code(), Some(5));
+        // Nothing above changed the draft.
+        let d = db.json(Some(&owner), &["show", &draft], 0);
+        assert_eq!(
+            (d["status"].as_str(), d["version"].as_i64()),
+            (Some("draft"), Some(version))
+        );
+    });
 }
 
 #[test]
 fn errors_speak_the_chosen_language() {
-    let db = seeded(200);
-    let out = cli(
-        &db.path,
-        Some("admin"),
-        &["--lang", "zh-CN", "--json", "show", "SO-2026-999999"],
-    );
-    let e: Value = serde_json::from_slice(&out.stderr).expect("json");
-    assert_eq!(e["message"], "找不到订单 SO-2026-999999。");
-    let out = cli(
-        &db.path,
-        Some("admin"),
-        &["--lang", "en", "show", "SO-2026-999999"],
-    );
+    both(200, |db| {
+        let out = db.cli(
+            Some("admin"),
+            &["--lang", "zh-CN", "--json", "show", "SO-2026-999999"],
+        );
+        let e: Value = serde_json::from_slice(&out.stderr).expect("json");
+        assert_eq!(e["message"], "找不到订单 SO-2026-999999。");
+        let out = db.cli(Some("admin"), &["--lang", "en", "show", "SO-2026-999999"]);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr).trim(),
+            "error: Order SO-2026-999999 does not exist."
+        );
+    });
+}
+
+/// The CLI on a file, for what only works on one.
+fn file_cli(db: &Path, user: Option<&str>, args: &[&str]) -> Output {
+    let mut c = Command::new(cli_bin());
+    c.arg("--db")
+        .arg(db)
+        .env_remove("ORDERDESK_USER")
+        .env_remove("ORDERDESK_SERVER")
+        .env("ORDERDESK_PASSWORD", "demo");
+    if let Some(u) = user {
+        c.args(["--as", u]);
+    }
+    c.args(args).output().expect("run orderdesk-cli")
+}
+
+fn file_json(db: &Path, user: Option<&str>, args: &[&str], code: i32) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = file_cli(db, user, &all);
     assert_eq!(
-        String::from_utf8_lossy(&out.stderr).trim(),
-        "error: Order SO-2026-999999 does not exist."
+        out.status.code(),
+        Some(code),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
     );
+    let text = if code == 0 { &out.stdout } else { &out.stderr };
+    serde_json::from_slice(text).expect("json")
 }
 
 #[test]
@@ -395,7 +520,7 @@ fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
     let path = dir.path().join("report.xlsx");
     let bytes: Vec<u8> = (0..8192u32).map(|i| (i * 31 % 251) as u8).collect();
     std::fs::write(&path, &bytes).expect("write");
-    let out = cli(&path, Some("admin"), &["--json", "search"]);
+    let out = file_cli(&path, Some("admin"), &["--json", "search"]);
     assert_eq!(out.status.code(), Some(1));
     let e: Value = serde_json::from_slice(&out.stderr).expect("json");
     assert_eq!(e["kind"], "storage");
@@ -411,11 +536,11 @@ fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
 
 #[test]
 fn seeding_twice_is_refused_unless_asked_to_skip() {
-    let db = seeded(100);
-    let e = json(&db.path, None, &["seed", "--orders", "100"], 4);
+    let db = site(100, false);
+    let e = file_json(&db.path, None, &["seed", "--orders", "100"], 4);
     assert_eq!(e["kind"], "rule_violation");
     assert!(
-        cli(&db.path, None, &["seed", "--orders", "100", "--if-empty"])
+        file_cli(&db.path, None, &["seed", "--orders", "100", "--if-empty"])
             .status
             .success()
     );
@@ -425,7 +550,7 @@ fn seeding_twice_is_refused_unless_asked_to_skip() {
 fn bench_reports_every_operation() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("bench.db");
-    let report = json(
+    let report = file_json(
         &path,
         None,
         &["bench", "--orders", "3000", "--samples", "5"],
@@ -438,4 +563,91 @@ fn bench_reports_every_operation() {
         assert!(op["p95_ms"].as_f64() >= op["p50_ms"].as_f64());
     }
     assert!(report["bulk_archived"].as_u64() > Some(0));
+}
+
+#[test]
+fn the_server_answers_exactly_as_the_file_does() {
+    let file = site(800, false);
+    let served = site(800, true);
+    for args in [
+        vec!["search", "--limit", "20"],
+        vec!["search", "华联", "--limit", "5"],
+        vec!["watching"],
+        vec!["approvals"],
+        vec!["candidates"],
+        vec!["reasons"],
+        vec!["report", "cancellations", "--by", "month"],
+    ] {
+        assert_eq!(
+            file.json(Some("mgr.east"), &args, 0),
+            served.json(Some("mgr.east"), &args, 0),
+            "{args:?}"
+        );
+    }
+    let number = file.json(Some("clerk01"), &["search", "--limit", "1"], 0)["rows"][0]["number"]
+        .as_str()
+        .expect("number")
+        .to_string();
+    assert_eq!(
+        file.json(Some("clerk01"), &["show", &number], 0),
+        served.json(Some("clerk01"), &["show", &number], 0)
+    );
+    // The same refusal, word for word, in both languages.
+    for lang in ["en", "zh-CN"] {
+        let args = ["--lang", lang, "show", "SO-2026-999999"];
+        let (a, b) = (
+            file.cli(Some("clerk01"), &args),
+            served.cli(Some("clerk01"), &args),
+        );
+        assert_eq!(a.status.code(), b.status.code());
+        assert_eq!(a.stderr, b.stderr);
+    }
+}
+
+#[test]
+fn file_commands_over_a_server_say_they_need_the_file() {
+    let served = site(50, true);
+    for args in [
+        vec!["seed", "--orders", "10"],
+        vec!["init"],
+        vec!["bench", "--orders", "1000"],
+    ] {
+        let out = served.cli(None, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--db"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let Via::Server { address, .. } = &served.via else {
+        unreachable!("served")
+    };
+    let out = Command::new(cli_bin())
+        .args(["--server", address, "--as", "admin", "search"])
+        .env_remove("ORDERDESK_SERVER_FINGERPRINT")
+        .env("ORDERDESK_PASSWORD", "demo")
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "no fingerprint is a usage error"
+    );
+    let out = Command::new(cli_bin())
+        .args(["--server", address, "--server-fingerprint", &"0".repeat(64)])
+        .args(["--json", "--as", "admin", "search"])
+        .env("ORDERDESK_PASSWORD", "demo")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let e: Value = serde_json::from_slice(&out.stderr).expect("json");
+    assert_eq!(e["kind"], "unavailable");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("certificate"),
+        "{e}"
+    );
 }

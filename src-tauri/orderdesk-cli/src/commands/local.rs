@@ -76,12 +76,16 @@ pub fn seed(
     Ok(0)
 }
 
+fn out_lang(cli: &Cli) -> orderdesk_core::domain::Lang {
+    crate::lang_of(cli)
+}
+
 pub fn bench(cli: &Cli, orders: &str, samples: &str) -> Outcome {
     if cli.server.is_some() {
-        return Err(Error::invalid(Msg::LocalOnly {
+        let msg = Msg::LocalOnly {
             command: "bench".into(),
-        })
-        .into());
+        };
+        return Err(crate::Failure::Usage(msg.text(out_lang(cli))));
     }
     let orders = parse_int(orders)?;
     let samples = parse_int(samples)?;
