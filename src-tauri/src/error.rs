@@ -1,7 +1,8 @@
 //! The one error that crosses the bridge: `{ kind, message, details? }`.
 //! `kind` is the core's error kind (the UI maps it to a translated title);
-//! `message` is already in the user's language. SQL and `Debug` text stay in
-//! the log.
+//! `message` is already in the user's language; `details` is the core's typed
+//! message as data (`{"message_id": "session_locked", …}`), for the UI to act
+//! on (lock the window, go back to login). SQL and `Debug` text stay in the log.
 
 use orderdesk_core::domain::Lang;
 use orderdesk_core::{Error, ErrorKind};
@@ -24,7 +25,7 @@ impl BridgeError {
         BridgeError {
             kind: e.kind(),
             message: e.message(lang),
-            details: None,
+            details: serde_json::to_value(e.msg()).ok(),
         }
     }
 }
@@ -48,7 +49,7 @@ mod tests {
             serde_json::json!({
                 "kind": "rule_violation",
                 "message": "SO-2026-000123 has been shipped; a shipped order cannot be cancelled — create a return instead.",
-                "details": null
+                "details": { "message_id": "cancel_shipped", "number": "SO-2026-000123" }
             })
         );
         let zh = serde_json::to_value(BridgeError::from_core(&e, Lang::ZhCn)).expect("json");

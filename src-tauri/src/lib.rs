@@ -2,17 +2,16 @@
 //! commands that call `orderdesk-core`. No lifecycle rule lives here.
 
 mod commands;
+mod desk;
 mod error;
 mod events;
+mod live;
 mod notifier;
 mod state;
 
-use std::path::PathBuf;
-
 use orderdesk_core::domain::Lang;
-use orderdesk_core::{DB_FILE_NAME, Store};
 use tauri::Manager;
-use tauri_specta::{Builder, collect_commands, collect_events};
+use tauri_specta::{Builder, collect_events};
 
 pub use error::{BridgeError, BridgeResult};
 use state::AppState;
@@ -20,66 +19,45 @@ use state::AppState;
 /// Where the generated TypeScript bindings live (checked current by a test).
 pub const BINDINGS: &str = "../ui/src/api/bindings.ts";
 
+/// Every command of the API definition that the desk calls as it is
+/// (generated), after the ones the shell writes by hand.
+macro_rules! all_commands {
+    ($($list:tt)*) => {
+        $crate::bridge_commands!(@collect [
+            commands::session::setup_status,
+            commands::session::create_first_admin,
+            commands::session::login,
+            commands::session::logout,
+            commands::session::lock_session,
+            commands::session::set_language,
+            commands::connection::connection_status,
+            commands::connection::discover_servers,
+            commands::connection::probe_server,
+            commands::connection::connect_server,
+            commands::connection::use_this_pc,
+            commands::archive::run_job,
+            commands::archive::stop_job,
+            commands::archive::open_archive_window,
+            commands::archive::export_archive,
+            commands::settings::backup_now,
+            commands::settings::template_preview,
+            commands::inbox::inbox_list,
+        ] $($list)*)
+    };
+}
+
 /// The commands and events of the bridge, for the app and for the bindings.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    use commands::*;
     Builder::<tauri::Wry>::new()
-        .commands(collect_commands![
-            session::setup_status,
-            session::load_demo_data,
-            session::create_first_admin,
-            session::login,
-            session::logout,
-            session::set_language,
-            orders::search_orders,
-            orders::order_detail,
-            orders::watching,
-            orders::copy_order,
-            orders::advance_order,
-            orders::reasons,
-            orders::departments,
-            wizards::cancel_preview,
-            wizards::cancel_order,
-            wizards::approve_cancel,
-            wizards::reject_cancel,
-            wizards::pending_approvals,
-            wizards::reassign_candidates,
-            wizards::reassign_order,
-            archive::archive_preview,
-            archive::start_job,
-            archive::run_job,
-            archive::stop_job,
-            archive::job_results,
-            archive::open_archive_window,
-            archive::analytics,
-            archive::export_archive,
-            settings::users_list,
-            settings::user_create,
-            settings::user_update,
-            settings::user_reset_password,
-            settings::department_create,
-            settings::department_rename,
-            settings::reason_save,
-            settings::approval_rules,
-            settings::approval_rules_set,
-            settings::notification_rules,
-            settings::notification_rules_set,
-            settings::customer_templates,
-            settings::customer_templates_set,
-            settings::template_preview,
-            settings::settings_log,
-            settings::backup_now,
-            settings::backups_list,
-            inbox::inbox_list,
-            inbox::inbox_unread_count,
-            inbox::inbox_mark_read,
-        ])
+        .commands(orderdesk_api::for_each_command!(all_commands))
         .events(collect_events![
             events::OrdersChanged,
             events::InboxChanged,
             events::JobProgress,
             events::SettingsChanged,
-            events::ExportProgress
+            events::ExportProgress,
+            events::ConnectionChanged,
+            events::SessionEnded
         ])
         // Ids and minor units stay far below 2^53.
         .dangerously_cast_bigints_to_number()
@@ -97,20 +75,6 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-fn database_path(app: &tauri::App) -> PathBuf {
-    if let Some(path) = std::env::var_os("ORDERDESK_DB") {
-        return PathBuf::from(path);
-    }
-    let dir = app
-        .path()
-        .app_data_dir()
-        .unwrap_or_else(|_| PathBuf::from("."));
-    if let Err(e) = std::fs::create_dir_all(&dir) {
-        log::error!("cannot create {}: {e}", dir.display());
-    }
-    dir.join(DB_FILE_NAME)
-}
-
 fn os_lang() -> Lang {
     ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
@@ -119,17 +83,19 @@ fn os_lang() -> Lang {
         .unwrap_or(Lang::En)
 }
 
-/// A verified backup beside the database when the newest is a day old,
-/// seven kept; checked every hour, off the main thread. The first check waits
-/// a while, so that copying a large file never slows the first minutes of work.
+/// On this PC, a verified backup beside the database when the newest is a
+/// day old, seven kept; checked every hour, off the main thread (when
+/// connected, the office server keeps the backups). The first check waits a
+/// while, so that copying a large file never slows the first minutes of work.
 fn start_automatic_backups(app: tauri::AppHandle) {
     std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_secs(15 * 60));
         loop {
             let state = app.state::<AppState>();
-            if let (Ok(store), Some(dir)) = (state.store(), commands::settings::backup_dir(&state))
+            if let Ok(backend) = state.backend()
+                && let Some(api) = backend.local()
             {
-                match orderdesk_core::backup::automatic(&store, &dir, 24, 7) {
+                match orderdesk_core::backup::automatic(api.store(), &api.backup_dir(), 24, 7) {
                     Ok(Some(b)) => log::info!("automatic backup {}", b.path),
                     Ok(None) => {}
                     Err(e) => log::error!("automatic backup failed: {}", e.log_detail()),
@@ -140,15 +106,39 @@ fn start_automatic_backups(app: tauri::AppHandle) {
     });
 }
 
+/// One window per data folder: the default folder keeps the app's own
+/// identity; another (`ORDERDESK_DATA_DIR`, a second desk on one PC) gets one
+/// of its own, so that two desks can run side by side.
+fn single_instance_id(data: &std::path::Path) -> Option<String> {
+    std::env::var_os("ORDERDESK_DATA_DIR")?;
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in data.to_string_lossy().bytes() {
+        hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    Some(format!(
+        "{}.desk{hash:016x}",
+        orderdesk_core::APP_IDENTIFIER
+    ))
+}
+
 pub fn run() {
     let builder = specta_builder();
     let result = tauri::Builder::default()
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.set_focus();
+        .plugin({
+            let focus = |app: &tauri::AppHandle, _args: Vec<String>, _cwd: String| {
+                if let Some(window) = app.get_webview_window("main") {
+                    let _ = window.unminimize();
+                    let _ = window.set_focus();
+                }
+            };
+            let mut single = tauri_plugin_single_instance::Builder::new().callback(focus);
+            if let Some(id) = std::env::var_os("ORDERDESK_DATA_DIR")
+                .and(single_instance_id(&desk::data_dir(None)))
+            {
+                single = single.dbus_id(id);
             }
-        }))
+            single.build()
+        })
         .plugin(
             tauri_plugin_log::Builder::new()
                 .level(log::LevelFilter::Info)
@@ -160,13 +150,8 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
-            let path = database_path(app);
-            log::info!("database: {}", path.display());
-            let store = Store::open(&path);
-            if let Err(e) = &store {
-                log::error!("cannot open the database: {}", e.log_detail());
-            }
-            app.manage(AppState::new(store, os_lang()));
+            let data = desk::data_dir(app.path().app_data_dir().ok());
+            app.manage(AppState::new(app.handle().clone(), data, os_lang()));
             notifier::start(app.handle().clone());
             start_automatic_backups(app.handle().clone());
             Ok(())

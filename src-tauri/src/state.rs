@@ -1,24 +1,65 @@
-//! What the app holds between commands: the store, who is logged in, the
-//! language, and stop flags of running bulk jobs. Nothing here decides a
-//! rule; every command passes the session to the core.
+//! What the app holds between commands: which way this desk works (its own
+//! file, or the office server) and the [`Backend`] for it, who is logged in,
+//! the language, and the state of the link to the server. Nothing here
+//! decides a rule; every command goes through the API.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicI64};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::path::PathBuf;
+use std::sync::atomic::AtomicI64;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
+use orderdesk_api::{Api, Place};
+use orderdesk_client::{Backend, Remote};
 use orderdesk_core::auth::Session;
 use orderdesk_core::domain::Lang;
 use orderdesk_core::{Error, Msg, Store};
+use serde::Serialize;
+use tauri::AppHandle;
 
+use crate::desk::{self, DeskConfig};
 use crate::error::{BridgeError, BridgeResult};
+use crate::events::ShellEvents;
+
+/// How the desk reaches its data right now (shown in the window, and
+/// followed by the buttons that change something).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkState {
+    /// This PC only: the database is here.
+    ThisPc,
+    /// Logged in to the office server, live events flowing.
+    Connected,
+    /// The server went away; trying again. Nothing can be changed meanwhile.
+    Reconnecting,
+    /// Connected mode, not logged in yet.
+    Idle,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Link {
+    pub state: LinkState,
+    /// Why, when reconnecting: the cause in words.
+    pub message: Option<String>,
+}
+
+struct Desk {
+    /// None until someone chose (then it works as this PC only).
+    config: Option<DeskConfig>,
+    backend: Result<Arc<Backend>, Error>,
+}
 
 pub struct AppState {
-    store: Result<Arc<Store>, Error>,
+    pub data: PathBuf,
+    app: AppHandle,
+    desk: RwLock<Desk>,
     session: Mutex<Option<Session>>,
     lang: Mutex<Lang>,
-    stops: Mutex<HashMap<String, Arc<AtomicBool>>>,
+    link: Mutex<Link>,
     /// Newest inbox id already shown as a desktop notification.
     pub last_shown: AtomicI64,
+    /// The live event task of the logged-in session (connected mode).
+    pub live: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+    /// Stops a running export ("export" is not a job of the API).
+    pub export_stop: Arc<std::sync::atomic::AtomicBool>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -26,13 +67,26 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl AppState {
-    pub fn new(store: Result<Store, Error>, lang: Lang) -> AppState {
+    pub fn new(app: AppHandle, data: PathBuf, lang: Lang) -> AppState {
+        let config = desk::load(&data);
+        let backend = open(&app, &data, config.as_ref());
+        let link = Link {
+            state: match config {
+                Some(DeskConfig::Server { .. }) => LinkState::Idle,
+                _ => LinkState::ThisPc,
+            },
+            message: None,
+        };
         AppState {
-            store: store.map(Arc::new),
+            data,
+            app,
+            desk: RwLock::new(Desk { config, backend }),
             session: Mutex::new(None),
             lang: Mutex::new(lang),
-            stops: Mutex::new(HashMap::new()),
+            link: Mutex::new(link),
             last_shown: AtomicI64::new(0),
+            live: Mutex::new(None),
+            export_stop: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         }
     }
 
@@ -42,28 +96,58 @@ impl AppState {
 
     pub fn set_lang(&self, lang: Lang) {
         *lock(&self.lang) = lang;
+        if let Ok(b) = self.backend()
+            && let Some(r) = b.remote()
+        {
+            r.set_lang(lang);
+        }
     }
 
     pub fn fail(&self, e: &Error) -> BridgeError {
         BridgeError::from_core(e, self.lang())
     }
 
-    pub fn store(&self) -> BridgeResult<Arc<Store>> {
-        self.store
+    pub fn backend(&self) -> BridgeResult<Arc<Backend>> {
+        let desk = self.desk.read().unwrap_or_else(|p| p.into_inner());
+        desk.backend
             .as_ref()
             .map(Arc::clone)
             .map_err(|e| self.fail(e))
     }
 
-    /// The database could not be opened: why, in the user's language.
-    pub fn open_error(&self) -> Option<String> {
-        self.store.as_ref().err().map(|e| e.message(self.lang()))
+    /// The saved choice (None at first start).
+    pub fn config(&self) -> Option<DeskConfig> {
+        self.desk
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .config
+            .clone()
     }
 
-    pub fn session(&self) -> BridgeResult<Session> {
-        lock(&self.session)
-            .clone()
-            .ok_or_else(|| self.fail(&Error::forbidden(Msg::NotLoggedIn)))
+    /// Switches the desk to `config` and saves the choice. Whoever was logged
+    /// in is logged out first; the local database stays as it was.
+    pub fn switch(&self, config: DeskConfig) -> Result<(), Error> {
+        desk::save(&self.data, &config).map_err(|e| {
+            Error::with_source(
+                orderdesk_core::ErrorKind::Storage,
+                Msg::CannotOpen {
+                    path: self.data.display().to_string(),
+                },
+                e,
+            )
+        })?;
+        let backend = open(&self.app, &self.data, Some(&config));
+        let state = match config {
+            DeskConfig::Server { .. } => LinkState::Idle,
+            DeskConfig::ThisPc => LinkState::ThisPc,
+        };
+        *self.desk.write().unwrap_or_else(|p| p.into_inner()) = Desk {
+            config: Some(config),
+            backend,
+        };
+        self.set_session(None);
+        self.set_link(state, None);
+        Ok(())
     }
 
     pub fn current_session(&self) -> Option<Session> {
@@ -76,94 +160,51 @@ impl AppState {
             .store(0, std::sync::atomic::Ordering::SeqCst);
     }
 
-    /// Runs a core call with the store and the session, mapping its error.
-    pub fn with<T>(
-        &self,
-        f: impl FnOnce(&Store, &Session) -> orderdesk_core::Result<T>,
-    ) -> BridgeResult<T> {
-        let store = self.store()?;
-        let session = self.session()?;
-        f(&store, &session).map_err(|e| self.fail(&e))
+    pub fn link(&self) -> Link {
+        lock(&self.link).clone()
     }
 
-    pub fn stop_flag(&self, job: &str) -> Arc<AtomicBool> {
-        lock(&self.stops)
-            .entry(job.to_string())
-            .or_insert_with(|| Arc::new(AtomicBool::new(false)))
-            .clone()
-    }
-
-    pub fn forget_job(&self, job: &str) {
-        lock(&self.stops).remove(job);
+    /// Records the link's state and tells the windows when it changed.
+    pub fn set_link(&self, state: LinkState, message: Option<String>) {
+        let link = Link { state, message };
+        let changed = {
+            let mut current = lock(&self.link);
+            let changed = current.state != link.state || current.message != link.message;
+            *current = link.clone();
+            changed
+        };
+        if changed {
+            crate::events::emit(&self.app, crate::events::ConnectionChanged { link });
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use orderdesk_core::ErrorKind;
-
-    fn state() -> (tempfile::TempDir, AppState) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::open(dir.path().join("t.db"));
-        (dir, AppState::new(store, Lang::En))
-    }
-
-    #[test]
-    fn commands_refuse_without_a_session_in_the_users_language() {
-        let (_dir, state) = state();
-        let e = state.with(|_, _| Ok(())).expect_err("logged out");
-        assert_eq!(e.kind, ErrorKind::Forbidden);
-        assert_eq!(e.message, "Please log in first.");
-        state.set_lang(Lang::ZhCn);
-        assert_eq!(
-            state.session().expect_err("logged out").message,
-            "请先登录。"
-        );
-    }
-
-    #[test]
-    fn a_database_that_cannot_open_is_reported_not_panicked() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("notes.txt");
-        std::fs::write(&path, "not a database at all, just some notes ".repeat(100))
-            .expect("write");
-        let state = AppState::new(Store::open(&path), Lang::En);
-        assert!(
-            state
-                .open_error()
-                .is_some_and(|m| m.contains("not an SQLite database"))
-        );
-        assert_eq!(
-            state.store().err().map(|e| e.kind),
-            Some(ErrorKind::Storage)
-        );
-    }
-
-    #[test]
-    fn the_session_reaches_the_core_and_core_errors_come_back_typed() {
-        let (_dir, state) = state();
-        let store = state.store().expect("store");
-        let admin = orderdesk_core::auth::create_first_admin(&store, "boss", "Boss", "long-enough")
-            .expect("admin");
-        state.set_session(Some(admin));
-        let e = state
-            .with(|store, s| orderdesk_core::detail::get(store, s, "SO-2026-000001"))
-            .expect_err("missing");
-        assert_eq!(e.kind, ErrorKind::NotFound);
-        assert!(e.message.contains("SO-2026-000001"));
-        let stop = state.stop_flag("job");
-        stop.store(true, std::sync::atomic::Ordering::SeqCst);
-        assert!(
-            state
-                .stop_flag("job")
-                .load(std::sync::atomic::Ordering::SeqCst)
-        );
-        state.forget_job("job");
-        assert!(
-            !state
-                .stop_flag("job")
-                .load(std::sync::atomic::Ordering::SeqCst)
-        );
+/// The backend for a choice: the API over this PC's file, or the server.
+fn open(
+    app: &AppHandle,
+    data: &std::path::Path,
+    config: Option<&DeskConfig>,
+) -> Result<Arc<Backend>, Error> {
+    match config {
+        Some(DeskConfig::Server {
+            address,
+            fingerprint,
+        }) => Ok(Arc::new(Backend::server(Arc::new(Remote::new(
+            address,
+            fingerprint,
+        )?)))),
+        Some(DeskConfig::ThisPc) | None => {
+            if let Err(e) = std::fs::create_dir_all(data) {
+                log::error!("cannot create {}: {e}", data.display());
+            }
+            let path = desk::local_db(data);
+            log::info!("database: {}", path.display());
+            let store = Store::open(&path).inspect_err(|e| {
+                log::error!("cannot open the database: {}", e.log_detail());
+            })?;
+            let events = Arc::new(ShellEvents(app.clone()));
+            let api = Api::new(Arc::new(store), Place::ThisPc, events);
+            Ok(Arc::new(Backend::this_pc(Arc::new(api))))
+        }
     }
 }

@@ -3,13 +3,17 @@ import enUS from "antd/locale/en_US";
 import zhCN from "antd/locale/zh_CN";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
+import { Button, Space } from "antd";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { lazy, Suspense, useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, windowLabel, type Session } from "./api";
+import { api, on, onSessionOver, windowLabel, type Session } from "./api";
 import { ErrorBoundary } from "./common/ErrorBoundary";
 import { describe } from "./common/errors";
+import { LinkProvider } from "./common/link";
 import i18n, { type UiLang } from "./i18n";
+import { ConnectPage, ModePage } from "./session/ConnectPage";
+import { LockOverlay } from "./session/LockOverlay";
 import { LoginPage } from "./session/LoginPage";
 import { SetupPage } from "./session/SetupPage";
 import { Shell } from "./Shell";
@@ -43,7 +47,9 @@ export function Root() {
               <ArchiveWindow />
             </Suspense>
           ) : (
-            <MainWindow lang={lang} onLang={changeLang} />
+            <LinkProvider>
+              <MainWindow lang={lang} onLang={changeLang} />
+            </LinkProvider>
           )}
         </ErrorBoundary>
       </AntApp>
@@ -51,24 +57,88 @@ export function Root() {
   );
 }
 
+/** Which screen the main window shows: how this desk works (first start),
+ * connecting to the server, first-start setup, login, or the shell (with the
+ * lock over it when the session locked). */
 function MainWindow({ lang, onLang }: { lang: UiLang; onLang: (l: UiLang) => void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const status = useQuery({ queryKey: ["setup"], queryFn: api.setupStatus });
   const [session, setSession] = useState<Session | null>(null);
+  const [screen, setScreen] = useState<"choose" | "connect" | null>(null);
+  const [locked, setLocked] = useState<{ reason: string | null } | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const current = useRef<Session | null>(null);
+  current.current = session;
+  const rules = useQuery({ queryKey: ["settings", "session-rules"], queryFn: api.sessionRules, enabled: session !== null && !locked });
+  const idleMinutes = rules.data?.idle_lock_minutes ?? 15;
   useEffect(() => {
     if (status.data?.session) setSession(status.data.session);
   }, [status.data]);
 
+  const logout = async () => {
+    await api.logout().catch(() => undefined);
+    qc.clear();
+    setLocked(null);
+    setSession(null);
+    void status.refetch();
+  };
+  // A session that ended while working: locked (same person, password
+  // again, screen kept) or over (disabled, logged out elsewhere: login page).
+  useEffect(() => {
+    const over = (id: string, message: string) => {
+      if (!current.current) return;
+      if (id === "session_locked") {
+        setLocked({ reason: message });
+      } else {
+        setNotice(message);
+        void logout();
+      }
+    };
+    const stopCalls = onSessionOver((e) => over(e.id, e.message));
+    const stopEvents = on.sessionEnded((e) => over(e.reason, e.message));
+    return () => {
+      stopCalls();
+      void stopEvents.then((f) => f());
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const changed = () => {
+    setScreen(null);
+    setSession(null);
+    void status.refetch();
+  };
   if (status.isLoading) return <div className="center-page"><Spin size="large" /></div>;
   if (status.error) return <Result status="error" title={describe(status.error).title} subTitle={describe(status.error).text} />;
   const s = status.data;
-  if (s && !s.ok) return <Result status="error" title={t("setup.dbError")} subTitle={s.error} />;
+  if (screen === "connect") return <ConnectPage onConnected={changed} onCancel={() => setScreen(s?.desk ? null : "choose")} />;
+  if (screen === "choose" || (s && !s.desk && s.ok && s.empty && !session))
+    return <ModePage onThisPc={changed} onServer={() => setScreen("connect")} />;
+  if (s && !s.ok) {
+    const remote = s.desk?.mode === "server";
+    return (
+      <Result status="error" title={remote ? t("connect.cannotReach") : t("setup.dbError")} subTitle={<span data-testid="setup-error">{s.error}</span>}
+        extra={<Space>
+          <Button type="primary" onClick={() => void status.refetch()}>{t("common.retry")}</Button>
+          <Button onClick={() => setScreen("choose")}>{t("connect.backToChoice")}</Button>
+        </Space>} />
+    );
+  }
   if (session)
     return (
-      <Shell key={session.login} session={session} lang={lang} onLang={onLang}
-        onLogout={async () => { await api.logout(); qc.clear(); setSession(null); void status.refetch(); }} />
+      <>
+        <Shell key={session.login} session={session} lang={lang} onLang={onLang} locked={locked !== null} idleMinutes={idleMinutes}
+          onLock={() => { void api.lockSession(); setLocked({ reason: null }); }}
+          onConnection={() => { void logout(); setScreen("choose"); }}
+          onLogout={() => void logout()} />
+        {locked && (
+          <LockOverlay session={session} minutes={idleMinutes} reason={locked.reason}
+            onUnlocked={() => { setLocked(null); void qc.invalidateQueries(); }} onLogout={() => void logout()} />
+        )}
+      </>
     );
   if (s?.empty) return <SetupPage onDemo={() => void status.refetch()} onAdmin={setSession} />;
-  return <LoginPage onLogin={setSession} lang={lang} onLang={onLang} />;
+  return <LoginPage onLogin={(x) => { setNotice(null); setSession(x); }} lang={lang} onLang={onLang} desk={s?.desk ?? null}
+    notice={notice} onConnection={() => setScreen("choose")} />;
 }

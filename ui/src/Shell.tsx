@@ -1,17 +1,20 @@
-import { App, Avatar, Badge, Button, Dropdown, Flex, Layout, Menu, Segmented, Tag, Typography } from "antd";
-import { BellOutlined, CheckSquareOutlined, EyeOutlined, FileSearchOutlined, InboxOutlined, LogoutOutlined, SettingOutlined } from "@ant-design/icons";
+import { Alert, App, Avatar, Badge, Button, Dropdown, Flex, Layout, Menu, Segmented, Tag, Typography } from "antd";
+import { ApiOutlined, BellOutlined, CheckSquareOutlined, EyeOutlined, FileSearchOutlined, InboxOutlined, LockOutlined, LogoutOutlined, SettingOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
 import { lazy, memo, Suspense, useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type Session } from "./api";
 import { ApprovalsPage } from "./approvals/ApprovalsPage";
 import { describe } from "./common/errors";
+import { useLink } from "./common/link";
 import { isManager, SessionContext } from "./common/session";
 import { useBackendEvents } from "./common/useBackendEvents";
+import { useIdle } from "./common/useIdle";
 import type { UiLang } from "./i18n";
 import { InboxPage } from "./inbox/InboxPage";
 import { OrdersPage } from "./orders/OrdersPage";
 import { WatchingPage } from "./orders/WatchingPage";
+import { InterruptedJobs } from "./wizards/InterruptedJobs";
 
 // Administrators only: loaded when first opened.
 const SettingsPage = lazy(() => import("./settings/SettingsPage").then((m) => ({ default: m.SettingsPage })));
@@ -21,11 +24,20 @@ type Page = "orders" | "inbox" | "approvals" | "watching" | "settings";
 /** The logged-in main window: navigation on the left, the page on the right.
  * Opening an order re-renders the page only: the navigation and the top bar
  * are memoised. */
-export function Shell({ session, lang, onLang, onLogout }: { session: Session; lang: UiLang; onLang: (l: UiLang) => void; onLogout: () => void }) {
+export function Shell({ session, lang, onLang, onLogout, onLock, onConnection, locked, idleMinutes }: {
+  session: Session; lang: UiLang; onLang: (l: UiLang) => void; onLogout: () => void;
+  /** Locks the window (the idle time passed, or the person asked). */
+  onLock: () => void;
+  /** Leaves this session to change how the desk works. */
+  onConnection: () => void;
+  locked: boolean;
+  idleMinutes: number;
+}) {
   const { message } = App.useApp();
   const [page, setPage] = useState<Page>("orders");
   const [open, setOpen] = useState<string | null>(null);
   useBackendEvents();
+  useIdle(idleMinutes, locked, onLock, () => void api.me().catch(() => undefined));
 
   const openOrder = useCallback((n: string | null) => {
     setOpen(n);
@@ -51,9 +63,12 @@ export function Shell({ session, lang, onLang, onLogout }: { session: Session; l
         </Layout.Sider>
         <Layout>
           <Layout.Header className="header">
-            <TopBar session={session} lang={lang} onLang={onLang} onLogout={onLogout} onArchive={openArchive} />
+            <TopBar session={session} lang={lang} onLang={onLang} onLogout={onLogout} onArchive={openArchive} onLock={onLock} onConnection={onConnection} />
           </Layout.Header>
-          <Layout.Content style={{ padding: 16, overflow: "hidden" }}>
+          <Layout.Content style={{ padding: 16, overflow: "hidden", display: "flex", flexDirection: "column" }}>
+            <LinkBanner />
+            <InterruptedJobs />
+            <div style={{ flex: 1, minHeight: 0 }}>
             {page === "orders" && <OrdersPage open={open} onOpen={openOrder} />}
             {page === "inbox" && <InboxPage onOpen={openOrder} />}
             {page === "approvals" && <ApprovalsPage onOpen={openOrder} />}
@@ -63,6 +78,7 @@ export function Shell({ session, lang, onLang, onLogout }: { session: Session; l
                 <SettingsPage />
               </Suspense>
             )}
+            </div>
           </Layout.Content>
         </Layout>
       </Layout>
@@ -122,16 +138,36 @@ const Navigation = memo(function Navigation({ session, page, onPage, onArchive }
   );
 });
 
-/** Language, and the user's menu (archive window, log out). */
-const TopBar = memo(function TopBar({ session, lang, onLang, onLogout, onArchive }: {
+/** While the office server is out of reach: says so, and why. */
+function LinkBanner() {
+  const { t } = useTranslation();
+  const { link } = useLink();
+  if (link.state !== "reconnecting") return null;
+  return (
+    <Alert type="error" showIcon banner style={{ marginBottom: 12 }} data-testid="link-banner"
+      title={t("link.reconnecting")} description={<>{link.message ? <div>{link.message}</div> : null}{t("link.offline")}</>} />
+  );
+}
+
+/** Language, and the user's menu (archive window, lock, connection, log out). */
+const TopBar = memo(function TopBar({ session, lang, onLang, onLogout, onArchive, onLock, onConnection }: {
   session: Session; lang: UiLang; onLang: (l: UiLang) => void; onLogout: () => void; onArchive: () => void;
+  onLock: () => void; onConnection: () => void;
 }) {
   const { t } = useTranslation();
+  const { link } = useLink();
   return (
     <Flex justify="end" align="center" gap={16} style={{ height: "100%" }}>
+      {link.state !== "this_pc" && (
+        <Tag color={link.state === "connected" ? "green" : "red"} icon={<ApiOutlined />} data-testid="link-state">
+          {link.state === "connected" ? t("link.connected") : t("link.reconnectingShort")}
+        </Tag>
+      )}
       <Segmented size="small" value={lang} onChange={(v) => onLang(v as UiLang)} options={[{ value: "zh-CN", label: <span data-testid="lang-zh">中文</span> }, { value: "en", label: <span data-testid="lang-en">EN</span> }]} />
       <Dropdown trigger={["click"]} menu={{ items: [
         ...(isManager(session) ? [{ key: "archive", icon: <InboxOutlined />, label: t("nav.archive"), onClick: onArchive }] : []),
+        { key: "lock", icon: <LockOutlined />, label: <span data-testid="lock-now">{t("lock.title")}</span>, onClick: onLock },
+        { key: "connection", icon: <ApiOutlined />, label: <span data-testid="change-connection">{t("connect.current")}…</span>, onClick: onConnection },
         { key: "logout", icon: <LogoutOutlined />, label: <span data-testid="logout">{t("common.logout")}</span>, onClick: onLogout },
       ] }}>
         <Flex align="center" gap={8} style={{ cursor: "pointer" }} data-testid="user-menu">

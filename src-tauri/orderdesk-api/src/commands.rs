@@ -39,7 +39,7 @@ macro_rules! for_each_command {
             /// Ends the session (logout, or the window locked).
             session shell logout() -> ();
             /// Who the session is, as the database says now.
-            session shell me() -> Session;
+            session desk me() -> Session;
             /// How sessions end by themselves (the idle lock).
             session desk session_rules() -> SessionRules;
             session desk session_rules_set(rules: SessionRules) -> ();

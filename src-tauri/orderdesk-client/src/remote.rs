@@ -352,7 +352,34 @@ impl std::fmt::Debug for EventSocket {
     }
 }
 
+/// What came from the socket.
+#[derive(Debug)]
+pub enum Heard {
+    Event(ServerEvent),
+    /// Closed, or silent for longer than the server's pings allow: gone.
+    Gone,
+}
+
 impl EventSocket {
+    /// The next event, or [`Heard::Gone`] when the socket closed or nothing
+    /// at all (not even the server's pings) came for `silence`.
+    pub async fn next_within(&mut self, silence: Duration) -> Heard {
+        loop {
+            let message = match tokio::time::timeout(silence, self.ws.next()).await {
+                Ok(Some(Ok(m))) => m,
+                Ok(Some(Err(_)) | None) | Err(_) => return Heard::Gone,
+            };
+            match message {
+                tungstenite::Message::Text(text) => match serde_json::from_str(&text) {
+                    Ok(event) => return Heard::Event(event),
+                    Err(_) => log::warn!("an event this desk does not understand: {text}"),
+                },
+                tungstenite::Message::Close(_) => return Heard::Gone,
+                _ => {}
+            }
+        }
+    }
+
     /// The next event; None when the socket closed (the desk reconnects).
     pub async fn next(&mut self) -> Option<ServerEvent> {
         while let Some(message) = self.ws.next().await {

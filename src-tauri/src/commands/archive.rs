@@ -1,103 +1,50 @@
-//! Bulk jobs (archive, and reassign over a selection): preview, start, run
-//! with progress events, stop, results. Opening the archive window.
+//! Running bulk jobs with progress, the archive window, and the export of the
+//! archive to a file on this desk (the rest of the jobs and the analytics
+//! are generated).
 
 use std::sync::atomic::Ordering;
 
 use orderdesk_core::auth;
-use orderdesk_core::jobs::{self, ArchivePreview, ItemResult, JobKind, JobStatus, Selection};
+use orderdesk_core::export::{self, ExportReport, Format};
+use orderdesk_core::jobs::JobStatus;
+use orderdesk_core::search::SearchQuery;
 use tauri::{AppHandle, Manager, State, WebviewUrl, WebviewWindowBuilder};
-use tauri_specta::Event;
+use tauri_plugin_dialog::DialogExt;
 
-use super::changed;
 use crate::error::BridgeResult;
-use crate::events::JobProgress;
+use crate::events::{ExportProgress, emit};
 use crate::state::AppState;
 
-/// Orders per batch in the app: a progress step every few tenths of a second.
-const UI_BATCH: usize = 2500;
+/// The id `stop_job` takes for the export (which is not a job of the API).
+const EXPORT: &str = "export";
 
-#[tauri::command(async)]
+/// Runs (or resumes) a job to its end or until `stop_job`; `JobProgress`
+/// arrives after every batch (from this process, or from the server).
+#[tauri::command]
 #[specta::specta]
-pub fn archive_preview(
-    state: State<'_, AppState>,
-    selection: Selection,
-) -> BridgeResult<ArchivePreview> {
-    state.with(|store, s| jobs::archive_preview(store, s, &selection))
+pub async fn run_job(state: State<'_, AppState>, job: String) -> BridgeResult<JobStatus> {
+    let backend = state.backend()?;
+    backend.run_job(job, None).await.map_err(|e| state.fail(&e))
 }
 
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
-pub fn start_job(
-    state: State<'_, AppState>,
-    kind: JobKind,
-    selection: Selection,
-) -> BridgeResult<JobStatus> {
-    state.with(|store, s| jobs::create(store, s, &kind, &selection))
+pub async fn stop_job(state: State<'_, AppState>, job: String) -> BridgeResult<()> {
+    if job == EXPORT {
+        state.export_stop.store(true, Ordering::SeqCst);
+        return Ok(());
+    }
+    let backend = state.backend()?;
+    backend.stop_job(job).await.map_err(|e| state.fail(&e))
 }
 
-/// Runs (or resumes) a job to its end or until `stop_job`; emits
-/// `JobProgress` after every batch.
-#[tauri::command(async)]
+/// Opens (or focuses) the archive window. Managers and administrators only,
+/// as the core says now.
+#[tauri::command]
 #[specta::specta]
-pub async fn run_job(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    job: String,
-) -> BridgeResult<JobStatus> {
-    let store = state.store()?;
-    let session = state.session()?;
-    let stop = state.stop_flag(&job);
-    stop.store(false, Ordering::SeqCst);
-    let lang = state.lang();
-    let emitter = app.clone();
-    let id = job.clone();
-    let outcome = tauri::async_runtime::spawn_blocking(move || {
-        jobs::run(&store, &session, &id, UI_BATCH, &mut |status| {
-            if let Err(e) = (JobProgress {
-                status: status.clone(),
-            })
-            .emit(&emitter)
-            {
-                log::warn!("emit job-progress: {e}");
-            }
-            !stop.load(Ordering::SeqCst)
-        })
-    })
-    .await;
-    state.forget_job(&job);
-    let status = match outcome {
-        Ok(result) => result.map_err(|e| crate::error::BridgeError::from_core(&e, lang))?,
-        Err(e) => return Err(state.fail(&orderdesk_core::Error::internal(e.to_string()))),
-    };
-    changed(&app, Vec::new());
-    Ok(status)
-}
-
-#[tauri::command(async)]
-#[specta::specta]
-pub fn stop_job(state: State<'_, AppState>, job: String) {
-    state.stop_flag(&job).store(true, Ordering::SeqCst);
-}
-
-#[tauri::command(async)]
-#[specta::specta]
-pub fn job_results(
-    state: State<'_, AppState>,
-    job: String,
-    only: String,
-    limit: i64,
-    offset: i64,
-) -> BridgeResult<Vec<ItemResult>> {
-    state.with(|store, s| jobs::results(store, s, &job, &only, limit, offset))
-}
-
-/// Opens (or focuses) the archive window. Managers and administrators only:
-/// the core decides.
-#[tauri::command(async)]
-#[specta::specta]
-pub fn open_archive_window(app: AppHandle, state: State<'_, AppState>) -> BridgeResult<()> {
-    let session = state.session()?;
-    auth::require_manager(&session).map_err(|e| state.fail(&e))?;
+pub async fn open_archive_window(app: AppHandle, state: State<'_, AppState>) -> BridgeResult<()> {
+    let me = state.backend()?.me().await.map_err(|e| state.fail(&e))?;
+    auth::require_manager(&me).map_err(|e| state.fail(&e))?;
     if let Some(window) = app.get_webview_window("archive") {
         let _ = window.unminimize();
         let _ = window.set_focus();
@@ -113,86 +60,79 @@ pub fn open_archive_window(app: AppHandle, state: State<'_, AppState>) -> Bridge
     Ok(())
 }
 
-/// Cancellation analytics over the archive.
-#[tauri::command(async)]
-#[specta::specta]
-pub fn analytics(
-    state: State<'_, AppState>,
-    by: orderdesk_core::analytics::Dimension,
-    filter: orderdesk_core::analytics::ReportFilter,
-) -> BridgeResult<orderdesk_core::analytics::Report> {
-    state.with(|store, s| orderdesk_core::analytics::cancellations(store, s, by, &filter))
+/// Where to write an export: the person chooses (or, for tests,
+/// `ORDERDESK_EXPORT_DIR`); None when they cancelled.
+async fn export_target(
+    app: &AppHandle,
+    name: String,
+    ext: &'static str,
+) -> Option<std::path::PathBuf> {
+    if let Some(dir) = std::env::var_os("ORDERDESK_EXPORT_DIR") {
+        return Some(std::path::PathBuf::from(dir).join(name));
+    }
+    let dialog = app
+        .dialog()
+        .file()
+        .add_filter(ext.to_uppercase(), &[ext])
+        .set_file_name(&name);
+    tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .ok()
+        .flatten()
+        .and_then(|p| p.into_path().ok())
 }
 
-/// Exports the archive under `query` to a file the person chooses (or, for
-/// tests, into `ORDERDESK_EXPORT_DIR`); emits `ExportProgress`; `stop_job`
-/// with the id "export" stops it.
-#[tauri::command(async)]
+/// Exports the archive under `query` to a file on this desk, page by page
+/// (from this PC's file or the server alike); emits `ExportProgress`;
+/// `stop_job("export")` stops it.
+#[tauri::command]
 #[specta::specta]
 pub async fn export_archive(
     app: AppHandle,
     state: State<'_, AppState>,
-    query: orderdesk_core::search::SearchQuery,
-    format: orderdesk_core::export::Format,
-) -> BridgeResult<orderdesk_core::export::ExportReport> {
-    use orderdesk_core::export::{self, ExportReport, Format};
-    use tauri_plugin_dialog::DialogExt;
-
-    let store = state.store()?;
-    let session = state.session()?;
-    auth::require_manager(&session).map_err(|e| state.fail(&e))?;
+    query: SearchQuery,
+    format: Format,
+) -> BridgeResult<ExportReport> {
+    let backend = state.backend()?;
     let lang = state.lang();
+    auth::require_manager(&backend.me().await.map_err(|e| state.fail(&e))?)
+        .map_err(|e| state.fail(&e))?;
+    let reasons = backend.reasons().await.map_err(|e| state.fail(&e))?;
     let ext = match format {
         Format::Csv => "csv",
         Format::Xlsx => "xlsx",
     };
-    let name = format!(
-        "{}-{}.{ext}",
-        lang.pick("归档订单", "archive"),
-        chrono::Local::now().format("%Y%m%d-%H%M")
-    );
-    let target = match std::env::var_os("ORDERDESK_EXPORT_DIR") {
-        Some(dir) => Some(std::path::PathBuf::from(dir).join(&name)),
-        None => {
-            let dialog = app
-                .dialog()
-                .file()
-                .add_filter(ext.to_uppercase(), &[ext])
-                .set_file_name(&name);
-            tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
-                .await
-                .ok()
-                .flatten()
-                .and_then(|p| p.into_path().ok())
-        }
-    };
-    let Some(target) = target else {
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M");
+    let name = format!("{}-{stamp}.{ext}", lang.pick("归档订单", "archive"));
+    let Some(target) = export_target(&app, name, ext).await else {
         return Ok(ExportReport {
             rows: 0,
             path: String::new(),
             complete: false,
         });
     };
-    let stop = state.stop_flag("export");
+    let stop = state.export_stop.clone();
     stop.store(false, Ordering::SeqCst);
-    let emitter = app.clone();
     let outcome = tauri::async_runtime::spawn_blocking(move || {
-        export::archive(
-            &store,
-            &session,
+        let mut pages =
+            |q: &SearchQuery| tauri::async_runtime::block_on(backend.search_orders(q.clone()));
+        let mut progress = |done, total| {
+            emit(&app, ExportProgress { done, total });
+            !stop.load(Ordering::SeqCst)
+        };
+        export::write(
+            &reasons,
+            &mut pages,
             &query,
             format,
             lang,
             &target,
-            &mut |done, total| {
-                let _ = (crate::events::ExportProgress { done, total }).emit(&emitter);
-                !stop.load(Ordering::SeqCst)
-            },
+            &mut progress,
         )
     })
     .await;
     match outcome {
-        Ok(result) => result.map_err(|e| crate::error::BridgeError::from_core(&e, lang)),
+        Ok(result) => result.map_err(|e| state.fail(&e)),
         Err(e) => Err(state.fail(&orderdesk_core::Error::internal(e.to_string()))),
     }
 }

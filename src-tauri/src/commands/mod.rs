@@ -1,22 +1,13 @@
-//! The bridge: thin `#[tauri::command]`s, one file per area. Each takes the
-//! state, calls one core function with the session, and converts the result.
-//! All run off the main thread (`async`); long jobs in `spawn_blocking`.
+//! The bridge. Most commands are generated, one per `desk` entry of the API
+//! definition ([`orderdesk_api::for_each_command!`]), in [`generated`]; the
+//! rest are written here by hand because the desktop adds something (a save
+//! dialog, a window, keeping the token) — one file per area. Each is a few
+//! lines, `async`, and calls the [`orderdesk_client::Backend`], which is the
+//! API in this process or the office server.
 
 pub mod archive;
+pub mod connection;
+pub mod generated;
 pub mod inbox;
-pub mod orders;
 pub mod session;
 pub mod settings;
-pub mod wizards;
-
-use tauri::AppHandle;
-use tauri_specta::Event;
-
-use crate::events::OrdersChanged;
-
-/// Tells every window that these orders changed.
-pub(crate) fn changed(app: &AppHandle, numbers: Vec<String>) {
-    if let Err(e) = (OrdersChanged { numbers }).emit(app) {
-        log::warn!("emit orders-changed: {e}");
-    }
-}

@@ -1,18 +1,18 @@
-//! Logging in and out, language, first start.
+//! First start, logging in and out, the idle lock, the language.
 
-use orderdesk_core::auth::{self, Session};
+use orderdesk_core::auth::Session;
 use orderdesk_core::domain::Lang;
-use orderdesk_core::seed::{self, SeedOptions, SeedReport};
 use serde::Serialize;
 use tauri::{AppHandle, State};
 
+use crate::desk::DeskConfig;
 use crate::error::BridgeResult;
-use crate::notifier;
 use crate::state::AppState;
+use crate::{live, notifier};
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct SetupStatus {
-    /// The database opened; otherwise `error` says why.
+    /// The database (or the server) answered; otherwise `error` says why.
     pub ok: bool,
     pub error: Option<String>,
     /// No users yet: offer demo data or a first administrator.
@@ -20,85 +20,125 @@ pub struct SetupStatus {
     pub db_path: String,
     pub session: Option<Session>,
     pub lang: Lang,
+    /// How this desk works; None at first start (nobody chose yet).
+    pub desk: Option<DeskConfig>,
 }
 
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
-pub fn setup_status(state: State<'_, AppState>) -> BridgeResult<SetupStatus> {
-    let lang = state.lang();
-    if let Some(error) = state.open_error() {
-        return Ok(SetupStatus {
-            ok: false,
-            error: Some(error),
-            empty: false,
-            db_path: String::new(),
-            session: None,
-            lang,
-        });
-    }
-    let store = state.store()?;
-    Ok(SetupStatus {
+pub async fn setup_status(state: State<'_, AppState>) -> BridgeResult<SetupStatus> {
+    let mut status = SetupStatus {
         ok: true,
         error: None,
-        empty: auth::is_empty(&store).map_err(|e| state.fail(&e))?,
-        db_path: store.path().display().to_string(),
+        empty: false,
+        db_path: String::new(),
         session: state.current_session(),
-        lang,
-    })
+        lang: state.lang(),
+        desk: state.config(),
+    };
+    let found = match state.backend() {
+        Ok(backend) => backend.setup_state().await.map_err(|e| state.fail(&e)),
+        Err(e) => Err(e),
+    };
+    match found {
+        Ok(s) => {
+            status.empty = s.empty;
+            status.db_path = s.db_path;
+        }
+        Err(e) => {
+            status.ok = false;
+            status.error = Some(e.message);
+        }
+    }
+    Ok(status)
 }
 
-/// Fills an empty database with the demo data (first start).
-#[tauri::command(async)]
-#[specta::specta]
-pub fn load_demo_data(state: State<'_, AppState>) -> BridgeResult<SeedReport> {
-    let store = state.store()?;
-    let opts = SeedOptions {
-        orders: 20_000,
-        seed: 1,
-        anchor: chrono::Local::now().date_naive(),
-    };
-    seed::seed(&store, &opts).map_err(|e| state.fail(&e))
+/// Keeps the session's token and starts what follows a login.
+fn logged_in(
+    app: &AppHandle,
+    state: &AppState,
+    reply: orderdesk_api::types::LoginReply,
+) -> BridgeResult<Session> {
+    let backend = state.backend()?;
+    backend.set_token(Some(reply.token));
+    state.set_session(Some(reply.session.clone()));
+    if backend.remote().is_some() {
+        live::start(app);
+    } else {
+        // Unread notifications that arrived while away appear on the desktop now.
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move { notifier::check_now(&app).await });
+    }
+    Ok(reply.session)
 }
 
 /// Creates the first administrator of an empty database and logs them in.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
-pub fn create_first_admin(
+pub async fn create_first_admin(
+    app: AppHandle,
     state: State<'_, AppState>,
     login: String,
     display_name: String,
     password: String,
 ) -> BridgeResult<Session> {
-    let store = state.store()?;
-    let session = auth::create_first_admin(&store, &login, &display_name, &password)
+    let backend = state.backend()?;
+    let reply = backend
+        .create_first_admin(login, display_name, password)
+        .await
         .map_err(|e| state.fail(&e))?;
-    state.set_session(Some(session.clone()));
-    Ok(session)
+    logged_in(&app, &state, reply)
 }
 
-#[tauri::command(async)]
+/// Logs in (also: unlocks a locked window, as the same person).
+#[tauri::command]
 #[specta::specta]
-pub fn login(
+pub async fn login(
     app: AppHandle,
     state: State<'_, AppState>,
     login: String,
     password: String,
 ) -> BridgeResult<Session> {
-    let store = state.store()?;
-    let session = auth::login(&store, &login, &password).map_err(|e| state.fail(&e))?;
-    state.set_session(Some(session.clone()));
-    // Unread notifications that arrived while away appear on the desktop now.
-    notifier::check_now(&app);
-    Ok(session)
+    let backend = state.backend()?;
+    let reply = backend
+        .login(login, password)
+        .await
+        .map_err(|e| state.fail(&e))?;
+    logged_in(&app, &state, reply)
 }
 
-#[tauri::command(async)]
+/// Ends the session on this desk and, when connected, on the server.
+pub(crate) async fn end_session(app: &AppHandle, state: &AppState) {
+    live::stop(app);
+    if let Ok(backend) = state.backend() {
+        if backend.token().is_some() {
+            let _ = backend.logout().await;
+        }
+        backend.set_token(None);
+        if backend.remote().is_some() {
+            state.set_link(crate::state::LinkState::Idle, None);
+        }
+    }
+}
+
+#[tauri::command]
 #[specta::specta]
-pub fn logout(state: State<'_, AppState>) {
+pub async fn logout(app: AppHandle, state: State<'_, AppState>) -> BridgeResult<()> {
+    end_session(&app, &state).await;
     state.set_session(None);
+    Ok(())
 }
 
-#[tauri::command(async)]
+/// The window locked after the idle time: the session ends (on the server
+/// too), the window keeps what it shows and asks for the password.
+#[tauri::command]
+#[specta::specta]
+pub async fn lock_session(app: AppHandle, state: State<'_, AppState>) -> BridgeResult<()> {
+    end_session(&app, &state).await;
+    Ok(())
+}
+
+#[tauri::command]
 #[specta::specta]
 pub fn set_language(state: State<'_, AppState>, lang: Lang) {
     state.set_lang(lang);

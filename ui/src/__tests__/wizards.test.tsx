@@ -78,7 +78,7 @@ describe("the login page", () => {
       if (cmd === "login") return Promise.reject({ kind: "forbidden", message: "Too many failed logins; the account is locked until 2026-11-29 10:05:00 UTC.", details: null });
       return null;
     });
-    wrap(<LoginPage onLogin={() => {}} lang="en" onLang={() => {}} />);
+    wrap(<LoginPage onLogin={() => {}} lang="en" onLang={() => {}} desk={null} notice={null} onConnection={() => {}} />);
     fireEvent.change(screen.getByTestId("login-user"), { target: { value: "clerk01" } });
     fireEvent.change(screen.getByTestId("login-password"), { target: { value: "wrong" } });
     fireEvent.click(screen.getByTestId("login-submit"));

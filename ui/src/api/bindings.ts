@@ -10,13 +10,64 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 /** Commands */
 export const commands = {
 	setupStatus: () => typedError<SetupStatus, BridgeError>(__TAURI_INVOKE("setup_status")),
-	/**  Fills an empty database with the demo data (first start). */
-	loadDemoData: () => typedError<SeedReport, BridgeError>(__TAURI_INVOKE("load_demo_data")),
 	/**  Creates the first administrator of an empty database and logs them in. */
 	createFirstAdmin: (login: string, displayName: string, password: string) => typedError<Session, BridgeError>(__TAURI_INVOKE("create_first_admin", { login, displayName, password })),
+	/**  Logs in (also: unlocks a locked window, as the same person). */
 	login: (login: string, password: string) => typedError<Session, BridgeError>(__TAURI_INVOKE("login", { login, password })),
-	logout: () => __TAURI_INVOKE<void>("logout"),
+	logout: () => typedError<null, BridgeError>(__TAURI_INVOKE("logout")),
+	/**
+	 *  The window locked after the idle time: the session ends (on the server
+	 *  too), the window keeps what it shows and asks for the password.
+	 */
+	lockSession: () => typedError<null, BridgeError>(__TAURI_INVOKE("lock_session")),
 	setLanguage: (lang: Lang) => __TAURI_INVOKE<void>("set_language", { lang }),
+	connectionStatus: () => __TAURI_INVOKE<Link>("connection_status"),
+	/**  Office servers that answer on the LAN. */
+	discoverServers: () => typedError<Found[], BridgeError>(__TAURI_INVOKE("discover_servers")),
+	/**
+	 *  A first look at a server: its fingerprint, for the person to compare
+	 *  with what the server printed, before anything is trusted.
+	 */
+	probeServer: (address: string) => typedError<Probe, BridgeError>(__TAURI_INVOKE("probe_server", { address })),
+	/**
+	 *  Pins `fingerprint` for the server at `address` and connects this desk to
+	 *  it (after checking that it presents exactly that certificate).
+	 */
+	connectServer: (address: string, fingerprint: string) => typedError<null, BridgeError>(__TAURI_INVOKE("connect_server", { address, fingerprint })),
+	/**  Back to this PC's own database (kept as it was). */
+	useThisPc: () => typedError<null, BridgeError>(__TAURI_INVOKE("use_this_pc")),
+	/**
+	 *  Runs (or resumes) a job to its end or until `stop_job`; `JobProgress`
+	 *  arrives after every batch (from this process, or from the server).
+	 */
+	runJob: (job: string) => typedError<JobStatus, BridgeError>(__TAURI_INVOKE("run_job", { job })),
+	stopJob: (job: string) => typedError<null, BridgeError>(__TAURI_INVOKE("stop_job", { job })),
+	/**
+	 *  Opens (or focuses) the archive window. Managers and administrators only,
+	 *  as the core says now.
+	 */
+	openArchiveWindow: () => typedError<null, BridgeError>(__TAURI_INVOKE("open_archive_window")),
+	/**
+	 *  Exports the archive under `query` to a file on this desk, page by page
+	 *  (from this PC's file or the server alike); emits `ExportProgress`;
+	 *  `stop_job("export")` stops it.
+	 */
+	exportArchive: (query: SearchQuery, format: Format) => typedError<ExportReport, BridgeError>(__TAURI_INVOKE("export_archive", { query, format })),
+	/**
+	 *  Makes a verified online backup: where the person chooses on this PC, or
+	 *  in the office server's backups folder. None when they cancelled the dialog.
+	 */
+	backupNow: () => typedError<BackupInfo | null, BridgeError>(__TAURI_INVOKE("backup_now")),
+	/**  A template with sample values filled in. */
+	templatePreview: (template: Template, lang: Lang) => __TAURI_INVOKE<Template>("template_preview", { template, lang }),
+	inboxList: (unreadOnly: boolean) => typedError<InboxItem[], BridgeError>(__TAURI_INVOKE("inbox_list", { unreadOnly })),
+	/**  Fills an empty database with the demo data (first start). */
+	loadDemoData: () => typedError<SeedReport, BridgeError>(__TAURI_INVOKE("load_demo_data")),
+	/**  Who the session is, as the database says now. */
+	me: () => typedError<Session, BridgeError>(__TAURI_INVOKE("me")),
+	/**  How sessions end by themselves (the idle lock). */
+	sessionRules: () => typedError<SessionRules, BridgeError>(__TAURI_INVOKE("session_rules")),
+	sessionRulesSet: (rules: SessionRules) => typedError<null, BridgeError>(__TAURI_INVOKE("session_rules_set", { rules })),
 	searchOrders: (query: SearchQuery) => typedError<SearchPage, BridgeError>(__TAURI_INVOKE("search_orders", { query })),
 	orderDetail: (number: string) => typedError<OrderDetail, BridgeError>(__TAURI_INVOKE("order_detail", { number })),
 	watching: () => typedError<Row[], BridgeError>(__TAURI_INVOKE("watching")),
@@ -33,26 +84,11 @@ export const commands = {
 	reassignOrder: (number: string, version: number, target: Target, note: string | null) => typedError<ReassignOutcome, BridgeError>(__TAURI_INVOKE("reassign_order", { number, version, target, note })),
 	archivePreview: (selection: Selection) => typedError<ArchivePreview, BridgeError>(__TAURI_INVOKE("archive_preview", { selection })),
 	startJob: (kind: JobKind, selection: Selection) => typedError<JobStatus, BridgeError>(__TAURI_INVOKE("start_job", { kind, selection })),
-	/**
-	 *  Runs (or resumes) a job to its end or until `stop_job`; emits
-	 *  `JobProgress` after every batch.
-	 */
-	runJob: (job: string) => typedError<JobStatus, BridgeError>(__TAURI_INVOKE("run_job", { job })),
-	stopJob: (job: string) => __TAURI_INVOKE<void>("stop_job", { job }),
 	jobResults: (job: string, only: string, limit: number, offset: number) => typedError<ItemResult[], BridgeError>(__TAURI_INVOKE("job_results", { job, only, limit, offset })),
-	/**
-	 *  Opens (or focuses) the archive window. Managers and administrators only:
-	 *  the core decides.
-	 */
-	openArchiveWindow: () => typedError<null, BridgeError>(__TAURI_INVOKE("open_archive_window")),
+	/**  Jobs with work left that this person may resume (after a crash: the interrupted ones). */
+	unfinishedJobs: () => typedError<InterruptedJob[], BridgeError>(__TAURI_INVOKE("unfinished_jobs")),
 	/**  Cancellation analytics over the archive. */
 	analytics: (by: Dimension, filter: ReportFilter) => typedError<Report, BridgeError>(__TAURI_INVOKE("analytics", { by, filter })),
-	/**
-	 *  Exports the archive under `query` to a file the person chooses (or, for
-	 *  tests, into `ORDERDESK_EXPORT_DIR`); emits `ExportProgress`; `stop_job`
-	 *  with the id "export" stops it.
-	 */
-	exportArchive: (query: SearchQuery, format: Format) => typedError<ExportReport, BridgeError>(__TAURI_INVOKE("export_archive", { query, format })),
 	usersList: () => typedError<UserRow[], BridgeError>(__TAURI_INVOKE("users_list")),
 	userCreate: (user: NewUser) => typedError<UserId, BridgeError>(__TAURI_INVOKE("user_create", { user })),
 	userUpdate: (change: UserChange) => typedError<null, BridgeError>(__TAURI_INVOKE("user_update", { change })),
@@ -66,27 +102,21 @@ export const commands = {
 	notificationRulesSet: (rules: NotificationRules) => typedError<null, BridgeError>(__TAURI_INVOKE("notification_rules_set", { rules })),
 	customerTemplates: () => typedError<CustomerTemplates, BridgeError>(__TAURI_INVOKE("customer_templates")),
 	customerTemplatesSet: (templates: CustomerTemplates) => typedError<null, BridgeError>(__TAURI_INVOKE("customer_templates_set", { templates })),
-	/**  A template with sample values filled in. */
-	templatePreview: (template: Template, lang: Lang) => __TAURI_INVOKE<Template>("template_preview", { template, lang }),
 	settingsLog: () => typedError<SettingsEvent[], BridgeError>(__TAURI_INVOKE("settings_log")),
-	/**
-	 *  Asks where to save, then makes a verified online backup there. None when
-	 *  the person cancelled the dialog.
-	 */
-	backupNow: () => typedError<BackupInfo | null, BridgeError>(__TAURI_INVOKE("backup_now")),
 	backupsList: () => typedError<BackupInfo[], BridgeError>(__TAURI_INVOKE("backups_list")),
-	inboxList: (unreadOnly: boolean) => typedError<InboxItem[], BridgeError>(__TAURI_INVOKE("inbox_list", { unreadOnly })),
 	inboxUnreadCount: () => typedError<number, BridgeError>(__TAURI_INVOKE("inbox_unread_count")),
-	/**  Marks items read (all when `ids` is empty). */
+	/**  Marks items read (all when `ids` is empty); returns the unread count after. */
 	inboxMarkRead: (ids: number[]) => typedError<number, BridgeError>(__TAURI_INVOKE("inbox_mark_read", { ids })),
 };
 
 /** Events */
 export const events = {
+	connectionChanged: makeEvent<ConnectionChanged, ConnectionChanged>("connection-changed"),
 	exportProgress: makeEvent<ExportProgress, ExportProgress>("export-progress"),
 	inboxChanged: makeEvent<InboxChanged, InboxChanged>("inbox-changed"),
 	jobProgress: makeEvent<JobProgress, JobProgress>("job-progress"),
 	ordersChanged: makeEvent<OrdersChanged, OrdersChanged>("orders-changed"),
+	sessionEnded: makeEvent<SessionEnded, SessionEnded>("session-ended"),
 	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
 };
 
@@ -205,6 +235,11 @@ export type Candidates = {
 	departments: DepartmentChoice[],
 };
 
+/**  The link to the office server changed (connected, reconnecting…). */
+export type ConnectionChanged = {
+	link: Link,
+};
+
 export type CopyOutcome = {
 	number: string,
 	source: string,
@@ -261,10 +296,14 @@ export type DepartmentInfo = {
 	name_en: string,
 };
 
+export type DeskConfig = { mode: "this_pc" } | { mode: "server"; address: string; fingerprint: string };
+
 export type Dimension = "reason" | "month" | "handler" | "customer" | "product";
 
 /**  What went wrong, as a program sees it; the bridge and the CLI key on this. */
-export type ErrorKind = "not_found" | "invalid_input" | "rule_violation" | "forbidden" | "conflict" | "storage" | "internal";
+export type ErrorKind = "not_found" | "invalid_input" | "rule_violation" | "forbidden" | "conflict" | "storage" | "internal" | 
+/**  The office server cannot be reached, or refuses this desk. */
+"unavailable";
 
 /**  One row of an order's timeline. */
 export type Event = {
@@ -308,6 +347,16 @@ export type FinanceEntry = {
 
 export type Format = "csv" | "xlsx";
 
+/**  A server that answered. */
+export type Found = {
+	/**  "OrderDesk on OFFICE-PC". */
+	name: string,
+	address: string,
+	/**  As announced; a person still compares it before the desk trusts it. */
+	fingerprint: string,
+	version: string,
+};
+
 /**  New or read notifications: the unread badge reloads. */
 export type InboxChanged = {
 	unread: number,
@@ -328,6 +377,15 @@ export type InboxItem = {
 	body_zh: string,
 	title_en: string,
 	body_en: string,
+};
+
+/**
+ *  A job with work left, and whether it is running in the answering process
+ *  right now (if not, it was stopped or cut off, and can be resumed).
+ */
+export type InterruptedJob = {
+	job: UnfinishedJob,
+	running: boolean,
 };
 
 /**  What happened to one order. */
@@ -367,6 +425,26 @@ export type Line = {
 	quantity: number,
 	unit_price_minor: number,
 };
+
+export type Link = {
+	state: LinkState,
+	/**  Why, when reconnecting: the cause in words. */
+	message: string | null,
+};
+
+/**
+ *  How the desk reaches its data right now (shown in the window, and
+ *  followed by the buttons that change something).
+ */
+export type LinkState = 
+/**  This PC only: the database is here. */
+"this_pc" | 
+/**  Logged in to the office server, live events flowing. */
+"connected" | 
+/**  The server went away; trying again. Nothing can be changed meanwhile. */
+"reconnecting" | 
+/**  Connected mode, not logged in yet. */
+"idle";
 
 export type NewUser = {
 	login: string,
@@ -423,6 +501,13 @@ export type OrderId = number;
 /**  Orders changed (by this window or another): lists and details reload. */
 export type OrdersChanged = {
 	numbers: string[],
+};
+
+/**  What a first look at a server found. */
+export type Probe = {
+	address: string,
+	fingerprint: string,
+	version: string,
 };
 
 /**
@@ -602,6 +687,26 @@ export type Session = {
 	department_id: DepartmentId,
 };
 
+/**
+ *  The session is over (disabled, locked, logged out elsewhere): the window
+ *  asks for the password again.
+ */
+export type SessionEnded = {
+	/**  Why, in the user's language. */
+	message: string,
+	/**  The core's message id (`session_locked`, `account_disabled`, …). */
+	reason: string,
+};
+
+/**  How sessions end by themselves. */
+export type SessionRules = {
+	/**
+	 *  Minutes without any action after which the window locks and asks for
+	 *  the password again (the server refuses the session's token too).
+	 */
+	idle_lock_minutes: number,
+};
+
 /**  An administrator changed a setting: screens that show it reload. */
 export type SettingsChanged = {
 	what: string,
@@ -618,7 +723,7 @@ export type SettingsEvent = {
 };
 
 export type SetupStatus = {
-	/**  The database opened; otherwise `error` says why. */
+	/**  The database (or the server) answered; otherwise `error` says why. */
 	ok: boolean,
 	error: string | null,
 	/**  No users yet: offer demo data or a first administrator. */
@@ -626,6 +731,8 @@ export type SetupStatus = {
 	db_path: string,
 	session: Session | null,
 	lang: Lang,
+	/**  How this desk works; None at first start (nobody chose yet). */
+	desk: DeskConfig | null,
 };
 
 export type Sort = "date_desc" | "date_asc" | "total_desc" | "total_asc" | "number_asc";
@@ -681,6 +788,19 @@ export type Totals = {
 	cancellation_rate: number | null,
 	value_lost_minor: number,
 	avg_days_to_cancel: number | null,
+};
+
+/**  A job that has work left, with who started it. */
+export type UnfinishedJob = {
+	id: string,
+	kind: string,
+	state: string,
+	total: number,
+	done: number,
+	refused: number,
+	created_at: string,
+	created_by: string,
+	created_by_name: string,
 };
 
 export type UserChange = {

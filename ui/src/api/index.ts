@@ -14,6 +14,7 @@ import type {
   NotificationRules,
   Reason,
   ReportFilter,
+  SessionRules,
   Template,
   UserChange,
   DepartmentId,
@@ -28,13 +29,32 @@ import type {
 
 export type * from "./bindings";
 
-/** A refusal or failure from the backend, already in the user's language. */
+/** A refusal or failure from the backend, already in the user's language.
+ * `id` is the core's message id (`session_locked`, `cancel_shipped`, …). */
 export class ApiError extends Error {
   readonly kind: ErrorKind;
+  readonly id: string;
   constructor(e: BridgeError) {
     super(e.message);
     this.kind = e.kind;
+    const details = e.details as { message_id?: unknown } | null;
+    this.id = typeof details?.message_id === "string" ? details.message_id : "";
   }
+}
+
+/** Errors that mean the session is over: the window asks for the password. */
+const SESSION_OVER = new Set(["session_locked", "session_ended", "account_disabled"]);
+type SessionListener = (e: { id: string; message: string }) => void;
+const sessionListeners = new Set<SessionListener>();
+
+/** Called whenever a call finds the session over (locked, ended, disabled). */
+export function onSessionOver(cb: SessionListener): () => void {
+  sessionListeners.add(cb);
+  return () => sessionListeners.delete(cb);
+}
+
+function sessionOver(id: string, message: string) {
+  for (const cb of sessionListeners) cb({ id, message });
 }
 
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: BridgeError };
@@ -43,7 +63,11 @@ async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
   const started = performance.now();
   const r = await call;
   recordIpc(performance.now() - started);
-  if (r.status === "error") throw new ApiError(r.error);
+  if (r.status === "error") {
+    const e = new ApiError(r.error);
+    if (SESSION_OVER.has(e.id)) sessionOver(e.id, e.message);
+    throw e;
+  }
   return r.data;
 }
 
@@ -60,7 +84,17 @@ export const api = {
   createFirstAdmin: (login: string, name: string, password: string) =>
     unwrap(commands.createFirstAdmin(login, name, password)),
   login: (login: string, password: string) => unwrap(commands.login(login, password)),
-  logout: () => commands.logout(),
+  logout: () => unwrap(commands.logout()),
+  lockSession: () => unwrap(commands.lockSession()),
+  me: () => unwrap(commands.me()),
+  sessionRules: () => unwrap(commands.sessionRules()),
+  setSessionRules: (rules: SessionRules) => unwrap(commands.sessionRulesSet(rules)),
+
+  connectionStatus: () => commands.connectionStatus(),
+  discoverServers: () => unwrap(commands.discoverServers()),
+  probeServer: (address: string) => unwrap(commands.probeServer(address)),
+  connectServer: (address: string, fingerprint: string) => unwrap(commands.connectServer(address, fingerprint)),
+  useThisPc: () => unwrap(commands.useThisPc()),
   setLanguage: (lang: Lang) => commands.setLanguage(lang),
 
   search: (query: SearchQuery) => unwrap(commands.searchOrders(query)),
@@ -86,7 +120,8 @@ export const api = {
   archivePreview: (selection: Selection) => unwrap(commands.archivePreview(selection)),
   startJob: (kind: JobKind, selection: Selection) => unwrap(commands.startJob(kind, selection)),
   runJob: (job: string) => unwrap(commands.runJob(job)),
-  stopJob: (job: string) => commands.stopJob(job),
+  stopJob: (job: string) => unwrap(commands.stopJob(job)),
+  unfinishedJobs: () => unwrap(commands.unfinishedJobs()),
   jobResults: (job: string, only: string, limit: number, offset: number) =>
     unwrap(commands.jobResults(job, only, limit, offset)),
   openArchiveWindow: () => unwrap(commands.openArchiveWindow()),
@@ -130,6 +165,10 @@ export const on = {
     events.settingsChanged.listen((e) => cb(e.payload.what)),
   exportProgress: (cb: (done: number, total: number) => void): Promise<Unlisten> =>
     events.exportProgress.listen((e) => cb(e.payload.done, e.payload.total)),
+  connectionChanged: (cb: (link: import("./bindings").Link) => void): Promise<Unlisten> =>
+    events.connectionChanged.listen((e) => cb(e.payload.link)),
+  sessionEnded: (cb: (e: import("./bindings").SessionEnded) => void): Promise<Unlisten> =>
+    events.sessionEnded.listen((e) => cb(e.payload)),
 };
 
 /** Which window this code runs in: "main" or "archive". */

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type Row } from "../api";
 import { describe } from "../common/errors";
+import { useLink } from "../common/link";
 import { day, money } from "../common/format";
 import { RejectDialog } from "./RejectDialog";
 
@@ -12,6 +13,7 @@ export function ApprovalsPage({ onOpen }: { onOpen: (n: string) => void }) {
   const { message } = App.useApp();
   const q = useQuery({ queryKey: ["approvals"], queryFn: api.pendingApprovals });
   const [rejecting, setRejecting] = useState<Row | null>(null);
+  const { online } = useLink();
 
   const approve = async (r: Row) => {
     try {
@@ -37,8 +39,8 @@ export function ApprovalsPage({ onOpen }: { onOpen: (n: string) => void }) {
             title: "",
             render: (_, r) => (
               <Space>
-                <Button type="primary" size="small" onClick={() => approve(r)} data-testid={`approve-${r.number}`}>{t("detail.approve")}</Button>
-                <Button size="small" onClick={() => setRejecting(r)} data-testid={`reject-${r.number}`}>{t("detail.reject")}</Button>
+                <Button type="primary" size="small" disabled={!online} onClick={() => approve(r)} data-testid={`approve-${r.number}`}>{t("detail.approve")}</Button>
+                <Button size="small" disabled={!online} onClick={() => setRejecting(r)} data-testid={`reject-${r.number}`}>{t("detail.reject")}</Button>
               </Space>
             ),
           },

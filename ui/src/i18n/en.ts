@@ -17,7 +17,7 @@ export const en = {
   },
   errors: {
     not_found: "Not found", invalid_input: "Please check your input", rule_violation: "Not allowed by the rules",
-    forbidden: "Not permitted", conflict: "Changed by someone else", storage: "Database problem", internal: "Unexpected error",
+    forbidden: "Not permitted", conflict: "Changed by someone else", storage: "Database problem", internal: "Unexpected error", unavailable: "Office server not reachable"
   },
   login: {
     title: "Log in to OrderDesk", login: "Login", password: "Password", submit: "Log in",
@@ -84,6 +84,7 @@ export const en = {
   inbox: { title: "Inbox", empty: "No notifications", markAll: "Mark all read", unreadOnly: "Unread only", markRead: "Mark read" },
   watching: { title: "Orders I handed off", empty: "You are not watching any order", hint: "Read-only: you see their progress, the new handler works on them." },
   settings: {
+    security: "Security", idleLock: "Lock a window after this many minutes without activity", idleLockHint: "The session also ends on the server; unlocking asks for the password.",
     title: "Settings", users: "Users", departments: "Departments", reasons: "Cancellation reasons", approval: "Approval rules",
     notifications: "Notifications", backups: "Backups", log: "Change log", saved: "Saved; in effect for every window now.",
     newUser: "New user", role: "Role", active: "Active", locked: "Locked", resetPassword: "Reset password",
@@ -101,6 +102,35 @@ export const en = {
     file: "File", when: "When", size: "Size", who: "Who", what: "What",
   },
   archiveWindow: { title: "Archive", forbidden: "Only managers and administrators can open the archive.", orders: "Archived orders", analytics: "Analytics", closedOn: "Closed on", minTotal: "Min total", maxTotal: "Max total", exporting: "Exporting…", exported: "{{count}} orders exported to {{path}}", cancelled: "Cancellations", rate: "Cancellation rate", lost: "Value lost", days: "Days to cancel (avg)", byReason: "By reason", byMonth: "By month", byHandler: "By handler", byCustomer: "By customer (top)", byProduct: "By product (top)", table: "Reasons in figures" },
+  connect: {
+    chooseTitle: "How will this desk work?",
+    chooseIntro: "OrderDesk keeps the orders in one place. Choose where, for this computer.",
+    thisPc: "This PC only", thisPcText: "The orders live on this computer. Best for an office where everyone works at one PC.",
+    useThisPc: "Use this PC",
+    server: "Connect to the office server", serverText: "The orders live on the office server; every desk works on the same ones, and each person is notified at their own desk.",
+    useServer: "Connect to a server",
+    title: "Connect to the office server", searching: "Looking for office servers on this network…", found: "Found on the network",
+    noneFound: "No server answered on this network. Type its address (ask whoever runs the server).", rescan: "Look again",
+    address: "Server address", addressHint: "Such as 192.168.1.20 or office-pc:4780", probe: "Connect",
+    compareTitle: "Compare the fingerprint", compareText: "Before this desk trusts {{address}}, compare this fingerprint with the one the server shows (on the server PC: orderdesk-server status). Continue only if they are exactly the same.",
+    announced: "The server's announcement on the network shows the same fingerprint.", announcedDiffers: "Warning: the announcement on the network showed a different fingerprint.",
+    trust: "They match: trust and connect", notSame: "They differ: do not connect", version: "Server version {{version}}",
+    connected: "Connected to {{address}}", current: "Connection", currentThisPc: "This PC only", currentServer: "Office server {{address}}",
+    change: "Change", cannotReach: "The office server cannot be reached", backToChoice: "Change how this desk works",
+  },
+  link: {
+    connected: "Office server", reconnectingShort: "Reconnecting…",
+    reconnecting: "Connection to the office server lost — reconnecting…",
+    offline: "Not connected to the office server: changes are disabled until the connection is back.",
+  },
+  lock: {
+    title: "Locked", text: "The window locked after {{minutes}} minutes without activity. Enter the password of {{name}} to go on; what you were doing stays on screen.",
+    password: "Password", unlock: "Unlock", logout: "Log out instead", ended: "Your session ended",
+  },
+  jobs: {
+    interrupted: "A bulk job was interrupted: {{kind}}, {{done}} of {{total}} done (started {{at}} by {{by}}).",
+    resume: "Resume", kind: { archive: "archive", reassign: "reassign", cancel: "cancel" }, resuming: "Resuming the job",
+  },
 };
 
 export type Catalogue = typeof en;

@@ -19,7 +19,7 @@ export const zh: Catalogue = {
   },
   errors: {
     not_found: "未找到", invalid_input: "请检查输入", rule_violation: "规则不允许",
-    forbidden: "没有权限", conflict: "已被他人修改", storage: "数据库错误", internal: "意外错误",
+    forbidden: "没有权限", conflict: "已被他人修改", storage: "数据库错误", internal: "意外错误", unavailable: "无法连接办公室服务器"
   },
   login: {
     title: "登录 OrderDesk", login: "登录名", password: "密码", submit: "登录",
@@ -86,6 +86,7 @@ export const zh: Catalogue = {
   inbox: { title: "通知", empty: "暂无通知", markAll: "全部标为已读", unreadOnly: "仅未读", markRead: "标为已读" },
   watching: { title: "我转交的订单", empty: "您没有关注的订单", hint: "只读：您可以查看进展，由新处理人继续处理。" },
   settings: {
+    security: "安全", idleLock: "无操作多少分钟后锁定窗口", idleLockHint: "服务器上的登录也会结束；解锁时需要输入密码。",
     title: "设置", users: "用户", departments: "部门", reasons: "取消原因", approval: "审批规则",
     notifications: "通知", backups: "备份", log: "变更记录", saved: "已保存，所有窗口立即生效。",
     newUser: "新建用户", role: "角色", active: "启用", locked: "已锁定", resetPassword: "重置密码",
@@ -103,4 +104,33 @@ export const zh: Catalogue = {
     file: "文件", when: "时间", size: "大小", who: "操作人", what: "内容",
   },
   archiveWindow: { title: "归档", forbidden: "只有主管和管理员可以打开归档窗口。", orders: "归档订单", analytics: "分析", closedOn: "关闭日期", minTotal: "最低金额", maxTotal: "最高金额", exporting: "正在导出…", exported: "已导出 {{count}} 个订单到 {{path}}", cancelled: "取消单数", rate: "取消率", lost: "损失金额", days: "平均取消天数", byReason: "按原因", byMonth: "按月份", byHandler: "按处理人", byCustomer: "按客户（前列）", byProduct: "按产品（前列）", table: "原因明细" },
+  connect: {
+    chooseTitle: "这台电脑如何使用 OrderDesk？",
+    chooseIntro: "OrderDesk 把订单保存在一处。请为这台电脑选择保存位置。",
+    thisPc: "仅本机", thisPcText: "订单保存在这台电脑上。适合大家共用一台电脑的办公室。",
+    useThisPc: "使用本机",
+    server: "连接办公室服务器", serverText: "订单保存在办公室服务器上；每台电脑处理同一批订单，每个人在自己的电脑上收到通知。",
+    useServer: "连接服务器",
+    title: "连接办公室服务器", searching: "正在局域网中查找办公室服务器…", found: "在网络中找到",
+    noneFound: "网络中没有服务器应答。请输入服务器地址（向服务器管理员询问）。", rescan: "重新查找",
+    address: "服务器地址", addressHint: "例如 192.168.1.20 或 office-pc:4780", probe: "连接",
+    compareTitle: "核对证书指纹", compareText: "本机信任 {{address}} 之前，请将此指纹与服务器显示的指纹核对（在服务器电脑上运行 orderdesk-server status）。只有完全一致时才继续。",
+    announced: "服务器在网络中公布的指纹与此相同。", announcedDiffers: "警告：服务器在网络中公布的指纹与此不同。",
+    trust: "一致：信任并连接", notSame: "不一致：不连接", version: "服务器版本 {{version}}",
+    connected: "已连接 {{address}}", current: "连接方式", currentThisPc: "仅本机", currentServer: "办公室服务器 {{address}}",
+    change: "更改", cannotReach: "无法连接办公室服务器", backToChoice: "更改本机的使用方式",
+  },
+  link: {
+    connected: "办公室服务器", reconnectingShort: "正在重连…",
+    reconnecting: "与办公室服务器的连接已断开，正在重新连接…",
+    offline: "未连接办公室服务器：连接恢复前不能修改数据。",
+  },
+  lock: {
+    title: "已锁定", text: "已有 {{minutes}} 分钟无操作，窗口已锁定。请输入 {{name}} 的密码继续；屏幕上的内容会保留。",
+    password: "密码", unlock: "解锁", logout: "改为退出登录", ended: "您的登录已结束",
+  },
+  jobs: {
+    interrupted: "有一个批量任务被中断：{{kind}}，已完成 {{done}} / {{total}}（{{by}} 于 {{at}} 发起）。",
+    resume: "继续", kind: { archive: "归档", reassign: "重新分配", cancel: "取消" }, resuming: "正在继续任务",
+  },
 };

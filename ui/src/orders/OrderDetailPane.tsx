@@ -6,6 +6,7 @@ import { endTiming, startTiming } from "../common/perf";
 import { useTranslation } from "react-i18next";
 import { api, type Action, type OrderDetail } from "../api";
 import { describe } from "../common/errors";
+import { useLink } from "../common/link";
 import { day, moment, money } from "../common/format";
 import { StatusTag } from "../common/StatusTag";
 import { CancelWizard } from "../wizards/CancelWizard";
@@ -16,14 +17,16 @@ import { GC_TIME } from "./useOrderSearch";
 
 /** A button for an action the core allows, or disabled with the core's reason. */
 function ActionButton(props: { action: Action; icon: React.ReactNode; label: string; onClick: () => void; testId: string; danger?: boolean; primary?: boolean }) {
-  const { i18n } = useTranslation();
-  const why = props.action.problem ? (i18n.language === "zh-CN" ? props.action.problem.message_zh : props.action.problem.message_en) : null;
+  const { t, i18n } = useTranslation();
+  const { online } = useLink();
+  const refusal = props.action.problem ? (i18n.language === "zh-CN" ? props.action.problem.message_zh : props.action.problem.message_en) : null;
+  const why = online ? refusal : t("link.offline");
   const button = (
     <Button
       icon={props.icon}
       danger={props.danger}
       type={props.primary ? "primary" : "default"}
-      disabled={!props.action.allowed}
+      disabled={!props.action.allowed || !online}
       onClick={props.onClick}
       data-testid={props.testId}
     >
@@ -49,6 +52,7 @@ export const OrderDetailPane = memo(function OrderDetailPane({ number, onOpen, o
   const { message } = App.useApp();
   const qc = useQueryClient();
   const [wizard, setWizard] = useState<"cancel" | "archive" | "reassign" | "reject" | null>(null);
+  const { online } = useLink();
   // Going from one order to the next updates the pane in place instead of
   // rebuilding it from a skeleton.
   const q = useQuery({ ...detailOptions(number), placeholderData: (prev) => prev });
@@ -128,7 +132,7 @@ export const OrderDetailPane = memo(function OrderDetailPane({ number, onOpen, o
           </>
         )}
         {step && step[1].allowed && (
-          <Button icon={<ArrowRightOutlined />} data-testid="action-advance"
+          <Button icon={<ArrowRightOutlined />} data-testid="action-advance" disabled={!online}
             onClick={() => act(() => api.advance(o.number, o.version, step[0]), t(`detail.step.${step[0]}`))}>
             {t(`detail.step.${step[0]}`)}
           </Button>

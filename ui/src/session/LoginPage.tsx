@@ -2,11 +2,18 @@ import { Alert, Button, Card, Flex, Form, Input, Segmented, Typography } from "a
 import { LockOutlined, UserOutlined } from "@ant-design/icons";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, type Session } from "../api";
+import { api, type DeskConfig, type Session } from "../api";
 import { describe } from "../common/errors";
 import type { UiLang } from "../i18n";
 
-export function LoginPage({ onLogin, lang, onLang }: { onLogin: (s: Session) => void; lang: UiLang; onLang: (l: UiLang) => void }) {
+export function LoginPage({ onLogin, lang, onLang, desk, notice, onConnection }: {
+  onLogin: (s: Session) => void; lang: UiLang; onLang: (l: UiLang) => void;
+  /** How this desk works, shown with a way to change it. */
+  desk: DeskConfig | null;
+  /** Why the last session ended, if it did. */
+  notice: string | null;
+  onConnection: () => void;
+}) {
   const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -32,6 +39,7 @@ export function LoginPage({ onLogin, lang, onLang }: { onLogin: (s: Session) => 
             options={[{ value: "zh-CN", label: <span data-testid="lang-zh">中文</span> }, { value: "en", label: <span data-testid="lang-en">EN</span> }]} />
         </Flex>
         <Typography.Paragraph type="secondary">{t("app.tagline")}</Typography.Paragraph>
+        {notice && <Alert type="warning" showIcon title={notice} style={{ marginBottom: 16 }} data-testid="login-notice" />}
         <Form layout="vertical" onFinish={submit} requiredMark={false}>
           <Form.Item name="login" label={t("login.login")} rules={[{ required: true, message: t("login.loginRequired") }]}>
             <Input prefix={<UserOutlined />} autoFocus autoComplete="username" data-testid="login-user" />
@@ -47,6 +55,12 @@ export function LoginPage({ onLogin, lang, onLang }: { onLogin: (s: Session) => 
         <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 0, fontSize: 12 }}>
           {t("login.demoHint")}
         </Typography.Paragraph>
+        <Flex justify="space-between" align="center" style={{ marginTop: 12, fontSize: 12 }} data-testid="login-connection">
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t("connect.current")}: {desk?.mode === "server" ? t("connect.currentServer", { address: desk.address }) : t("connect.currentThisPc")}
+          </Typography.Text>
+          <Button type="link" size="small" onClick={onConnection} data-testid="login-change-connection">{t("connect.change")}</Button>
+        </Flex>
       </Card>
     </div>
   );

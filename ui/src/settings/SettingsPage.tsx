@@ -164,6 +164,27 @@ function Approval() {
   );
 }
 
+/** How long a window may sit idle before it locks (the core checks the range). */
+function Security() {
+  const { t } = useTranslation();
+  const save = useSave();
+  const rules = useQuery({ queryKey: ["settings", "session-rules"], queryFn: api.sessionRules });
+  const [form] = Form.useForm();
+  useEffect(() => {
+    if (rules.data) form.setFieldsValue(rules.data);
+  }, [rules.data, form]);
+  return (
+    <Card style={{ maxWidth: 620 }}>
+      <Form form={form} layout="vertical" onFinish={(v) => save(() => api.setSessionRules({ idle_lock_minutes: Number(v.idle_lock_minutes) }))}>
+        <Form.Item name="idle_lock_minutes" label={t("settings.idleLock")} extra={t("settings.idleLockHint")}>
+          <InputNumber min={1} step={5} style={{ width: 160 }} data-testid="idle-minutes" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" data-testid="security-save">{t("settings.save")}</Button>
+      </Form>
+    </Card>
+  );
+}
+
 function Notifications() {
   const { t } = useTranslation();
   const save = useSave();
@@ -253,6 +274,7 @@ export function SettingsPage() {
         { key: "reasons", label: t("settings.reasons"), children: <Reasons /> },
         { key: "approval", label: <span data-testid="tab-approval">{t("settings.approval")}</span>, children: <Approval /> },
         { key: "notifications", label: t("settings.notifications"), children: <Notifications /> },
+        { key: "security", label: <span data-testid="tab-security">{t("settings.security")}</span>, children: <Security /> },
         { key: "backups", label: t("settings.backups"), children: <Backups /> },
         { key: "log", label: t("settings.log"), children: <Log /> },
       ]} />

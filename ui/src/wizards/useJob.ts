@@ -41,6 +41,12 @@ export function useJob() {
       }
     },
     resume: () => (status ? run(status.id) : Promise.resolve()),
+    /** Takes up a job this window did not start (interrupted by a crash). */
+    resumeJob: (job: JobStatus) => {
+      setError(null);
+      setStatus(job);
+      return run(job.id);
+    },
     stop: () => (status ? api.stopJob(status.id) : Promise.resolve()),
   };
 }
