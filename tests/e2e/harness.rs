@@ -28,7 +28,7 @@ fn workspace() -> PathBuf {
 }
 
 /// A process that is killed when dropped.
-struct Guard(Child);
+pub struct Guard(pub Child);
 
 impl Drop for Guard {
     fn drop(&mut self) {
@@ -44,18 +44,66 @@ pub struct Notifications {
     _daemon: Option<Guard>,
 }
 
+/// A session bus of its own (one desk's "desktop"), so that what one desk
+/// shows is told apart from another's.
+pub struct PrivateBus {
+    pub address: String,
+    _daemon: Guard,
+}
+
+impl PrivateBus {
+    pub fn start() -> PrivateBus {
+        use std::io::BufRead;
+        let mut daemon = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon (package dbus) must be installed");
+        let out = daemon.stdout.take().expect("stdout");
+        let mut line = String::new();
+        std::io::BufReader::new(out)
+            .read_line(&mut line)
+            .expect("bus address");
+        PrivateBus {
+            address: line.trim().to_string(),
+            _daemon: Guard(daemon),
+        }
+    }
+}
+
 impl Notifications {
     fn start(dir: &std::path::Path) -> Notifications {
-        let log = dir.join("dbus-monitor.log");
+        Notifications::start_on(dir, None)
+    }
+
+    /// Records the notifications of the session bus at `bus` (None: the
+    /// session's own), with a real daemon answering them.
+    pub fn start_on(dir: &std::path::Path, bus: Option<&str>) -> Notifications {
+        let name = if bus.is_some() {
+            "dbus-monitor-private.log"
+        } else {
+            "dbus-monitor.log"
+        };
+        let log = dir.join(name);
         let file = std::fs::File::create(&log).expect("monitor log");
-        let monitor = Command::new("dbus-monitor")
+        let on_bus = |c: &mut Command| {
+            if let Some(address) = bus {
+                c.env("DBUS_SESSION_BUS_ADDRESS", address);
+            }
+        };
+        let mut monitor = Command::new("dbus-monitor");
+        on_bus(&mut monitor);
+        let monitor = monitor
             .args(["--session", "interface='org.freedesktop.Notifications'"])
             .stdout(file)
             .stderr(Stdio::null())
             .spawn()
             .expect("dbus-monitor (package dbus) must be installed; run inside dbus-run-session");
         // A real daemon answers the calls and draws the bubble in screenshots.
-        let daemon = Command::new("/usr/lib/notification-daemon/notification-daemon")
+        let mut daemon = Command::new("/usr/lib/notification-daemon/notification-daemon");
+        on_bus(&mut daemon);
+        let daemon = daemon
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -241,6 +289,25 @@ pub struct App {
     driver: WebDriver,
     _tauri_driver: Guard,
     shots: PathBuf,
+    prefix: &'static str,
+}
+
+/// A port nobody listens on right now, on 127.0.0.1.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// How to start one app: its environment, and its own session bus if any.
+pub struct Launch<'a> {
+    pub app: &'a std::path::Path,
+    pub env: Vec<(&'static str, std::ffi::OsString)>,
+    pub bus: Option<&'a str>,
+    pub driver_port: u16,
+    /// Where its screenshots are named from: "" for the one-desk day.
+    pub prefix: &'static str,
 }
 
 impl App {
@@ -248,27 +315,50 @@ impl App {
         let xdg = fx.dir.path().join("xdg");
         std::fs::create_dir_all(fx.export_dir()).expect("exports");
         std::fs::create_dir_all(&xdg).expect("xdg");
-        let tauri_driver =
-            Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
-                .args(["--port", &DRIVER_PORT.to_string(), "--native-port", "4445"])
-                .env("ORDERDESK_DB", &fx.db)
-                .env("XDG_DATA_HOME", &xdg)
-                .env("ORDERDESK_EXPORT_DIR", fx.export_dir())
-                .stdout(Stdio::null())
-                .stderr(Stdio::inherit())
+        App::launch(Launch {
+            app: &fx.app,
+            env: vec![
+                ("ORDERDESK_DB", fx.db.clone().into()),
+                ("XDG_DATA_HOME", xdg.into()),
+                ("ORDERDESK_EXPORT_DIR", fx.export_dir().into()),
+            ],
+            bus: None,
+            driver_port: DRIVER_PORT,
+            prefix: "",
+        })
+        .await
+    }
+
+    /// Starts tauri-driver (which starts the app) and a WebDriver session.
+    pub async fn launch(l: Launch<'_>) -> App {
+        // The WebDriver client's HTTPS stack needs a process-wide provider.
+        orderdesk_client::install_crypto();
+        let mut driver =
+            Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()));
+        driver
+            .args(["--port", &l.driver_port.to_string()])
+            .args(["--native-port", &free_port().to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        for (k, v) in &l.env {
+            driver.env(k, v);
+        }
+        if let Some(bus) = l.bus {
+            driver.env("DBUS_SESSION_BUS_ADDRESS", bus);
+        }
+        let guard = Guard(
+            driver
                 .spawn()
-                .expect("tauri-driver (cargo install tauri-driver) must be on PATH");
-        let guard = Guard(tauri_driver);
+                .expect("tauri-driver (cargo install tauri-driver) must be on PATH"),
+        );
         let mut caps = Capabilities::new();
         caps.set("browserName", "wry").expect("caps");
-        caps.set(
-            "tauri:options",
-            serde_json::json!({ "application": fx.app }),
-        )
-        .expect("caps");
+        caps.set("tauri:options", serde_json::json!({ "application": l.app }))
+            .expect("caps");
         let end = Instant::now() + WAIT;
+        let port = l.driver_port;
         let driver = loop {
-            match WebDriver::new(format!("http://127.0.0.1:{DRIVER_PORT}"), caps.clone()).await {
+            match WebDriver::new(format!("http://127.0.0.1:{port}"), caps.clone()).await {
                 Ok(d) => break d,
                 Err(e) if Instant::now() < end => {
                     let _ = e;
@@ -283,6 +373,7 @@ impl App {
             driver,
             _tauri_driver: guard,
             shots,
+            prefix: l.prefix,
         }
     }
 
@@ -299,7 +390,8 @@ impl App {
         // Let animations (modals, toasts) settle so the picture shows the state.
         tokio::time::sleep(Duration::from_millis(400)).await;
         let png = self.driver.screenshot_as_png().await.expect("screenshot");
-        std::fs::write(self.shots.join(format!("{name}.png")), png).expect("write screenshot");
+        std::fs::write(self.shots.join(format!("{}{name}.png", self.prefix)), png)
+            .expect("write screenshot");
     }
 
     pub async fn wait(&self, by: By) -> WebElement {
@@ -332,6 +424,14 @@ impl App {
         el.click()
             .await
             .unwrap_or_else(|e| panic!("click {testid}: {e}"));
+    }
+
+    /// Clicks the element if it is (still) there; a click that finds it gone
+    /// is not a failure.
+    pub async fn try_click(&self, testid: &str) {
+        if let Ok(el) = self.driver.find(by(testid)).await {
+            let _ = el.click().await;
+        }
     }
 
     pub async fn enabled(&self, testid: &str) -> bool {
@@ -643,5 +743,113 @@ async fn settled(el: &WebElement) {
             return;
         }
         last = now;
+    }
+}
+
+/// The office server as a real process on 127.0.0.1, over a seeded database
+/// in its data folder; it can be killed (-9) and started again on its port.
+pub struct OfficeServer {
+    pub data: PathBuf,
+    pub address: String,
+    pub fingerprint: String,
+    process: Option<Guard>,
+}
+
+fn server_bin() -> PathBuf {
+    if let Some(bin) = std::env::var_os("ORDERDESK_SERVER_BIN") {
+        return PathBuf::from(bin);
+    }
+    let app = PathBuf::from(std::env::var_os("ORDERDESK_APP").unwrap_or_default());
+    app.with_file_name(format!("orderdesk-server{}", std::env::consts::EXE_SUFFIX))
+}
+
+impl OfficeServer {
+    /// Serves `data` (which holds `orderdesk.db`) on `listen`.
+    pub fn start(data: &std::path::Path, listen: &str) -> OfficeServer {
+        let _ = std::fs::remove_file(data.join("server.json"));
+        let bin = server_bin();
+        assert!(
+            bin.exists(),
+            "{} does not exist (cargo build -p orderdesk-server)",
+            bin.display()
+        );
+        let child = Command::new(bin)
+            .arg("--data")
+            .arg(data)
+            .args(["--listen", listen, "--no-discovery"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start orderdesk-server");
+        let end = Instant::now() + WAIT;
+        let state = loop {
+            if let Ok(text) = std::fs::read_to_string(data.join("server.json"))
+                && let Ok(v) = serde_json::from_str::<serde_json::Value>(&text)
+            {
+                break v;
+            }
+            assert!(Instant::now() < end, "the office server did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        OfficeServer {
+            data: data.to_path_buf(),
+            address: state["listen"].as_str().expect("listen").to_string(),
+            fingerprint: state["fingerprint"]
+                .as_str()
+                .expect("fingerprint")
+                .to_string(),
+            process: Some(Guard(child)),
+        }
+    }
+
+    /// Kills the process at once (SIGKILL): no shutdown of any kind.
+    pub fn kill(&mut self) {
+        if let Some(mut g) = self.process.take() {
+            let _ = g.0.kill();
+            let _ = g.0.wait();
+        }
+    }
+
+    /// Starts it again on the same port, as a service manager would.
+    pub fn restart(&mut self) {
+        self.kill();
+        let mut again = OfficeServer::start(&self.data, &self.address.clone());
+        assert_eq!(
+            again.fingerprint, self.fingerprint,
+            "same certificate after a restart"
+        );
+        self.process = again.process.take();
+    }
+}
+
+/// A fingerprint in groups of four, as the connect screen shows it.
+pub fn grouped(fingerprint: &str) -> String {
+    fingerprint
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Fixture {
+    /// A seeded database in a server data folder (`<tmp>/server/orderdesk.db`).
+    pub fn office() -> Option<Fixture> {
+        let app = PathBuf::from(std::env::var_os("ORDERDESK_APP")?);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = dir.path().join("server");
+        std::fs::create_dir_all(&data).expect("server data");
+        let db = data.join("orderdesk.db");
+        let store = Store::open(&db).expect("open");
+        seed::seed(
+            &store,
+            &seed::SeedOptions {
+                orders: 3000,
+                seed: 5,
+                anchor: NaiveDate::from_ymd_opt(2026, 11, 28).expect("date"),
+            },
+        )
+        .expect("seed");
+        Some(Fixture::over(app, dir, db, store))
     }
 }

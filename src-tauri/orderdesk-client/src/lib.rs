@@ -16,7 +16,7 @@ use orderdesk_core::auth::Token;
 use orderdesk_core::{Error, Result};
 
 pub use discover::{Found, discover};
-pub use remote::{EventSocket, Heard, Probe, Remote, probe};
+pub use remote::{EventSocket, Heard, Probe, Remote, install_crypto, probe};
 
 /// Where the API is, and the session's token once logged in.
 pub struct Backend {

@@ -77,6 +77,7 @@ impl Remote {
     }
 
     fn with_trust(address: String, trust: Trust, fingerprint: String) -> Result<Remote> {
+        install_crypto();
         let (config, presented) =
             pin::client_config(trust).map_err(|e| Error::internal(e.to_string()))?;
         let http = reqwest::Client::builder()
@@ -280,6 +281,13 @@ impl Remote {
             detail: root_cause(e),
         })
     }
+}
+
+/// Makes ring the process's TLS provider, once: our own configurations name
+/// it, but any other HTTPS client in the process (reqwest built without a
+/// provider of its own) looks for a process-wide one.
+pub fn install_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 fn root_cause(e: &dyn std::error::Error) -> String {

@@ -296,7 +296,7 @@ pub fn resume(store: &Store, token: &Token) -> Result<Session> {
         return Err(Error::forbidden(Msg::SessionEnded));
     };
     if !user.active {
-        store.write(|tx| store::sessions::delete(tx, &hash))?;
+        // Kept, so every later call says why (the idle purge forgets it).
         return Err(Error::forbidden(Msg::AccountDisabled { login: user.login }));
     }
     let last = DateTime::parse_from_rfc3339(&row.last_seen_at)
@@ -324,7 +324,8 @@ pub fn peek(store: &Store, token: &Token) -> Result<Session> {
         };
         match user {
             Some(u) if u.active => Ok(session_of(&u)),
-            _ => Err(Error::forbidden(Msg::SessionEnded)),
+            Some(u) => Err(Error::forbidden(Msg::AccountDisabled { login: u.login })),
+            None => Err(Error::forbidden(Msg::SessionEnded)),
         }
     })
 }

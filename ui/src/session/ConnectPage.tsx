@@ -10,6 +10,17 @@ export function grouped(fingerprint: string): string {
   return fingerprint.match(/.{1,4}/g)?.join(" ") ?? fingerprint;
 }
 
+/** The same, in two lines of eight groups: easier to compare by eye. */
+function FingerprintLines({ fingerprint }: { fingerprint: string }) {
+  const groups = grouped(fingerprint).split(" ");
+  return (
+    <div className="fingerprint" data-testid="connect-fingerprint">
+      <div>{groups.slice(0, 8).join(" ")}</div>
+      <div>{groups.slice(8).join(" ")}</div>
+    </div>
+  );
+}
+
 /** First start: this PC only, or the office server. */
 export function ModePage({ onThisPc, onServer }: { onThisPc: () => void; onServer: () => void }) {
   const { t } = useTranslation();
@@ -127,9 +138,7 @@ export function ConnectPage({ onConnected, onCancel }: { onConnected: () => void
           <div data-testid="connect-compare">
             <Typography.Title level={5}><SafetyCertificateOutlined /> {t("connect.compareTitle")}</Typography.Title>
             <Typography.Paragraph>{t("connect.compareText", { address: probe.address })}</Typography.Paragraph>
-            <Typography.Paragraph code copyable={{ text: probe.fingerprint }} style={{ fontSize: 15, lineHeight: 1.8 }} data-testid="connect-fingerprint">
-              {grouped(probe.fingerprint)}
-            </Typography.Paragraph>
+            <FingerprintLines fingerprint={probe.fingerprint} />
             <Typography.Paragraph type="secondary">{t("connect.version", { version: probe.version })}</Typography.Paragraph>
             {announced && (
               <Alert showIcon style={{ marginBottom: 12 }} type={announced === probe.fingerprint ? "info" : "warning"}

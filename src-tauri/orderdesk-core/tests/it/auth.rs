@@ -67,7 +67,7 @@ fn a_session_token_rechecks_the_user_at_every_call() {
     orderdesk_core::admin::update_user(&f.store, &admin, &promote).expect("promote");
     assert!(auth::resume(&f.store, &token).expect("resume").is_manager());
 
-    // Disabled: the next call is refused, and the token is gone for good.
+    // Disabled: the next call is refused, and every one after it, saying why.
     let disable = orderdesk_core::admin::UserChange {
         active: false,
         ..promote
@@ -76,7 +76,9 @@ fn a_session_token_rechecks_the_user_at_every_call() {
     let e = auth::resume(&f.store, &token).expect_err("disabled");
     assert!(matches!(e.msg(), Msg::AccountDisabled { .. }), "{e:?}");
     let e = auth::resume(&f.store, &token).expect_err("still refused");
-    assert!(e.is_forbidden(), "{e:?}");
+    assert!(matches!(e.msg(), Msg::AccountDisabled { .. }), "{e:?}");
+    let e = auth::peek(&f.store, &token).expect_err("the server's own check too");
+    assert!(matches!(e.msg(), Msg::AccountDisabled { .. }), "{e:?}");
 }
 
 #[test]
