@@ -11,6 +11,7 @@ mod bench;
 mod commands;
 mod connect;
 mod output;
+mod server_bench;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -212,6 +213,21 @@ pub enum Command {
         #[arg(long, default_value = "200")]
         samples: String,
     },
+    /// Time the office server over loopback: each operation beside the same
+    /// in-process call, then many desks at once; check every invariant after.
+    ServerBench {
+        #[arg(long, default_value = "1000000")]
+        orders: String,
+        /// Samples per operation of the side-by-side comparison.
+        #[arg(long, default_value = "200")]
+        samples: String,
+        /// Simulated desks at once.
+        #[arg(long, default_value = "50")]
+        desks: String,
+        /// How long the desks work.
+        #[arg(long, default_value = "60")]
+        seconds: String,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -323,10 +339,14 @@ fn main() -> ExitCode {
         eprintln!("error: --lang takes zh-CN or en");
         return ExitCode::from(2);
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    // One thread is plenty for one command; the server benchmark runs a
+    // server and many desks in this process, on every core.
+    let mut builder = if matches!(cli.command, Command::ServerBench { .. }) {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

@@ -651,3 +651,62 @@ fn file_commands_over_a_server_say_they_need_the_file() {
         "{e}"
     );
 }
+
+#[test]
+fn ten_desks_on_the_server_for_ten_seconds_make_no_errors_and_break_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("server-bench.db");
+    let report = file_json(
+        &path,
+        None,
+        &[
+            "server-bench",
+            "--orders",
+            "10000",
+            "--desks",
+            "10",
+            "--seconds",
+            "10",
+            "--samples",
+            "20",
+        ],
+        0,
+    );
+    let load = &report["load"];
+    assert_eq!(load["errors"], 0, "{load}");
+    assert!(load["search"]["n"].as_u64() > Some(100), "{load}");
+    assert!(load["open"]["n"].as_u64() > Some(10), "{load}");
+    assert!(load["mutation"]["n"].as_u64() > Some(10), "{load}");
+    assert_eq!(report["invariants_ok"], true);
+    assert_eq!(report["audit_chain_ok"], true);
+    assert_eq!(report["compare"].as_array().map(Vec::len), Some(3));
+}
+
+#[test]
+fn the_server_benchmark_never_touches_a_database_it_did_not_make() {
+    let db = site(100, false);
+    let before = std::fs::read(&db.path).expect("read");
+    let out = file_cli(
+        &db.path,
+        None,
+        &[
+            "--json",
+            "server-bench",
+            "--orders",
+            "1000",
+            "--seconds",
+            "1",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(7),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(&db.path).expect("read"),
+        before,
+        "left as it was"
+    );
+}

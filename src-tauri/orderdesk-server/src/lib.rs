@@ -37,6 +37,8 @@ const DRAIN_LIMIT: Duration = Duration::from_secs(60);
 pub struct Options {
     /// Holds `orderdesk.db`, `tls/`, `backups/` and `server.json`.
     pub data: PathBuf,
+    /// The database file, when not `data/orderdesk.db` (the benchmark's own file).
+    pub db: Option<PathBuf>,
     pub listen: SocketAddr,
     pub discovery: Discovery,
 }
@@ -73,7 +75,10 @@ impl std::fmt::Debug for Server {
 pub async fn start(opts: Options) -> Result<Server, String> {
     std::fs::create_dir_all(&opts.data)
         .map_err(|e| format!("cannot create {}: {e}", opts.data.display()))?;
-    let db = opts.data.join(DB_FILE_NAME);
+    let db = opts
+        .db
+        .clone()
+        .unwrap_or_else(|| opts.data.join(DB_FILE_NAME));
     let opened = db.clone();
     let store = tokio::task::spawn_blocking(move || Store::open(&opened))
         .await

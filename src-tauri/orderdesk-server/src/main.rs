@@ -92,6 +92,7 @@ fn serve(cli: &Cli, data: PathBuf) -> ExitCode {
     };
     let options = Options {
         data,
+        db: None,
         listen: cli.listen,
         discovery,
     };

@@ -27,6 +27,7 @@ async fn server(orders: usize) -> (tempfile::TempDir, Server) {
     }
     let server = orderdesk_server::start(Options {
         data: dir.path().to_path_buf(),
+        db: None,
         listen: "127.0.0.1:0".parse().expect("addr"),
         discovery: Discovery::Off,
     })

@@ -97,3 +97,34 @@ pub fn bench(cli: &Cli, orders: &str, samples: &str) -> Outcome {
     }
     crate::bench::run(cli.db.clone(), orders as usize, samples as usize, cli.json)
 }
+
+pub async fn server_bench(
+    cli: &Cli,
+    orders: &str,
+    samples: &str,
+    desks: &str,
+    seconds: &str,
+) -> Outcome {
+    if cli.server.is_some() {
+        let msg = Msg::LocalOnly {
+            command: "server-bench".into(),
+        };
+        return Err(crate::Failure::Usage(msg.text(out_lang(cli))));
+    }
+    let number = |text: &str, min: i64| -> Result<i64, Error> {
+        let n = parse_int(text)?;
+        if n < min {
+            return Err(Error::invalid(Msg::BadNumber { value: text.into() }));
+        }
+        Ok(n)
+    };
+    let options = crate::server_bench::Options {
+        db: cli.db.clone(),
+        orders: number(orders, 1000)? as usize,
+        samples: number(samples, 1)? as usize,
+        desks: number(desks, 1)? as usize,
+        seconds: number(seconds, 1)? as u64,
+        json: cli.json,
+    };
+    crate::server_bench::run(options).await
+}

@@ -40,6 +40,12 @@ pub async fn run(cli: &Cli, lang: Lang) -> Outcome {
             if_empty,
         } => local::seed(cli, out, orders, seed, anchor, *if_empty),
         Command::Bench { orders, samples } => local::bench(cli, orders, samples),
+        Command::ServerBench {
+            orders,
+            samples,
+            desks,
+            seconds,
+        } => local::server_bench(cli, orders, samples, desks, seconds).await,
         command => {
             let conn = connect::connect(cli)?;
             if needs_user(command) {
@@ -146,7 +152,10 @@ async fn dispatch(conn: &Connection, command: &Command, out: Out) -> Outcome {
             audit: AuditCommand::Verify,
         } => health::audit(b, out).await,
         Command::Check => health::check(b, out).await,
-        Command::Init | Command::Seed { .. } | Command::Bench { .. } => Ok(0),
+        Command::Init
+        | Command::Seed { .. }
+        | Command::Bench { .. }
+        | Command::ServerBench { .. } => Ok(0),
     }
 }
 
