@@ -152,6 +152,9 @@ pub fn run() {
             builder.mount_events(app);
             let data = desk::data_dir(app.path().app_data_dir().ok());
             app.manage(AppState::new(app.handle().clone(), data, os_lang()));
+            tauri::async_runtime::block_on(commands::session::log_in_from_env(
+                app.handle().clone(),
+            ));
             notifier::start(app.handle().clone());
             start_automatic_backups(app.handle().clone());
             Ok(())

@@ -72,6 +72,25 @@ fn logged_in(
     Ok(reply.session)
 }
 
+/// `ORDERDESK_LOGIN` and `ORDERDESK_PASSWORD` log a desk in at start (for
+/// trying several desks on one PC, `cargo xtask office`); unset, nothing.
+pub async fn log_in_from_env(app: AppHandle) {
+    let (Ok(login), Ok(password)) = (
+        std::env::var("ORDERDESK_LOGIN"),
+        std::env::var("ORDERDESK_PASSWORD"),
+    ) else {
+        return;
+    };
+    let state = tauri::Manager::state::<AppState>(&app);
+    let Ok(backend) = state.backend() else { return };
+    match backend.login(login, password).await {
+        Ok(reply) => {
+            let _ = logged_in(&app, &state, reply);
+        }
+        Err(e) => log::warn!("login from the environment: {}", e.log_detail()),
+    }
+}
+
 /// Creates the first administrator of an empty database and logs them in.
 #[tauri::command]
 #[specta::specta]

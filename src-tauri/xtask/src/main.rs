@@ -1,5 +1,5 @@
 //! `cargo xtask run`, `cargo xtask test`, `cargo xtask bindings`: the
-//! README's commands.
+//! README's commands; `perf`, `load` and `office` beside them.
 //!
 //! Each sets up what is missing on a fresh Debian/Ubuntu machine with Rust and
 //! Node (system packages, npm packages, tauri-driver), then runs the app or
@@ -164,10 +164,10 @@ fn ensure_tauri_driver() -> Result<PathBuf, String> {
     Ok(path)
 }
 
-/// The release app (UI embedded) and CLI.
+/// The release app (UI embedded), the CLI and the office server.
 fn build_release() -> Result<(), String> {
     step(
-        "build the app and the CLI (release)",
+        "build the app, the CLI and the server (release)",
         cargo().args([
             "build",
             "--release",
@@ -175,6 +175,8 @@ fn build_release() -> Result<(), String> {
             "orderdesk",
             "-p",
             "orderdesk-cli",
+            "-p",
+            "orderdesk-server",
             "--features",
             EMBED_UI,
         ]),
@@ -273,25 +275,144 @@ fn webdriver_test(name: &str) -> Command {
     c
 }
 
-/// Builds the app with the UI embedded and drives it through WebDriver under
-/// a virtual display and a private session bus.
+/// Builds the app with the UI embedded (and the office server) and drives it
+/// through WebDriver under a virtual display and private session buses: one
+/// desk's working day, then two desks on one office server.
 fn end_to_end() -> Result<(), String> {
     let driver = ensure_tauri_driver()?;
     step(
-        "build the app",
-        cargo().args(["build", "-p", "orderdesk", "--features", EMBED_UI]),
+        "build the app and the server",
+        cargo().args([
+            "build",
+            "-p",
+            "orderdesk",
+            "-p",
+            "orderdesk-server",
+            "--features",
+            EMBED_UI,
+        ]),
     )?;
     let app = root().join("target/debug/orderdesk");
     let screenshots = root().join("target/e2e-screenshots");
     let _ = std::fs::remove_dir_all(&screenshots);
-    step(
-        "end-to-end tests (xvfb + dbus + tauri-driver)",
-        webdriver_test("e2e")
-            .env("ORDERDESK_APP", &app)
-            .env("TAURI_DRIVER", &driver),
-    )?;
+    for (title, test) in [
+        (
+            "end-to-end: one desk's day (xvfb + dbus + tauri-driver)",
+            "e2e",
+        ),
+        ("end-to-end: two desks on one office server", "office"),
+    ] {
+        eprintln!("\n==> {title}");
+        step(
+            title,
+            webdriver_test(test)
+                .env("ORDERDESK_APP", &app)
+                .env("TAURI_DRIVER", &driver),
+        )?;
+    }
     eprintln!("screenshots: {}", screenshots.display());
     Ok(())
+}
+
+/// The office server under load: 50 simulated desks for 60 s on a million
+/// orders (`target/load-1m.db`, made once by the benchmark itself), after the
+/// side-by-side timings of each operation in-process and through the server.
+fn load(args: &[String]) -> Result<(), String> {
+    step(
+        "build the CLI (release)",
+        cargo().args(["build", "--release", "-p", "orderdesk-cli"]),
+    )?;
+    let db = root().join("target/load-1m.db");
+    let mut cmd = Command::new(root().join("target/release/orderdesk-cli"));
+    cmd.arg("--db")
+        .arg(&db)
+        .args([
+            "server-bench",
+            "--orders",
+            "1000000",
+            "--desks",
+            "50",
+            "--seconds",
+            "60",
+        ])
+        .args(args);
+    step("50 desks on the office server for 60 s", &mut cmd)
+}
+
+/// Try it on one machine: a server on demo data on 127.0.0.1 and two desks
+/// connected to it (separate data folders, different users logged in), to
+/// watch a hand-over travel from one window to the other.
+fn office() -> Result<(), String> {
+    ensure_system_packages()?;
+    build_ui()?;
+    build_release()?;
+    let base = root().join("target/office");
+    let data = base.join("server");
+    std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
+    step(
+        "demo data for the server (first time only)",
+        Command::new(root().join("target/release/orderdesk-cli"))
+            .arg("--db")
+            .arg(data.join("orderdesk.db"))
+            .args(["seed", "--orders", "20000", "--if-empty"]),
+    )?;
+    let listen = "127.0.0.1:4780";
+    let mut server = Command::new(root().join("target/release/orderdesk-server"))
+        .arg("--data")
+        .arg(&data)
+        .args(["--listen", listen])
+        .spawn()
+        .map_err(|e| format!("start the server: {e}"))?;
+    let fingerprint = wait_for_fingerprint(&data)?;
+    let headless =
+        std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none();
+    let mut desks = Vec::new();
+    for (name, user) in [("desk-a", "clerk01"), ("desk-b", "clerk02")] {
+        let dir = base.join(name);
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let desk = format!(
+            "{{\"mode\":\"server\",\"address\":\"{listen}\",\"fingerprint\":\"{fingerprint}\"}}"
+        );
+        std::fs::write(dir.join("desk.json"), desk).map_err(|e| e.to_string())?;
+        let mut cmd = if headless {
+            let mut c = Command::new("xvfb-run");
+            c.args(["-a", "-s", "-screen 0 1440x900x24"])
+                .arg(root().join("target/release/orderdesk"));
+            c
+        } else {
+            Command::new(root().join("target/release/orderdesk"))
+        };
+        // Demo data, demo password: each desk logs in by itself.
+        cmd.env("ORDERDESK_DATA_DIR", &dir)
+            .env("ORDERDESK_LOGIN", user)
+            .env("ORDERDESK_PASSWORD", "demo");
+        desks.push(cmd.spawn().map_err(|e| format!("start {name}: {e}"))?);
+    }
+    eprintln!(
+        "office server on {listen} (fingerprint {fingerprint}); desks: clerk01 and clerk02, password 'demo'"
+    );
+    eprintln!("close both windows to stop");
+    for mut d in desks {
+        let _ = d.wait();
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    Ok(())
+}
+
+fn wait_for_fingerprint(data: &Path) -> Result<String, String> {
+    for _ in 0..200 {
+        if let Ok(text) = std::fs::read_to_string(data.join("server.json"))
+            && let Some(at) = text.find("\"fingerprint\"")
+        {
+            let rest = &text[at + 14..];
+            if let Some(v) = rest.split('"').nth(1) {
+                return Ok(v.to_string());
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    Err("the office server did not start".into())
 }
 
 /// Timings in the real (release) app on a million orders: builds the app and
@@ -368,10 +489,9 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("bindings") => bindings(),
         Some("perf") => perf(),
-        _ => Err(
-            "usage: cargo xtask run | cargo xtask test | cargo xtask bindings | cargo xtask perf"
-                .into(),
-        ),
+        Some("load") => load(&args[1..]),
+        Some("office") => office(),
+        _ => Err("usage: cargo xtask run | test | bindings | perf | load | office".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
