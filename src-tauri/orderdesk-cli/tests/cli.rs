@@ -9,11 +9,21 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+/// A server process, stopped when dropped.
+struct Proc(Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Where the commands go.
 enum Via {
     File,
     Server {
-        process: Child,
+        _process: Proc,
         address: String,
         fingerprint: String,
     },
@@ -24,15 +34,6 @@ struct Site {
     _dir: tempfile::TempDir,
     path: PathBuf,
     via: Via,
-}
-
-impl Drop for Site {
-    fn drop(&mut self) {
-        if let Via::Server { process, .. } = &mut self.via {
-            let _ = process.kill();
-            let _ = process.wait();
-        }
-    }
 }
 
 fn cli_bin() -> PathBuf {
@@ -64,21 +65,23 @@ fn server_bin() -> PathBuf {
 /// the system picks; returns it once `server.json` says where it listens.
 fn start_server(data: &Path) -> Via {
     let _ = std::fs::remove_file(data.join("server.json"));
-    let process = Command::new(server_bin())
-        .arg("--data")
-        .arg(data)
-        .args(["--listen", "127.0.0.1:0", "--no-discovery"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start orderdesk-server");
+    let process = Proc(
+        Command::new(server_bin())
+            .arg("--data")
+            .arg(data)
+            .args(["--listen", "127.0.0.1:0", "--no-discovery"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start orderdesk-server"),
+    );
     let end = Instant::now() + Duration::from_secs(30);
     loop {
         if let Ok(text) = std::fs::read_to_string(data.join("server.json"))
             && let Ok(state) = serde_json::from_str::<Value>(&text)
         {
             return Via::Server {
-                process,
+                _process: process,
                 address: state["listen"].as_str().expect("listen").to_string(),
                 fingerprint: state["fingerprint"].as_str().expect("fp").to_string(),
             };

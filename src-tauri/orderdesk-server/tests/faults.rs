@@ -41,14 +41,16 @@ fn seeded(orders: usize) -> tempfile::TempDir {
 /// Starts the server on `listen`; returns it with its address and fingerprint.
 fn serve(data: &Path, listen: &str) -> (Proc, String, String) {
     let _ = std::fs::remove_file(data.join("server.json"));
-    let child = Command::new(env!("CARGO_BIN_EXE_orderdesk-server"))
-        .arg("--data")
-        .arg(data)
-        .args(["--listen", listen, "--no-discovery"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the server");
+    let child = Proc(
+        Command::new(env!("CARGO_BIN_EXE_orderdesk-server"))
+            .arg("--data")
+            .arg(data)
+            .args(["--listen", listen, "--no-discovery"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the server"),
+    );
     let end = Instant::now() + Duration::from_secs(30);
     loop {
         if let Ok(text) = std::fs::read_to_string(data.join("server.json"))
@@ -56,7 +58,7 @@ fn serve(data: &Path, listen: &str) -> (Proc, String, String) {
         {
             let address = v["listen"].as_str().expect("listen").to_string();
             let fingerprint = v["fingerprint"].as_str().expect("fingerprint").to_string();
-            return (Proc(child), address, fingerprint);
+            return (child, address, fingerprint);
         }
         assert!(Instant::now() < end, "the server did not start");
         std::thread::sleep(Duration::from_millis(50));
