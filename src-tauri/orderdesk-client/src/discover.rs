@@ -1,6 +1,6 @@
 //! Finding office servers on the LAN by mDNS. Blocking: call it off the UI
-//! thread. `ORDERDESK_MDNS_INTERFACE` keeps the search to one interface
-//! (tests use the loopback interface only).
+//! thread. `only` keeps the search to one interface ("lo": the loopback
+//! interface, as tests do); the desk takes it from `ORDERDESK_MDNS_INTERFACE`.
 
 use std::time::{Duration, Instant};
 
@@ -21,11 +21,11 @@ pub struct Found {
 }
 
 /// Servers that answer within `wait`.
-pub fn discover(wait: Duration) -> Vec<Found> {
+pub fn discover(wait: Duration, only: Option<String>) -> Vec<Found> {
     let Ok(daemon) = ServiceDaemon::new() else {
         return Vec::new();
     };
-    if let Ok(name) = std::env::var("ORDERDESK_MDNS_INTERFACE") {
+    if let Some(name) = only {
         let kind = if name == "lo" {
             IfKind::LoopbackV4
         } else {

@@ -235,3 +235,31 @@ async fn a_disabled_user_is_refused_at_the_next_click_and_logout_ends_the_token(
     assert!(matches!(e.msg(), Msg::SessionEnded), "{e:?}");
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desk_finds_the_server_on_the_network_with_its_fingerprint() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Listening on loopback, the server announces on the loopback interface
+    // only; the search stays there too.
+    let server = orderdesk_server::start(Options {
+        data: dir.path().to_path_buf(),
+        db: None,
+        listen: "127.0.0.1:0".parse().expect("addr"),
+        discovery: Discovery::Lan,
+    })
+    .await
+    .expect("start");
+    let found = tokio::task::spawn_blocking(|| {
+        orderdesk_client::discover(Duration::from_secs(4), Some("lo".into()))
+    })
+    .await
+    .expect("discover");
+    let ours = found
+        .iter()
+        .find(|f| f.address == server.addr.to_string())
+        .unwrap_or_else(|| panic!("not found on loopback: {found:?}"));
+    assert_eq!(ours.fingerprint, server.fingerprint);
+    assert_eq!(ours.version, orderdesk_api::VERSION);
+    assert!(ours.name.starts_with("OrderDesk on "), "{}", ours.name);
+    server.shutdown().await;
+}

@@ -24,11 +24,12 @@ pub fn connection_status(state: State<'_, AppState>) -> Link {
 #[tauri::command]
 #[specta::specta]
 pub async fn discover_servers() -> BridgeResult<Vec<Found>> {
-    Ok(
-        tauri::async_runtime::spawn_blocking(|| orderdesk_client::discover(DISCOVERY))
-            .await
-            .unwrap_or_default(),
-    )
+    Ok(tauri::async_runtime::spawn_blocking(|| {
+        let only = std::env::var("ORDERDESK_MDNS_INTERFACE").ok();
+        orderdesk_client::discover(DISCOVERY, only)
+    })
+    .await
+    .unwrap_or_default())
 }
 
 /// A first look at a server: its fingerprint, for the person to compare

@@ -23,6 +23,8 @@ const APT_PACKAGES: &[&str] = &[
     "notification-daemon",
     "imagemagick",
     "fonts-noto-cjk",
+    // `systemd-analyze verify` checks the office server's unit file.
+    "systemd",
 ];
 
 /// The app crate's feature that embeds the built UI (no dev server).
