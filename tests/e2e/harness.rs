@@ -822,16 +822,6 @@ impl OfficeServer {
     }
 }
 
-/// A fingerprint in groups of four, as the connect screen shows it.
-pub fn grouped(fingerprint: &str) -> String {
-    fingerprint
-        .as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 impl Fixture {
     /// A seeded database in a server data folder (`<tmp>/server/orderdesk.db`).
     pub fn office() -> Option<Fixture> {

@@ -17,6 +17,7 @@ use orderdesk_core::{Error, Store, analytics, detail, seed};
 use serde::Serialize;
 
 use crate::Failure;
+use crate::bench_file::{self, Claim};
 use crate::output::{self, table};
 
 const BULK: usize = 100_000;
@@ -81,14 +82,6 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn remove_db(path: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(p));
-    }
-}
-
 /// Closed, active orders the admin can see, oldest first, up to `n`.
 fn closed_orders(store: &Store, s: &Session, n: usize) -> Result<Vec<String>, Error> {
     collect(store, s, vec![Status::Completed, Status::Cancelled], n)
@@ -124,71 +117,98 @@ fn collect(
     Ok(out)
 }
 
+/// The benchmark's database at `path`, with `orders` orders and enough closed
+/// ones left for the bulk archive: reused if it already is, else (only when
+/// it is the benchmark's own, or new) built anew. The seconds seeding took.
+fn database(path: &Path, orders: usize, closed_needed: usize) -> Result<Option<f64>, Error> {
+    if bench_file::claim(path)? == Claim::Ours {
+        let fits = Store::open(path).and_then(|store| {
+            let admin = auth::session_for(&store, "admin")?;
+            let total = store.read(|c| {
+                Ok(orderdesk_core::store::orders::count_active(c)?
+                    + orderdesk_core::store::orders::count_archived(c)?)
+            })?;
+            let closed = closed_orders(&store, &admin, closed_needed)?.len();
+            Ok(total as usize >= orders && closed >= closed_needed)
+        });
+        if fits.unwrap_or(false) {
+            return Ok(None);
+        }
+        bench_file::remove(path);
+    }
+    let store = Store::open(path)?;
+    eprintln!("seeding {orders} orders into {} …", path.display());
+    let start = Instant::now();
+    seed::seed(
+        &store,
+        &seed::SeedOptions {
+            orders,
+            seed: 1,
+            anchor: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default(),
+        },
+    )?;
+    bench_file::mark(&store)?;
+    let seconds = start.elapsed().as_secs_f64();
+    eprintln!("seeded in {seconds:.1} s");
+    Ok(Some(seconds))
+}
+
 pub fn run(db: Option<PathBuf>, orders: usize, samples: usize, json: bool) -> Result<u8, Failure> {
     let path =
         db.unwrap_or_else(|| std::env::temp_dir().join(format!("orderdesk-bench-{orders}.db")));
     let wanted_bulk = BULK.min(orders / 10);
-    // Reuse only a database with N orders and enough closed ones left for the
-    // bulk archive; otherwise build it anew.
-    let reusable = path.exists()
-        && Store::open(&path)
-            .and_then(|store| {
-                let admin = auth::session_for(&store, "admin")?;
-                let total = store.read(|c| {
-                    Ok(orderdesk_core::store::orders::count_active(c)?
-                        + orderdesk_core::store::orders::count_archived(c)?)
-                })?;
-                let closed = closed_orders(&store, &admin, wanted_bulk + 3 * samples)?.len();
-                Ok(total as usize >= orders && closed >= wanted_bulk + 3 * samples)
-            })
-            .unwrap_or(false);
-    let mut seed_seconds = 0.0;
-    if !reusable {
-        remove_db(&path);
-        let store = Store::open(&path)?;
-        eprintln!("seeding {orders} orders into {} …", path.display());
-        let start = Instant::now();
-        seed::seed(
-            &store,
-            &seed::SeedOptions {
-                orders,
-                seed: 1,
-                anchor: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default(),
-            },
-        )?;
-        seed_seconds = start.elapsed().as_secs_f64();
-        eprintln!("seeded in {seed_seconds:.1} s");
-    }
+    let seeded = database(&path, orders, wanted_bulk + 3 * samples)?;
     let store = Store::open(&path)?;
     let admin = auth::session_for(&store, "admin")?;
     let clerk = auth::session_for(&store, "clerk01")?;
-    let mut ops = Vec::new();
+    let mut ops = reads(&store, &admin, samples)?;
+    ops.extend(searches(&store, &admin, &clerk, samples)?);
+    ops.extend(mutations(&store, &admin, samples)?);
+    let closed = closed_orders(&store, &admin, wanted_bulk + samples)?;
+    let (singles, bulk) = closed.split_at(samples.min(closed.len()));
+    ops.push(archive_singles(&store, &admin, singles)?);
+    ops.push(analytics_reports(&store, &admin, samples)?);
+    let (bulk_archived, bulk_seconds) = bulk_archive(&store, &admin, bulk)?;
+    let report = Report {
+        orders,
+        database: path,
+        seeded: seeded.is_some(),
+        seed_seconds: seeded.unwrap_or(0.0),
+        operations: ops,
+        bulk_archived,
+        bulk_archive_seconds: bulk_seconds,
+        bulk_archive_target_seconds: 15.0 * bulk_archived as f64 / BULK as f64,
+        peak_rss_mb: peak_rss_mb(),
+    };
+    print_report(&report, json);
+    Ok(0)
+}
 
-    // Open an order by number: the whole detail (lines, timeline, actions).
+/// Open an order by number (the whole detail), and find it by its number.
+fn reads(store: &Store, admin: &Session, samples: usize) -> Result<Vec<Measure>, Error> {
     let numbers = collect(
-        &store,
-        &admin,
+        store,
+        admin,
         vec![Status::Invoiced, Status::Shipped, Status::Draft],
         samples,
     )?;
     let mut times = Vec::new();
     for n in &numbers {
-        times.push(timed(|| detail::get(&store, &admin, n))?.0);
+        times.push(timed(|| detail::get(store, admin, n))?.0);
     }
-    ops.push(measure("open order by number (detail)", 1.0, times));
-
+    let mut ops = vec![measure("open order by number (detail)", 1.0, times)];
     let mut times = Vec::new();
     for n in &numbers {
         let q = SearchQuery {
             text: Some(n.clone()),
             ..Default::default()
         };
-        times.push(timed(|| search::search(&store, &admin, &q))?.0);
+        times.push(timed(|| search::search(store, admin, &q))?.0);
     }
     ops.push(measure("search by order number", 1.0, times));
-
     // A number as it is typed, one key at a time ("SO-2026-3", "SO-2026-33"…),
     // as a clerk: every prefix is a search of its own.
+    let clerk = auth::session_for(store, "clerk01")?;
     let mut times = Vec::new();
     for n in numbers.iter().take(samples.div_ceil(6)) {
         for end in "SO-2026-".len() + 1..n.len() {
@@ -196,13 +216,21 @@ pub fn run(db: Option<PathBuf>, orders: usize, samples: usize, json: bool) -> Re
                 text: Some(n[..end].to_string()),
                 ..Default::default()
             };
-            times.push(timed(|| search::search(&store, &clerk, &q))?.0);
+            times.push(timed(|| search::search(store, &clerk, &q))?.0);
         }
     }
     ops.push(measure("number prefix as typed (clerk)", 20.0, times));
+    Ok(ops)
+}
 
-    // Customer names: 2-character Chinese (scan), longer Chinese and Latin
-    // (trigram), pinyin initials.
+/// Customer names (2-character Chinese: scan; longer Chinese and Latin:
+/// trigram; pinyin initials), filtered sorted pages, keyset pages.
+fn searches(
+    store: &Store,
+    admin: &Session,
+    clerk: &Session,
+    samples: usize,
+) -> Result<Vec<Measure>, Error> {
     let texts = [
         "华联",
         "上海宏达",
@@ -214,14 +242,15 @@ pub fn run(db: Option<PathBuf>, orders: usize, samples: usize, json: bool) -> Re
         "北京",
         "Acme",
     ];
-    for (label, session) in [("admin", &admin), ("clerk", &clerk)] {
+    let mut ops = Vec::new();
+    for (label, session) in [("admin", admin), ("clerk", clerk)] {
         let mut times = Vec::new();
         for i in 0..samples {
             let q = SearchQuery {
                 text: Some(texts[i % texts.len()].into()),
                 ..Default::default()
             };
-            times.push(timed(|| search::search(&store, session, &q))?.0);
+            times.push(timed(|| search::search(store, session, &q))?.0);
         }
         ops.push(measure(
             &format!("customer-name search, page+count ({label})"),
@@ -229,9 +258,35 @@ pub fn run(db: Option<PathBuf>, orders: usize, samples: usize, json: bool) -> Re
             times,
         ));
     }
+    let mut times = Vec::new();
+    for q in &filters(samples) {
+        times.push(timed(|| search::search(store, admin, q))?.0);
+    }
+    ops.push(measure(
+        "filtered sorted page (status/date/handler)",
+        20.0,
+        times,
+    ));
+    let mut times = Vec::new();
+    let mut after = None;
+    for _ in 0..samples.min(50) {
+        let q = SearchQuery {
+            limit: Some(50),
+            after: after.clone(),
+            ..Default::default()
+        };
+        let (d, page) = timed(|| search::search(store, admin, &q))?;
+        times.push(d);
+        after = page.next_cursor;
+    }
+    ops.push(measure("next pages (keyset)", 20.0, times));
+    Ok(ops)
+}
 
+/// Filters a person combines: status, date range, handler, sort.
+fn filters(samples: usize) -> Vec<SearchQuery> {
     let handlers = ["clerk01", "clerk02", "clerk07", "clerk13"];
-    let filters: Vec<SearchQuery> = (0..samples)
+    (0..samples)
         .map(|i| match i % 4 {
             0 => SearchQuery {
                 statuses: vec![Status::Invoiced],
@@ -256,72 +311,49 @@ pub fn run(db: Option<PathBuf>, orders: usize, samples: usize, json: bool) -> Re
                 ..Default::default()
             },
         })
-        .collect();
-    let mut times = Vec::new();
-    for q in &filters {
-        times.push(timed(|| search::search(&store, &admin, q))?.0);
-    }
-    ops.push(measure(
-        "filtered sorted page (status/date/handler)",
-        20.0,
-        times,
-    ));
-    let mut times = Vec::new();
-    let mut after = None;
-    for _ in 0..samples.min(50) {
-        let q = SearchQuery {
-            limit: Some(50),
-            after: after.clone(),
-            ..Default::default()
-        };
-        let (d, page) = timed(|| search::search(&store, &admin, &q))?;
-        times.push(d);
-        after = page.next_cursor;
-    }
-    ops.push(measure("next pages (keyset)", 20.0, times));
+        .collect()
+}
 
-    // Mutations, each on its own order.
-    let to_cancel = collect(&store, &admin, vec![Status::Confirmed], samples)?;
+/// Cancel and reassign, each on an order of its own.
+fn mutations(store: &Store, admin: &Session, samples: usize) -> Result<Vec<Measure>, Error> {
+    let to_cancel = collect(store, admin, vec![Status::Confirmed], samples)?;
     let mut times = Vec::new();
     for n in &to_cancel {
         let req = CancelRequest {
             number: n.clone(),
-            seen_version: detail::version(&store, &admin, n)?,
+            seen_version: detail::version(store, admin, n)?,
             reason_code: "customer_request".into(),
             note: Some("bench".into()),
             notify_customer: true,
         };
-        times.push(timed(|| cancel::execute(&store, &admin, &req))?.0);
+        times.push(timed(|| cancel::execute(store, admin, &req))?.0);
     }
-    ops.push(measure("cancel one order (all effects)", 5.0, times));
-
-    let to_reassign = collect(&store, &admin, vec![Status::Draft], samples)?;
+    let mut ops = vec![measure("cancel one order (all effects)", 5.0, times)];
+    let to_reassign = collect(store, admin, vec![Status::Draft], samples)?;
     let mut times = Vec::new();
     for (i, n) in to_reassign.iter().enumerate() {
-        let seen = detail::version(&store, &admin, n)?;
-        let target = Target::User(if i % 2 == 0 {
-            "clerk05".into()
-        } else {
-            "clerk06".into()
-        });
-        let result = timed(|| reassign::execute(&store, &admin, n, seen, &target, None));
-        match result {
+        let seen = detail::version(store, admin, n)?;
+        let target = Target::User(if i % 2 == 0 { "clerk05" } else { "clerk06" }.into());
+        match timed(|| reassign::execute(store, admin, n, seen, &target, None)) {
             Ok((d, _)) => times.push(d),
             Err(e) if e.is_rule_violation() => {} // already with that clerk
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         }
     }
     ops.push(measure("reassign one order", 5.0, times));
+    Ok(ops)
+}
 
-    let closed = closed_orders(&store, &admin, wanted_bulk + samples)?;
-    let (singles, bulk) = closed.split_at(samples.min(closed.len()));
+fn archive_singles(store: &Store, admin: &Session, numbers: &[String]) -> Result<Measure, Error> {
     let mut times = Vec::new();
-    for n in singles {
-        let seen = detail::version(&store, &admin, n)?;
-        times.push(timed(|| jobs::archive_one(&store, &admin, n, seen))?.0);
+    for n in numbers {
+        let seen = detail::version(store, admin, n)?;
+        times.push(timed(|| jobs::archive_one(store, admin, n, seen))?.0);
     }
-    ops.push(measure("archive one order", 5.0, times));
+    Ok(measure("archive one order", 5.0, times))
+}
 
+fn analytics_reports(store: &Store, admin: &Session, samples: usize) -> Result<Measure, Error> {
     let dims = [
         analytics::Dimension::Reason,
         analytics::Dimension::Month,
@@ -332,39 +364,29 @@ pub fn run(db: Option<PathBuf>, orders: usize, samples: usize, json: bool) -> Re
     let mut times = Vec::new();
     for i in 0..samples {
         let f = analytics::ReportFilter::default();
-        times.push(timed(|| analytics::cancellations(&store, &admin, dims[i % dims.len()], &f))?.0);
+        times.push(timed(|| analytics::cancellations(store, admin, dims[i % dims.len()], &f))?.0);
     }
-    ops.push(measure("archive analytics (any dimension)", 300.0, times));
+    Ok(measure("archive analytics (any dimension)", 300.0, times))
+}
 
-    eprintln!("bulk-archiving {} orders …", bulk.len());
+/// Archives `numbers` as one job; how many, and in how many seconds.
+fn bulk_archive(store: &Store, admin: &Session, numbers: &[String]) -> Result<(usize, f64), Error> {
+    eprintln!("bulk-archiving {} orders …", numbers.len());
     let start = Instant::now();
     let job = jobs::create(
-        &store,
-        &admin,
+        store,
+        admin,
         &JobKind::Archive,
-        &Selection::numbers(bulk.iter().cloned()),
+        &Selection::numbers(numbers.iter().cloned()),
     )?;
     let created = start.elapsed().as_secs_f64();
-    let status = jobs::run(&store, &admin, &job.id, jobs::DEFAULT_BATCH, &mut |_| true)?;
-    let bulk_seconds = start.elapsed().as_secs_f64();
+    let status = jobs::run(store, admin, &job.id, jobs::DEFAULT_BATCH, &mut |_| true)?;
+    let seconds = start.elapsed().as_secs_f64();
     eprintln!(
         "bulk archive: job recorded in {created:.2} s, run in {:.2} s",
-        bulk_seconds - created
+        seconds - created
     );
-
-    let report = Report {
-        orders,
-        database: path,
-        seeded: !reusable,
-        seed_seconds,
-        operations: ops,
-        bulk_archived: status.done as usize,
-        bulk_archive_seconds: bulk_seconds,
-        bulk_archive_target_seconds: 15.0 * status.done as f64 / BULK as f64,
-        peak_rss_mb: peak_rss_mb(),
-    };
-    print_report(&report, json);
-    Ok(0)
+    Ok((status.done as usize, seconds))
 }
 
 fn print_report(r: &Report, json: bool) {

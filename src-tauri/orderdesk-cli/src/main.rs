@@ -8,6 +8,7 @@
 //! 6 conflict; 7 invalid input; 1 storage or internal.
 
 mod bench;
+mod bench_file;
 mod commands;
 mod connect;
 mod output;

@@ -12,16 +12,14 @@ use std::time::{Duration, Instant};
 
 use orderdesk_api::types::*;
 use orderdesk_client::{Backend, Remote};
-use orderdesk_core::{Error, ErrorKind, Msg, Store, seed};
+use orderdesk_core::{Error, ErrorKind, Store, seed};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
 use crate::Failure;
+use crate::bench_file;
 use crate::output::{self, table};
-
-/// Marks a database the benchmark made itself; any other file is refused.
-const MARK: &str = "bench_file";
 
 pub struct Options {
     pub db: Option<PathBuf>,
@@ -94,30 +92,22 @@ fn timing(mut times: Vec<Duration>, target: f64) -> Timing {
     }
 }
 
-/// The benchmark's database: made and marked here, or one made earlier.
+/// The benchmark's database: made and marked here, or one it made earlier.
 fn prepare(path: &Path, orders: usize) -> Result<(), Error> {
-    let fresh = !path.exists();
+    if bench_file::claim(path)? == bench_file::Claim::Ours {
+        return Ok(());
+    }
+    eprintln!("seeding {orders} orders into {} …", path.display());
     let store = Store::open(path)?;
-    let marked = store.read(|c| orderdesk_core::store::settings::get(c, MARK))?;
-    if !fresh && marked.is_none() {
-        return Err(Error::invalid(Msg::BadField {
-            field: "file".into(),
-            value: format!("{} (not a file this benchmark made)", path.display()),
-        }));
-    }
-    if fresh {
-        eprintln!("seeding {orders} orders into {} …", path.display());
-        seed::seed(
-            &store,
-            &seed::SeedOptions {
-                orders,
-                seed: 1,
-                anchor: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default(),
-            },
-        )?;
-        store.write(|tx| orderdesk_core::store::settings::put(tx, MARK, "true"))?;
-    }
-    Ok(())
+    seed::seed(
+        &store,
+        &seed::SeedOptions {
+            orders,
+            seed: 1,
+            anchor: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default(),
+        },
+    )?;
+    bench_file::mark(&store)
 }
 
 async fn signed_in(backend: Backend, who: &str) -> Result<Backend, Error> {

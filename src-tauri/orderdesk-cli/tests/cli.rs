@@ -713,3 +713,32 @@ fn the_server_benchmark_never_touches_a_database_it_did_not_make() {
         "left as it was"
     );
 }
+
+#[test]
+fn the_benchmark_never_touches_a_working_database() {
+    let db = site(200, false);
+    let before = file_json(&db.path, Some("admin"), &["search", "--limit", "500"], 0);
+    for orders in ["1000", "3000"] {
+        let out = file_cli(
+            &db.path,
+            None,
+            &["--json", "bench", "--orders", orders, "--samples", "2"],
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(7),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let e: Value = serde_json::from_slice(&out.stderr).expect("json");
+        assert!(
+            e["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("left alone"),
+            "{e}"
+        );
+    }
+    let after = file_json(&db.path, Some("admin"), &["search", "--limit", "500"], 0);
+    assert_eq!(before, after, "not one order changed");
+}

@@ -210,6 +210,9 @@ pub enum Msg {
     DamagedSetting {
         key: String,
     },
+    NotBenchFile {
+        path: String,
+    },
 
     /// The token is unknown, revoked, or belongs to a logged-out session.
     SessionEnded,
@@ -500,6 +503,12 @@ impl Msg {
             }
             Msg::DamagedSetting { key } => format!(
                 "The setting \"{key}\" is damaged and cannot be read; nothing was done. An administrator should save it again in Settings."
+            ),
+            Msg::NotBenchFile { path } if zh => format!(
+                "{path} 不是基准测试自己创建的文件，未做任何改动（基准测试会修改所用的数据库）。请给一个尚不存在的路径，或不写 --db 以使用临时文件。"
+            ),
+            Msg::NotBenchFile { path } => format!(
+                "{path} is not a file this benchmark made, so it was left alone (the benchmark changes the database it runs on). Give a path that does not exist yet, or leave --db out to use a temporary file."
             ),
             Msg::SessionEnded if zh => "您的登录已失效，请重新登录。".into(),
             Msg::SessionEnded => "Your session has ended; please log in again.".into(),

@@ -82,38 +82,32 @@ async fn export_target(
         .and_then(|p| p.into_path().ok())
 }
 
-/// Exports the archive under `query` to a file on this desk, page by page
-/// (from this PC's file or the server alike); emits `ExportProgress`;
-/// `stop_job("export")` stops it.
-#[tauri::command]
-#[specta::specta]
-pub async fn export_archive(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    query: SearchQuery,
-    format: Format,
-) -> BridgeResult<ExportReport> {
-    let backend = state.backend()?;
-    let lang = state.lang();
-    auth::require_manager(&backend.me().await.map_err(|e| state.fail(&e))?)
-        .map_err(|e| state.fail(&e))?;
-    let reasons = backend.reasons().await.map_err(|e| state.fail(&e))?;
+/// The file name an export suggests: "archive-20261202-0930.xlsx".
+fn export_name(lang: orderdesk_core::domain::Lang, format: Format) -> (String, &'static str) {
     let ext = match format {
         Format::Csv => "csv",
         Format::Xlsx => "xlsx",
     };
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M");
-    let name = format!("{}-{stamp}.{ext}", lang.pick("归档订单", "archive"));
-    let Some(target) = export_target(&app, name, ext).await else {
-        return Ok(ExportReport {
-            rows: 0,
-            path: String::new(),
-            complete: false,
-        });
-    };
-    let stop = state.export_stop.clone();
+    (
+        format!("{}-{stamp}.{ext}", lang.pick("归档订单", "archive")),
+        ext,
+    )
+}
+
+/// Writes the export off the async threads, the pages coming from the backend.
+async fn write_export(
+    app: AppHandle,
+    backend: std::sync::Arc<orderdesk_client::Backend>,
+    query: SearchQuery,
+    format: Format,
+    lang: orderdesk_core::domain::Lang,
+    target: std::path::PathBuf,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> orderdesk_core::Result<ExportReport> {
+    let reasons = backend.reasons().await?;
     stop.store(false, Ordering::SeqCst);
-    let outcome = tauri::async_runtime::spawn_blocking(move || {
+    tauri::async_runtime::spawn_blocking(move || {
         let mut pages =
             |q: &SearchQuery| tauri::async_runtime::block_on(backend.search_orders(q.clone()));
         let mut progress = |done, total| {
@@ -130,9 +124,34 @@ pub async fn export_archive(
             &mut progress,
         )
     })
-    .await;
-    match outcome {
-        Ok(result) => result.map_err(|e| state.fail(&e)),
-        Err(e) => Err(state.fail(&orderdesk_core::Error::internal(e.to_string()))),
-    }
+    .await
+    .unwrap_or_else(|e| Err(orderdesk_core::Error::internal(e.to_string())))
+}
+
+/// Exports the archive under `query` to a file on this desk, page by page
+/// (from this PC's file or the server alike); emits `ExportProgress`;
+/// `stop_job("export")` stops it.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_archive(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    query: SearchQuery,
+    format: Format,
+) -> BridgeResult<ExportReport> {
+    let backend = state.backend()?;
+    let me = backend.me().await.map_err(|e| state.fail(&e))?;
+    auth::require_manager(&me).map_err(|e| state.fail(&e))?;
+    let (name, ext) = export_name(state.lang(), format);
+    let Some(target) = export_target(&app, name, ext).await else {
+        return Ok(ExportReport {
+            rows: 0,
+            path: String::new(),
+            complete: false,
+        });
+    };
+    let stop = state.export_stop.clone();
+    write_export(app, backend, query, format, state.lang(), target, stop)
+        .await
+        .map_err(|e| state.fail(&e))
 }

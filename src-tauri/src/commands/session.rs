@@ -27,30 +27,29 @@ pub struct SetupStatus {
 #[tauri::command]
 #[specta::specta]
 pub async fn setup_status(state: State<'_, AppState>) -> BridgeResult<SetupStatus> {
-    let mut status = SetupStatus {
-        ok: true,
-        error: None,
-        empty: false,
-        db_path: String::new(),
-        session: state.current_session(),
-        lang: state.lang(),
-        desk: state.config(),
-    };
     let found = match state.backend() {
         Ok(backend) => backend.setup_state().await.map_err(|e| state.fail(&e)),
         Err(e) => Err(e),
     };
-    match found {
-        Ok(s) => {
-            status.empty = s.empty;
-            status.db_path = s.db_path;
-        }
-        Err(e) => {
-            status.ok = false;
-            status.error = Some(e.message);
-        }
-    }
-    Ok(status)
+    let (setup, error) = match found {
+        Ok(s) => (s, None),
+        Err(e) => (
+            orderdesk_api::types::SetupState {
+                empty: false,
+                db_path: String::new(),
+            },
+            Some(e.message),
+        ),
+    };
+    Ok(SetupStatus {
+        ok: error.is_none(),
+        error,
+        empty: setup.empty,
+        db_path: setup.db_path,
+        session: state.current_session(),
+        lang: state.lang(),
+        desk: state.config(),
+    })
 }
 
 /// Keeps the session's token and starts what follows a login.

@@ -86,6 +86,26 @@ impl Store {
         })
     }
 
+    /// One setting of the OrderDesk database at `path`, read through a
+    /// read-only connection: nothing is written, not even to a file that
+    /// turns out to be someone else's. None when it is not set.
+    pub fn peek_setting(path: impl AsRef<Path>, key: &str) -> Result<Option<String>> {
+        let path = path.as_ref();
+        let shown = path.display().to_string();
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| open_error(e, &shown))?;
+        check_is_ours(&conn, &shown)?;
+        let has_settings: bool = conn.query_row(
+            "SELECT count(*) > 0 FROM sqlite_schema WHERE name = 'settings'",
+            [],
+            |r| r.get(0),
+        )?;
+        if !has_settings {
+            return Ok(None);
+        }
+        settings::get(&conn, key)
+    }
+
     /// Replaces the clock (tests use it to step past a lockout).
     pub fn set_clock(&mut self, clock: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) {
         self.clock = Arc::new(clock);
