@@ -11,9 +11,7 @@ mod harness;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use harness::{
-    App, Fixture, Launch, Notifications, OfficeServer, PrivateBus, by, free_port, grouped,
-};
+use harness::{App, Fixture, Launch, Notifications, OfficeServer, PrivateBus, by, free_port};
 use orderdesk_core::domain::Status;
 
 struct Desk {
