@@ -197,6 +197,14 @@ fn reads(store: &Store, admin: &Session, samples: usize) -> Result<Vec<Measure>,
         times.push(timed(|| detail::get(store, admin, n))?.0);
     }
     let mut ops = vec![measure("open order by number (detail)", 1.0, times)];
+    // What every call of a desk adds: its session re-checked in the database.
+    let (token, _) = auth::open_session(store, "admin", "demo", "bench")?;
+    let mut times = Vec::new();
+    for _ in 0..samples {
+        times.push(timed(|| auth::resume(store, &token))?.0);
+    }
+    auth::close_session(store, &token)?;
+    ops.push(measure("session re-check (every call)", 1.0, times));
     let mut times = Vec::new();
     for n in &numbers {
         let q = SearchQuery {

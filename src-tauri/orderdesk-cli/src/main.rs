@@ -228,6 +228,9 @@ pub enum Command {
         /// How long the desks work.
         #[arg(long, default_value = "60")]
         seconds: String,
+        /// A person's pause between two actions, on average, in ms (0: a stress test).
+        #[arg(long, default_value = "1000")]
+        think: String,
     },
 }
 

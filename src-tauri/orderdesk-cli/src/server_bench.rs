@@ -27,6 +27,8 @@ pub struct Options {
     pub samples: usize,
     pub desks: usize,
     pub seconds: u64,
+    /// A person's pause between two actions, on average (0: none, a stress test).
+    pub think_ms: u64,
     pub json: bool,
 }
 
@@ -54,6 +56,8 @@ struct Timing {
 struct Load {
     desks: usize,
     seconds: u64,
+    think_ms: u64,
+    calls_per_second: f64,
     calls: usize,
     errors: usize,
     refused: usize,
@@ -140,7 +144,7 @@ pub async fn run(opts: Options) -> Result<u8, Failure> {
     let local = signed_in(Backend::this_pc(server.api().clone()), "admin").await?;
     let remote = signed_in(remote_desk(&server)?, "admin").await?;
     let compare = side_by_side(&local, &remote, opts.samples).await?;
-    let load = many_desks(&server, opts.desks, opts.seconds).await?;
+    let load = many_desks(&server, opts.desks, opts.seconds, opts.think_ms).await?;
     let invariants_ok = local.check().await?.ok;
     let audit_chain_ok = local.audit_verify().await?.ok;
     server.shutdown().await;
@@ -279,12 +283,13 @@ async fn many_desks(
     server: &orderdesk_server::Server,
     desks: usize,
     seconds: u64,
+    think_ms: u64,
 ) -> Result<Load, Error> {
     let until = Instant::now() + Duration::from_secs(seconds);
     let mut running = Vec::new();
     for i in 0..desks {
         let desk = signed_in(remote_desk(server)?, &format!("clerk{:02}", i % 18 + 1)).await?;
-        running.push(tokio::spawn(one_desk(desk, i, until)));
+        running.push(tokio::spawn(one_desk(desk, i, until, think_ms)));
     }
     let mut all: Calls = Vec::new();
     for r in running {
@@ -306,6 +311,8 @@ async fn many_desks(
     Ok(Load {
         desks,
         seconds,
+        think_ms,
+        calls_per_second: all.len() as f64 / seconds.max(1) as f64,
         calls: all.len(),
         errors: failures.len(),
         refused: all
@@ -320,8 +327,14 @@ async fn many_desks(
 }
 
 /// One simulated desk: 70% search, 20% open, 10% a hand-over to a colleague,
-/// with its event socket open (as a real desk has), until `until`.
-async fn one_desk(desk: Backend, seed: usize, until: Instant) -> Result<Calls, Error> {
+/// with its event socket open (as a real desk has), pausing about `think_ms`
+/// between actions as a person does, until `until`.
+async fn one_desk(
+    desk: Backend,
+    seed: usize,
+    until: Instant,
+    think_ms: u64,
+) -> Result<Calls, Error> {
     let me = desk.me().await?;
     let n: usize = me.login.trim_start_matches("clerk").parse().unwrap_or(1);
     let colleague = format!("clerk{:02}", (n - 1) / 6 * 6 + (n % 6) + 1);
@@ -345,6 +358,10 @@ async fn one_desk(desk: Backend, seed: usize, until: Instant) -> Result<Calls, E
     };
     let mut own: Vec<Row> = Vec::new();
     while Instant::now() < until {
+        if think_ms > 0 {
+            let pause = rng.gen_range(think_ms / 2..=think_ms * 3 / 2);
+            tokio::time::sleep(Duration::from_millis(pause)).await;
+        }
         let roll: u32 = rng.gen_range(0..100);
         let started = Instant::now();
         if roll < 70 || seen.is_empty() {
@@ -430,8 +447,8 @@ fn print(r: &Report, json: bool) {
     );
     let l = &r.load;
     println!(
-        "\n{} desks for {} s: {} calls, {} errors, {} refused by the rules (conflicts between desks)",
-        l.desks, l.seconds, l.calls, l.errors, l.refused
+        "\n{} desks for {} s, about {} ms between a desk's actions: {} calls ({:.0}/s), {} errors, {} refused by the rules (conflicts between desks)",
+        l.desks, l.seconds, l.think_ms, l.calls, l.calls_per_second, l.errors, l.refused
     );
     let rows: Vec<Vec<String>> = [
         ("search", &l.search),

@@ -263,3 +263,27 @@ async fn a_desk_finds_the_server_on_the_network_with_its_fingerprint() {
     assert!(ours.name.starts_with("OrderDesk on "), "{}", ours.name);
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_desk_sets_an_empty_server_up_and_nobody_can_do_it_twice() {
+    let (_dir, server) = server(0).await;
+    let remote = Remote::new(&server.addr.to_string(), &server.fingerprint).expect("remote");
+    let desk = Backend::server(Arc::new(remote));
+    assert!(desk.setup_state().await.expect("state").empty);
+    let reply = desk
+        .create_first_admin("boss".into(), "The Boss".into(), "long-enough".into())
+        .await
+        .expect("first administrator");
+    assert!(reply.session.is_admin());
+    desk.set_token(Some(reply.token));
+    assert!(!desk.setup_state().await.expect("state").empty);
+    let e = desk
+        .create_first_admin("intruder".into(), "Intruder".into(), "long-enough".into())
+        .await
+        .expect_err("only once");
+    assert!(matches!(e.msg(), Msg::AlreadySetUp), "{e:?}");
+    let e = desk.load_demo_data().await.expect_err("not over real data");
+    assert!(matches!(e.msg(), Msg::NotEmpty), "{e:?}");
+    assert!(desk.users_list().await.expect("users").len() == 1);
+    server.shutdown().await;
+}

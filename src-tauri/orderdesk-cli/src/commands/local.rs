@@ -98,13 +98,9 @@ pub fn bench(cli: &Cli, orders: &str, samples: &str) -> Outcome {
     crate::bench::run(cli.db.clone(), orders as usize, samples as usize, cli.json)
 }
 
-pub async fn server_bench(
-    cli: &Cli,
-    orders: &str,
-    samples: &str,
-    desks: &str,
-    seconds: &str,
-) -> Outcome {
+/// `[orders, samples, desks, seconds, think]` as typed.
+pub async fn server_bench(cli: &Cli, args: [&String; 5]) -> Outcome {
+    let [orders, samples, desks, seconds, think] = args;
     if cli.server.is_some() {
         let msg = Msg::LocalOnly {
             command: "server-bench".into(),
@@ -124,6 +120,7 @@ pub async fn server_bench(
         samples: number(samples, 1)? as usize,
         desks: number(desks, 1)? as usize,
         seconds: number(seconds, 1)? as u64,
+        think_ms: number(think, 0)? as u64,
         json: cli.json,
     };
     crate::server_bench::run(options).await

@@ -45,7 +45,8 @@ pub async fn run(cli: &Cli, lang: Lang) -> Outcome {
             samples,
             desks,
             seconds,
-        } => local::server_bench(cli, orders, samples, desks, seconds).await,
+            think,
+        } => local::server_bench(cli, [orders, samples, desks, seconds, think]).await,
         command => {
             let conn = connect::connect(cli)?;
             if needs_user(command) {
