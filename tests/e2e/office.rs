@@ -43,6 +43,19 @@ async fn desk(fx: &Fixture, name: &'static str, prefix: &'static str) -> Desk {
     }
 }
 
+/// A script's session on the server (what the CLI or another desk would do).
+async fn logged_in(server: &OfficeServer, login: &str) -> orderdesk_client::Backend {
+    let remote =
+        orderdesk_client::Remote::new(&server.address, &server.fingerprint).expect("remote");
+    let backend = orderdesk_client::Backend::server(Arc::new(remote));
+    let reply = backend
+        .login(login.into(), "demo".into())
+        .await
+        .expect("login");
+    backend.set_token(Some(reply.token));
+    backend
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_desks_work_on_one_set_of_orders() {
     let Some(fx) = Fixture::office() else {
@@ -64,6 +77,8 @@ async fn two_desks_work_on_one_set_of_orders() {
     let b = desk(&fx, "desk-b", "office-b-").await;
 
     // A: first start offers "this PC only" or the office server.
+    a.app.wait(by("mode-server")).await;
+    a.app.shot("00-first-start").await;
     a.app.click("mode-server").await;
     a.app.type_into("connect-address", &server.address).await;
     a.app.click("connect-probe").await;
@@ -138,12 +153,33 @@ async fn two_desks_work_on_one_set_of_orders() {
     a.app.wait_text("status-tag", "Cancelled").await;
     a.app.shot("04-desk-a-approved-live").await;
 
+    // A job that never ran to its end (its desk closed before the crash below)
+    // will wait for the manager at desk B, who takes it up from the window.
+    let manager = logged_in(&server, "mgr.east").await;
+    let closed = fx.order(Status::Completed, "clerk03", true);
+    let job = manager
+        .start_job(
+            orderdesk_api::types::JobKind::Archive,
+            orderdesk_api::types::Selection::numbers([closed.number.clone()]),
+        )
+        .await
+        .expect("a job");
+
     // The server goes down hard: the desks say so; it comes back, so do they.
     server.kill();
     b.app.wait(by("link-banner")).await;
     b.app.shot("05-reconnecting").await;
     server.restart();
     b.app.gone(by("link-banner")).await;
+
+    // Back, desk B refreshes what it shows, and finds the interrupted job.
+    b.app.wait(by("interrupted-job")).await;
+    b.app.shot("06-interrupted-job").await;
+    b.app.click("resume-job").await;
+    b.app.wait(by("job-results")).await;
+    b.app.click("resume-close").await;
+    let done = manager.job_status(job.id).await.expect("status");
+    assert_eq!((done.state.as_str(), done.done), ("done", 1), "{done:?}");
 
     // A disabled user is refused at the next click, not at the next login.
     let admin = orderdesk_client::Backend::server(Arc::new(
@@ -174,7 +210,7 @@ async fn two_desks_work_on_one_set_of_orders() {
     // ended the session, which the window then shows the same way).
     a.app.try_click("nav-watching").await;
     a.app.wait_text("login-notice", "disabled").await;
-    a.app.shot("06-disabled-refused").await;
+    a.app.shot("07-disabled-refused").await;
 
     a.app.quit().await;
     b.app.quit().await;

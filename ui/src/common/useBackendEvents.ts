@@ -12,6 +12,7 @@ export function useBackendEvents() {
         void qc.invalidateQueries({ queryKey: ["detail"] });
         void qc.invalidateQueries({ queryKey: ["approvals"] });
         void qc.invalidateQueries({ queryKey: ["watching"] });
+        void qc.invalidateQueries({ queryKey: ["jobs"] });
       }),
       on.inboxChanged(() => {
         void qc.invalidateQueries({ queryKey: ["inbox"] });
