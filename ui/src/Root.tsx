@@ -70,6 +70,8 @@ function MainWindow({ lang, onLang }: { lang: UiLang; onLang: (l: UiLang) => voi
   const [notice, setNotice] = useState<string | null>(null);
   const current = useRef<Session | null>(null);
   current.current = session;
+  const isLocked = useRef(false);
+  isLocked.current = locked !== null;
   const rules = useQuery({ queryKey: ["settings", "session-rules"], queryFn: api.sessionRules, enabled: session !== null && !locked });
   const idleMinutes = rules.data?.idle_lock_minutes ?? 15;
   useEffect(() => {
@@ -87,7 +89,9 @@ function MainWindow({ lang, onLang }: { lang: UiLang; onLang: (l: UiLang) => voi
   // again, screen kept) or over (disabled, logged out elsewhere: login page).
   useEffect(() => {
     const over = (id: string, message: string) => {
-      if (!current.current) return;
+      // Locked already: the overlay asks for the password; what fails
+      // underneath meanwhile (a refresh) must not log the person out.
+      if (!current.current || isLocked.current) return;
       if (id === "session_locked") {
         setLocked({ reason: message });
       } else {

@@ -672,6 +672,9 @@ fn ten_desks_on_the_server_for_ten_seconds_make_no_errors_and_break_nothing() {
             "10",
             "--samples",
             "20",
+            // No pause between actions: as many calls as the server takes.
+            "--think",
+            "0",
         ],
         0,
     );

@@ -83,6 +83,11 @@ impl Remote {
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(config.clone())
             .connect_timeout(CONNECT_LIMIT)
+            // A server PC that loses power is noticed within half a minute,
+            // even by a call that runs as long as its job.
+            .tcp_keepalive(Duration::from_secs(10))
+            .tcp_keepalive_interval(Duration::from_secs(5))
+            .tcp_keepalive_retries(3u32)
             .pool_idle_timeout(Duration::from_secs(50))
             .tcp_nodelay(true)
             .no_proxy()
@@ -196,10 +201,18 @@ impl Remote {
             .map_err(|e| self.io_error(&e).unwrap_or_else(|| lost(&e)))?;
         let _ = tcp.set_nodelay(true);
         let connector = tokio_rustls::TlsConnector::from(self.tls.clone());
-        let tls = connector
-            .connect(server_name(&self.address)?, tcp)
-            .await
-            .map_err(|e| self.changed_certificate().unwrap_or_else(|| lost(&e)))?;
+        let no_answer = || {
+            unavailable(Msg::ServerNoAnswer {
+                address: self.address.clone(),
+            })
+        };
+        let tls = tokio::time::timeout(
+            CONNECT_LIMIT,
+            connector.connect(server_name(&self.address)?, tcp),
+        )
+        .await
+        .map_err(|_| no_answer())?
+        .map_err(|e| self.changed_certificate().unwrap_or_else(|| lost(&e)))?;
         let url = format!("wss://{}{}?after={after}", self.address, wire::EVENTS_PATH);
         let mut request = url.into_client_request().map_err(|e| lost(&e))?;
         let headers = request.headers_mut();
@@ -212,7 +225,9 @@ impl Remote {
                 headers.insert(name, v);
             }
         }
-        match tokio_tungstenite::client_async(request, tls).await {
+        let handshake =
+            tokio::time::timeout(CONNECT_LIMIT, tokio_tungstenite::client_async(request, tls));
+        match handshake.await.map_err(|_| no_answer())? {
             Ok((ws, _)) => Ok(EventSocket { ws }),
             Err(tungstenite::Error::Http(answer)) => {
                 let body = answer.body().clone().unwrap_or_default();
@@ -267,14 +282,15 @@ impl Remote {
             source = s.source();
         }
         let address = self.address.clone();
-        if e.is_timeout() || e.is_connect() && !sent {
-            return unavailable(Msg::ServerNoAnswer { address });
-        }
         if e.is_connect() {
             return unavailable(Msg::ServerNoAnswer { address });
         }
+        // Sent, then no answer or a broken line: it may have been done.
         if sent {
             return unavailable(Msg::CallInterrupted { address });
+        }
+        if e.is_timeout() {
+            return unavailable(Msg::ServerNoAnswer { address });
         }
         unavailable(Msg::ServerUnreachable {
             address,

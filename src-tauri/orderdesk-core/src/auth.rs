@@ -244,8 +244,19 @@ impl Token {
 }
 
 /// How stale `last_seen_at` may get before a call writes it again: a busy
-/// session costs one small write a minute, not one per call.
-const TOUCH_AFTER_SECONDS: i64 = 60;
+/// session costs one small write a minute, not one per call (and never more
+/// than a quarter of the idle time, so a short lock is not reached early).
+fn touch_after(idle_minutes: i64) -> Duration {
+    Duration::seconds((idle_minutes * 15).clamp(1, 60))
+}
+
+/// Whether a session last seen at `last_seen` is past the idle lock now.
+fn idle_past(last_seen: &str, now: DateTime<Utc>, idle_minutes: i64) -> bool {
+    let last = DateTime::parse_from_rfc3339(last_seen)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(now);
+    now - last > Duration::minutes(idle_minutes)
+}
 
 /// Logs in (as [`login`]) and opens a session that later calls name by its
 /// token. `client` says what logged in ("desk", "cli"), for the server's status.
@@ -276,7 +287,7 @@ pub fn open_session(
 /// The session a token names, re-checked against the user as they are now:
 /// a disabled user is refused, a changed role or department takes effect at
 /// once. A session idle longer than the administrator's setting is locked
-/// (and forgotten: unlocking is logging in again).
+/// (for good: unlocking is logging in again, which opens a new session).
 pub fn resume(store: &Store, token: &Token) -> Result<Session> {
     let hash = token.hash();
     let now = store.now();
@@ -299,14 +310,13 @@ pub fn resume(store: &Store, token: &Token) -> Result<Session> {
         // Kept, so every later call says why (the idle purge forgets it).
         return Err(Error::forbidden(Msg::AccountDisabled { login: user.login }));
     }
+    if idle_past(&row.last_seen_at, now, idle) {
+        return Err(Error::forbidden(Msg::SessionLocked { minutes: idle }));
+    }
     let last = DateTime::parse_from_rfc3339(&row.last_seen_at)
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or(now);
-    if now - last > Duration::minutes(idle) {
-        store.write(|tx| store::sessions::delete(tx, &hash))?;
-        return Err(Error::forbidden(Msg::SessionLocked { minutes: idle }));
-    }
-    if now - last > Duration::seconds(TOUCH_AFTER_SECONDS) {
+    if now - last > touch_after(idle) {
         store.write(|tx| store::sessions::touch(tx, &hash, &store::stamp(now)))?;
     }
     Ok(session_of(&user))
@@ -317,14 +327,18 @@ pub fn resume(store: &Store, token: &Token) -> Result<Session> {
 /// (whom to send an event), never for a person's call.
 pub fn peek(store: &Store, token: &Token) -> Result<Session> {
     let hash = token.hash();
+    let now = store.now();
     store.read(|c| {
-        let user = match store::sessions::get(c, &hash)? {
-            Some(row) => store::users::by_id(c, row.user_id)?,
-            None => None,
+        let Some(row) = store::sessions::get(c, &hash)? else {
+            return Err(Error::forbidden(Msg::SessionEnded));
         };
-        match user {
-            Some(u) if u.active => Ok(session_of(&u)),
-            Some(u) => Err(Error::forbidden(Msg::AccountDisabled { login: u.login })),
+        let idle = crate::settings::session_rules_in(c)?.idle_lock_minutes;
+        match store::users::by_id(c, row.user_id)? {
+            Some(u) if !u.active => Err(Error::forbidden(Msg::AccountDisabled { login: u.login })),
+            Some(_) if idle_past(&row.last_seen_at, now, idle) => {
+                Err(Error::forbidden(Msg::SessionLocked { minutes: idle }))
+            }
+            Some(u) => Ok(session_of(&u)),
             None => Err(Error::forbidden(Msg::SessionEnded)),
         }
     })

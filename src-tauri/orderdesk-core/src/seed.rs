@@ -240,6 +240,11 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> Result<SeedReport> {
     }
     let hash = hash_password("demo")?;
     let depts = store.write(|tx| {
+        // Again inside the transaction: someone may have set the database up
+        // (a first administrator) since the look above.
+        if store::users::count(tx)? > 0 {
+            return Err(Error::rule(Msg::NotEmpty));
+        }
         let mut depts = Vec::new();
         let mut clerk_no = 0;
         let mut admin_created = false;

@@ -29,11 +29,16 @@ use crate::hub::Hub;
 const PARALLEL_CALLS: usize = 32;
 const PING_EVERY: Duration = Duration::from_secs(20);
 
+/// Public commands that read the whole database: one at a time, so that
+/// nobody without a session can crowd the desks out.
+const HEAVY_PUBLIC: &[&str] = &["check", "audit_verify"];
+
 pub struct Shared {
     pub api: Arc<Api>,
     pub hub: Arc<Hub>,
     pub stopping: watch::Receiver<bool>,
-    limit: Semaphore,
+    limit: Arc<Semaphore>,
+    heavy: Arc<Semaphore>,
     /// When the last call arrived (the idle check waits for quiet).
     pub last_call: std::sync::Mutex<Instant>,
 }
@@ -44,7 +49,8 @@ impl Shared {
             api,
             hub,
             stopping,
-            limit: Semaphore::new(PARALLEL_CALLS),
+            limit: Arc::new(Semaphore::new(PARALLEL_CALLS)),
+            heavy: Arc::new(Semaphore::new(1)),
             last_call: std::sync::Mutex::new(Instant::now()),
         }
     }
@@ -138,7 +144,14 @@ async fn call(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes
             return refusal(&Error::invalid(msg), lang);
         }
     };
-    let Ok(_permit) = shared.limit.acquire().await else {
+    let heavy = if HEAVY_PUBLIC.contains(&request.command.as_str()) {
+        shared.heavy.clone().acquire_owned().await.ok()
+    } else {
+        None
+    };
+    // The permit goes with the work: a desk that hangs up does not free its
+    // place while its call still runs.
+    let Ok(permit) = shared.limit.clone().acquire_owned().await else {
         return refusal(
             &Error::new(ErrorKind::Unavailable, Msg::ServerStopping),
             lang,
@@ -152,6 +165,7 @@ async fn call(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes
     let started = Instant::now();
     let command = request.command.clone();
     let outcome = tokio::task::spawn_blocking(move || {
+        let _held = (permit, heavy);
         dispatch(&api, token.as_ref(), &request.command, request.params)
     })
     .await

@@ -25,6 +25,8 @@ pub(crate) enum Work {
     Orders(Vec<String>),
     Inbox,
     Settings(String),
+    /// The server stopped: the worker ends.
+    Close,
 }
 
 struct Conn {
@@ -97,6 +99,11 @@ impl Hub {
         lock(&self.conns).len()
     }
 
+    /// Ends the worker thread (after the server stopped).
+    pub fn close(&self) {
+        self.push(Work::Close);
+    }
+
     /// Tells every desk the server is going; their sockets then close.
     pub fn stopping(&self) {
         for conn in lock(&self.conns).values() {
@@ -120,6 +127,9 @@ impl Hub {
                 .into_iter()
                 .chain(rx.try_iter())
                 .for_each(|w| burst.add(w));
+            if burst.closed {
+                return;
+            }
             self.deliver(api, &burst);
         }
     }
@@ -160,6 +170,7 @@ struct Burst {
     many: bool,
     inbox: bool,
     settings: BTreeSet<String>,
+    closed: bool,
 }
 
 impl Burst {
@@ -173,6 +184,7 @@ impl Burst {
             Work::Settings(what) => {
                 self.settings.insert(what);
             }
+            Work::Close => self.closed = true,
         }
     }
 }

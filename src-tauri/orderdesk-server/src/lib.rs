@@ -60,6 +60,7 @@ pub struct Server {
     shared: Arc<http::Shared>,
     stop: watch::Sender<bool>,
     serving: tokio::task::JoinHandle<std::io::Result<()>>,
+    accepting: tokio::task::AbortHandle,
     upkeep: upkeep::Upkeep,
     announcement: Option<discovery::Announcement>,
 }
@@ -98,6 +99,7 @@ pub async fn start(opts: Options) -> Result<Server, String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", opts.listen))?;
     let listener = listener::TlsListener::new(tcp, config).map_err(|e| e.to_string())?;
+    let accepting = listener.accepting.clone();
     let addr = axum::serve::Listener::local_addr(&listener).map_err(|e| e.to_string())?;
     let app = http::router(shared.clone());
     let mut until = stopping;
@@ -130,6 +132,7 @@ pub async fn start(opts: Options) -> Result<Server, String> {
         shared,
         stop,
         serving,
+        accepting,
         announcement,
     })
 }
@@ -156,6 +159,8 @@ impl Server {
             Ok(Err(e)) => log::warn!("serving task: {e}"),
             Err(_) => log::warn!("calls still running after {DRAIN_LIMIT:?}; stopping anyway"),
         }
+        self.accepting.abort();
+        self.shared.hub.close();
         if let Some(a) = self.announcement {
             a.withdraw();
         }

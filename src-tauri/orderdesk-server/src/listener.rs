@@ -17,6 +17,8 @@ const HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
 pub struct TlsListener {
     local: SocketAddr,
     ready: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
+    /// Stops accepting (and frees the port) when aborted.
+    pub accepting: tokio::task::AbortHandle,
 }
 
 impl TlsListener {
@@ -24,7 +26,7 @@ impl TlsListener {
         let local = tcp.local_addr()?;
         let (tx, ready) = mpsc::channel(64);
         let acceptor = TlsAcceptor::from(config);
-        tokio::spawn(async move {
+        let accepting = tokio::spawn(async move {
             loop {
                 let (stream, peer) = match tcp.accept().await {
                     Ok(c) => c,
@@ -50,8 +52,13 @@ impl TlsListener {
                     return;
                 }
             }
-        });
-        Ok(TlsListener { local, ready })
+        })
+        .abort_handle();
+        Ok(TlsListener {
+            local,
+            ready,
+            accepting,
+        })
     }
 }
 

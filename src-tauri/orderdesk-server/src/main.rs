@@ -106,7 +106,7 @@ fn serve(cli: &Cli, data: PathBuf) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    runtime.block_on(async move {
+    let code = runtime.block_on(async move {
         let server = match orderdesk_server::start(options.clone()).await {
             Ok(s) => s,
             Err(e) => {
@@ -127,7 +127,10 @@ fn serve(cli: &Cli, data: PathBuf) -> ExitCode {
         server.shutdown().await;
         log::info!("stopped");
         ExitCode::SUCCESS
-    })
+    });
+    // A call still running after the drain limit does not hold the exit.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(5));
+    code
 }
 
 async fn wait_for_stop() {

@@ -5,7 +5,7 @@ use orderdesk_core::seed::{self, SeedOptions};
 use orderdesk_core::{Result, auth, settings};
 
 use crate::types::*;
-use crate::{Api, Ctx};
+use crate::{Api, Ctx, Place};
 
 /// Demo orders loaded at first start.
 const DEMO_ORDERS: usize = 20_000;
@@ -14,10 +14,16 @@ pub fn hello(_api: &Api) -> Result<Hello> {
     Ok(Hello::ours())
 }
 
+/// Anyone may ask (the first desk asks before anyone exists); the server
+/// does not say where on its disk the file is.
 pub fn setup_state(api: &Api) -> Result<SetupState> {
+    let db_path = match api.place() {
+        Place::ThisPc => api.store().path().display().to_string(),
+        Place::Server => String::new(),
+    };
     Ok(SetupState {
         empty: auth::is_empty(api.store())?,
-        db_path: api.store().path().display().to_string(),
+        db_path,
     })
 }
 

@@ -80,13 +80,14 @@ pub async fn run_to_end(conn: &Connection, job: &JobStatus, batch: i64, out: Out
             b.run_job(job.id.clone(), Some(batch)).await?
         }
         Some(remote) => {
-            // Over the server, progress comes on the session's event socket.
-            let (remote, token) = (remote.clone(), b.token());
+            // Over the server, progress comes on the session's event socket,
+            // opened before the job runs so that no batch goes unreported.
+            let socket = match b.token() {
+                Some(token) => remote.events(&token, i64::MAX).await.ok(),
+                None => None,
+            };
             let printer = tokio::spawn(async move {
-                let Some(token) = token else { return };
-                let Ok(mut socket) = remote.events(&token, i64::MAX).await else {
-                    return;
-                };
+                let Some(mut socket) = socket else { return };
                 while let Some(event) = socket.next().await {
                     if let ServerEvent::JobProgress { status } = event {
                         progress.print(&status);

@@ -110,6 +110,30 @@ fn an_idle_session_locks_and_logout_ends_it() {
 }
 
 #[test]
+fn a_short_idle_lock_does_not_lock_a_person_at_work() {
+    let mut f = fixture(50);
+    let admin = login(&f.store, "admin");
+    let rules = orderdesk_core::settings::SessionRules {
+        idle_lock_minutes: 1,
+    };
+    orderdesk_core::settings::set_session_rules(&f.store, &admin, &rules).expect("set");
+    let now = Arc::new(Mutex::new(Utc::now()));
+    let clock = now.clone();
+    f.store.set_clock(move || *clock.lock().expect("clock"));
+    let (token, _) = auth::open_session(&f.store, "clerk01", "demo", "test").expect("session");
+    // A call every 30 s for ten minutes: never locked.
+    for _ in 0..20 {
+        *now.lock().expect("clock") += Duration::seconds(30);
+        auth::resume(&f.store, &token).expect("working, not idle");
+    }
+    *now.lock().expect("clock") += Duration::seconds(70);
+    assert!(
+        auth::resume(&f.store, &token).is_err(),
+        "a minute without a call locks"
+    );
+}
+
+#[test]
 fn the_idle_lock_follows_the_setting() {
     let f = fixture(50);
     let admin = login(&f.store, "admin");

@@ -86,6 +86,13 @@ fn clerk_cancels_a_small_confirmed_order_and_stock_is_released() {
     let manager = login(&f.store, manager_of(&clerk.login));
     let outbox = inbox::outbox(&f.store, &manager, 10).expect("outbox");
     assert!(outbox.iter().any(|m| m.order_number == row.number));
+    // The customer's notice is read like the order: not from another department.
+    let outsider = login(&f.store, &stranger(&clerk.login));
+    let theirs = inbox::outbox(&f.store, &outsider, 1000).expect("outbox");
+    assert!(
+        theirs.iter().all(|m| m.order_number != row.number),
+        "a clerk of another department reads no notice of this order"
+    );
     assert!(
         inbox::list(&f.store, &manager, true, 50)
             .expect("inbox")
