@@ -418,12 +418,21 @@ impl App {
         }
     }
 
+    /// Clicks the element once it is shown and still. A list that re-renders
+    /// under the pointer (results of a search typed key by key arriving)
+    /// replaces the element: then it is found again and clicked.
     pub async fn click(&self, testid: &str) {
-        let el = self.wait(by(testid)).await;
-        settled(&el).await;
-        el.click()
-            .await
-            .unwrap_or_else(|e| panic!("click {testid}: {e}"));
+        for attempt in 1..=5 {
+            let el = self.wait(by(testid)).await;
+            settled(&el).await;
+            match el.click().await {
+                Ok(()) => return,
+                Err(e) if attempt < 5 && e.to_string().contains("stale") => {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("click {testid}: {e}"),
+            }
+        }
     }
 
     /// Clicks the element if it is (still) there; a click that finds it gone

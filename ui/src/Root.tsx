@@ -93,6 +93,8 @@ function MainWindow({ lang, onLang }: { lang: UiLang; onLang: (l: UiLang) => voi
       // underneath meanwhile (a refresh) must not log the person out.
       if (!current.current || isLocked.current) return;
       if (id === "session_locked") {
+        // Ends what is left of it here too (and closes the archive window).
+        void api.lockSession().catch(() => undefined);
         setLocked({ reason: message });
       } else {
         setNotice(message);

@@ -125,9 +125,13 @@ pub async fn login(
     logged_in(&app, &state, reply)
 }
 
-/// Ends the session on this desk and, when connected, on the server.
+/// Ends the session on this desk and, when connected, on the server. The
+/// archive window shows what only the session may see: it closes too.
 pub(crate) async fn end_session(app: &AppHandle, state: &AppState) {
     live::stop(app);
+    if let Some(archive) = tauri::Manager::get_webview_window(app, "archive") {
+        let _ = archive.close();
+    }
     if let Ok(backend) = state.backend() {
         if backend.token().is_some() {
             let _ = backend.logout().await;
