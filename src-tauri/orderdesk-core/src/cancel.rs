@@ -185,7 +185,7 @@ fn approval_reasons(c: &Connection, s: &Session, order: &Order) -> Result<Vec<Ap
 fn apply_reversal(c: &Connection, order: &Order, reversal: &Reversal, at: &str) -> Result<()> {
     if !reversal.stock.is_empty() {
         for line in store::orders::lines(c, order)? {
-            store::customers::change_reserved(c, line.product_id, -line.quantity)?;
+            store::products::change_reserved(c, line.product_id, -line.quantity)?;
             store::orders::insert_movement(
                 c,
                 order.id,

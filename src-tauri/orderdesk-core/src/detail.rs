@@ -79,6 +79,10 @@ pub struct Actions {
     pub approve: Action,
     /// The next forward step, if there is one.
     pub advance: Option<(Step, Action)>,
+    /// Record money received.
+    pub pay: Action,
+    /// Change a draft's customer, date, notes and lines.
+    pub edit: Action,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -117,6 +121,9 @@ pub struct OrderDetail {
     pub copies: Vec<String>,
     pub events: Vec<Event>,
     pub actions: Actions,
+    pub notes: Option<String>,
+    /// Payments received, less nothing: what the customer has paid.
+    pub paid_minor: i64,
 }
 
 /// The order as `s` may see it.
@@ -208,7 +215,14 @@ fn actions(c: &Connection, s: &Session, o: &Order) -> Result<Actions> {
         reassign: Action::from(reassign),
         copy: Action::from(can_read(c, s, o)),
         approve: Action::from(approve),
-        advance: next_step(o.status).map(|step| (step, Action::from(can_modify(c, s, o)))),
+        advance: next_step(o.status).map(|step| {
+            (
+                step,
+                Action::from(crate::lifecycle::step_refusal(c, s, o, step)),
+            )
+        }),
+        pay: Action::from(crate::lifecycle::payment_refusal(c, s, o, None)),
+        edit: Action::from(crate::entry::edit_refusal(c, s, o)),
     })
 }
 
@@ -224,6 +238,7 @@ fn detail_of(c: &Connection, s: &Session, order: Order) -> Result<OrderDetail> {
     let lines = store::orders::lines(c, &order)?;
     let movements = store::orders::movements(c, &order)?;
     let watchers = store::orders::watchers(c, order.id)?;
+    let finance = store::orders::finance(c, &order)?;
     let login =
         |u: Option<crate::domain::UserId>| u.map(|u| store::users::login_of(c, u)).transpose();
     let read_only = order.is_archived()
@@ -267,11 +282,17 @@ fn detail_of(c: &Connection, s: &Session, order: Order) -> Result<OrderDetail> {
         reservations: reservations(&lines, &movements),
         lines,
         stock_movements: movements,
-        finance: store::orders::finance(c, &order)?,
         copied_from: store::orders::copied_from(c, order.id)?,
         copies: store::orders::copies(c, order.id)?,
         events: store::events::for_order(c, order.id)?,
         actions: actions(c, s, &order)?,
+        paid_minor: finance
+            .iter()
+            .filter(|f| f.kind == "payment")
+            .map(|f| f.amount_minor)
+            .sum(),
+        finance,
+        notes: order.notes.clone(),
     })
 }
 
@@ -332,6 +353,7 @@ pub fn copy(store: &Store, s: &Session, number: &str) -> Result<CopyOutcome> {
                 updated_by: Some(s.user_id),
                 closed_at: None,
                 version: 1,
+                notes: None,
             },
         )?;
         for line in &lines {

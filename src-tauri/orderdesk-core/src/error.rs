@@ -59,6 +59,15 @@ impl ErrorKind {
     }
 }
 
+/// One product that an order needs more of than is available.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Shortfall {
+    pub sku: String,
+    pub needed: i64,
+    pub available: i64,
+}
+
 /// Every message the core can give a person. It crosses the wire as data
 /// (`{"message_id": "order_not_found", "number": …}`), so a desk or the CLI renders
 /// a server's refusal in its own user's language.
@@ -149,6 +158,79 @@ pub enum Msg {
         sku: String,
         needed: i64,
         available: i64,
+    },
+    /// Confirming needs more than is available of these products.
+    StockShort {
+        number: String,
+        short: Vec<Shortfall>,
+    },
+    /// An adjustment would leave less on hand than zero or than is reserved.
+    StockBelowReserved {
+        sku: String,
+        on_hand: i64,
+        reserved: i64,
+    },
+    CustomerNotFound {
+        code: String,
+    },
+    ProductNotFound {
+        sku: String,
+    },
+    CustomerInactive {
+        name: String,
+    },
+    ProductInactive {
+        sku: String,
+    },
+    CustomerInUse {
+        code: String,
+    },
+    NoLines,
+    TooManyLines {
+        max: usize,
+    },
+    DraftOnly {
+        number: String,
+        status: Status,
+    },
+    Overpayment {
+        number: String,
+        outstanding: i64,
+    },
+    /// A quantity, price or total past what the books can hold.
+    AmountTooLarge,
+    FieldRequired {
+        field: Cow<'static, str>,
+    },
+
+    ImportUnreadable {
+        detail: String,
+    },
+    ImportEmpty,
+    ImportTooLarge {
+        max_rows: usize,
+    },
+    ImportColumnMissing {
+        field: Cow<'static, str>,
+    },
+    ImportDuplicateInFile {
+        key: String,
+        row: i64,
+    },
+    ImportDuplicateNumber {
+        number: String,
+    },
+    ImportInconsistentOrder {
+        number: String,
+        field: Cow<'static, str>,
+    },
+    ImportStatusNotImportable {
+        status: Status,
+    },
+    ImportNoQueueOrHandler,
+    /// Nothing new: a record with this key is already in the database.
+    ImportAlreadyThere {
+        key: String,
     },
 
     WrongCredentials,
@@ -400,6 +482,143 @@ impl Msg {
                 needed,
                 available,
             } => format!("Not enough {sku} in stock: {needed} needed, {available} available."),
+            Msg::StockShort { number, short } if zh => format!(
+                "{number} 库存不足，不能确认：{}。",
+                short
+                    .iter()
+                    .map(|x| format!("{} 需要 {}，可用 {}", x.sku, x.needed, x.available))
+                    .collect::<Vec<_>>()
+                    .join("；")
+            ),
+            Msg::StockShort { number, short } => format!(
+                "{number} cannot be confirmed, not enough stock: {}.",
+                short
+                    .iter()
+                    .map(|x| format!("{} needs {}, {} available", x.sku, x.needed, x.available))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            Msg::StockBelowReserved {
+                sku,
+                on_hand,
+                reserved,
+            } if zh => format!(
+                "{sku} 调整后库存为 {on_hand}，少于已预留的 {reserved}（或小于零）；请先处理预留该产品的订单。"
+            ),
+            Msg::StockBelowReserved {
+                sku,
+                on_hand,
+                reserved,
+            } => format!(
+                "{sku} would have {on_hand} on hand, below zero or the {reserved} reserved for open orders; deal with those orders first."
+            ),
+            Msg::CustomerNotFound { code } if zh => format!("找不到客户编码 {code}。"),
+            Msg::CustomerNotFound { code } => format!("There is no customer with code {code}."),
+            Msg::ProductNotFound { sku } if zh => format!("找不到产品 {sku}。"),
+            Msg::ProductNotFound { sku } => format!("There is no product with SKU {sku}."),
+            Msg::CustomerInactive { name } if zh => {
+                format!("客户 {name} 已停用；请先启用，或选择其他客户。")
+            }
+            Msg::CustomerInactive { name } => format!(
+                "The customer {name} is deactivated; activate them first or pick another customer."
+            ),
+            Msg::ProductInactive { sku } if zh => format!("产品 {sku} 已停用，不能下单。"),
+            Msg::ProductInactive { sku } => {
+                format!("The product {sku} is deactivated and cannot be ordered.")
+            }
+            Msg::CustomerInUse { code } if zh => {
+                format!("客户 {code} 已有订单或通知，不能删除；可以停用。")
+            }
+            Msg::CustomerInUse { code } => format!(
+                "The customer {code} has orders or notices and cannot be deleted; deactivate them instead."
+            ),
+            Msg::NoLines if zh => "订单至少需要一行产品。".into(),
+            Msg::NoLines => "An order needs at least one line.".into(),
+            Msg::TooManyLines { max } if zh => format!("一张订单最多 {max} 行。"),
+            Msg::TooManyLines { max } => format!("An order has at most {max} lines."),
+            Msg::DraftOnly { number, status: st } if zh => format!(
+                "{number} 当前为“{}”，只有草稿可以修改；如需修改，请取消后复制为新订单。",
+                status(st)
+            ),
+            Msg::DraftOnly { number, status: st } => format!(
+                "{number} is {}; only a draft can be edited. Cancel it and copy it as a new order to change it.",
+                status(st)
+            ),
+            Msg::Overpayment {
+                number,
+                outstanding,
+            } if zh => format!(
+                "{number} 尚欠 {}，收款不能超过这个金额。",
+                crate::domain::Money(*outstanding).format("CNY")
+            ),
+            Msg::Overpayment {
+                number,
+                outstanding,
+            } => format!(
+                "{number} has {} outstanding; a payment cannot be more than that.",
+                crate::domain::Money(*outstanding).format("CNY")
+            ),
+            Msg::AmountTooLarge if zh => "数量或金额太大，超出了可记账的范围。".into(),
+            Msg::AmountTooLarge => "The quantity or amount is too large to be booked.".into(),
+            Msg::FieldRequired { field } if zh => format!("请填写{}。", field_label(field, lang)),
+            Msg::FieldRequired { field } => format!("The {} is required.", field_label(field, lang)),
+
+            Msg::ImportUnreadable { detail } if zh => {
+                format!("无法读取文件：{detail}。请用 CSV（UTF-8 或 GBK）或 XLSX。")
+            }
+            Msg::ImportUnreadable { detail } => {
+                format!("The file cannot be read ({detail}); use CSV (UTF-8 or GBK) or XLSX.")
+            }
+            Msg::ImportEmpty if zh => "文件中没有数据行。".into(),
+            Msg::ImportEmpty => "The file holds no rows of data.".into(),
+            Msg::ImportTooLarge { max_rows } if zh => {
+                format!("文件太大：一次最多导入 {max_rows} 行；请分成几个文件。")
+            }
+            Msg::ImportTooLarge { max_rows } => format!(
+                "The file is too large: at most {max_rows} rows at a time; split it into several files."
+            ),
+            Msg::ImportColumnMissing { field } if zh => format!(
+                "找不到“{}”列；请在列对应中指定。",
+                field_label(field, lang)
+            ),
+            Msg::ImportColumnMissing { field } => format!(
+                "No column holds the {}; choose it in the column mapping.",
+                field_label(field, lang)
+            ),
+            Msg::ImportDuplicateInFile { key, row } if zh => {
+                format!("{key} 在文件中重复出现（第一次在第 {row} 行）。")
+            }
+            Msg::ImportDuplicateInFile { key, row } => {
+                format!("{key} appears twice in the file (first on row {row}).")
+            }
+            Msg::ImportDuplicateNumber { number } if zh => {
+                format!("订单号 {number} 已被另一张订单使用。")
+            }
+            Msg::ImportDuplicateNumber { number } => {
+                format!("The order number {number} is already taken by another order.")
+            }
+            Msg::ImportInconsistentOrder { number, field } if zh => format!(
+                "订单 {number} 的各行{}不一致。",
+                field_label(field, lang)
+            ),
+            Msg::ImportInconsistentOrder { number, field } => format!(
+                "The rows of order {number} disagree on the {}.",
+                field_label(field, lang)
+            ),
+            Msg::ImportStatusNotImportable { status: st } if zh => format!(
+                "不能以“{}”状态导入；请以已完成或已取消导入，之后再归档或申请取消。",
+                status(st)
+            ),
+            Msg::ImportStatusNotImportable { status: st } => format!(
+                "Orders cannot be imported as {}; import them as completed or cancelled, then archive or request the cancellation.",
+                status(st)
+            ),
+            Msg::ImportNoQueueOrHandler if zh => "请填写处理人（登录名）或部门。".into(),
+            Msg::ImportNoQueueOrHandler => {
+                "Name a handler (login) or a department for the order.".into()
+            }
+            Msg::ImportAlreadyThere { key } if zh => format!("{key} 已存在，未做改动。"),
+            Msg::ImportAlreadyThere { key } => format!("{key} is already there; nothing changed."),
 
             Msg::AlreadyExists { value } if zh => format!("“{value}”已存在。"),
             Msg::AlreadyExists { value } => format!("\"{value}\" already exists."),
@@ -615,6 +834,26 @@ fn field_label(field: &str, lang: Lang) -> &str {
         "search" => ("搜索内容", "search text"),
         "minutes" => ("分钟数", "number of minutes"),
         "address" => ("服务器地址", "server address"),
+        "code" => ("编码", "code"),
+        "customer" => ("客户", "customer"),
+        "customer_code" => ("客户编码", "customer code"),
+        "email" => ("邮箱", "email"),
+        "sku" => ("SKU", "SKU"),
+        "quantity" => ("数量", "quantity"),
+        "unit_price" => ("单价", "unit price"),
+        "on_hand" => ("库存", "stock on hand"),
+        "number" => ("订单号", "order number"),
+        "order_date" => ("下单日期", "order date"),
+        "handler" => ("处理人", "handler"),
+        "department" => ("部门", "department"),
+        "language" => ("语言", "language"),
+        "name_zh" => ("中文名称", "Chinese name"),
+        "name_en" => ("英文名称", "English name"),
+        "unit" => ("单位", "unit"),
+        "notes" => ("备注", "notes"),
+        "paid" => ("已付金额", "amount paid"),
+        "contact" => ("联系人", "contact"),
+        "phone" => ("电话", "phone"),
         other => (other, other),
     };
     lang.pick(zh, en)

@@ -12,6 +12,7 @@ use crate::auth::{Session, can_manage};
 use crate::cancel::{self, CancelRequest};
 use crate::domain::{OrderId, Status};
 use crate::error::{Error, Msg, Problem, Result};
+use crate::import::ImportKind;
 use crate::lifecycle::{clean_note, load, load_id, record};
 use crate::notify;
 use crate::reassign::{self, Target};
@@ -38,6 +39,11 @@ pub enum JobKind {
         note: Option<String>,
         notify_customer: bool,
     },
+    /// Records of a file (made by `import::start` only).
+    Import {
+        what: ImportKind,
+        file: String,
+    },
 }
 
 impl JobKind {
@@ -46,6 +52,7 @@ impl JobKind {
             JobKind::Archive => "archive",
             JobKind::Reassign { .. } => "reassign",
             JobKind::Cancel { .. } => "cancel",
+            JobKind::Import { what, .. } => what.job_code(),
         }
     }
 }
@@ -83,15 +90,23 @@ pub struct JobStatus {
     pub done: i64,
     pub refused: i64,
     pub pending: i64,
+    /// Import records already there (nothing done).
+    pub unchanged: i64,
 }
 
-/// What happened to one order.
+/// What happened to one order (or one record of an import).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ItemResult {
+    /// The order number; for an import, the record's key (customer code,
+    /// SKU, original order number).
     pub number: String,
+    /// `done`, `refused`, `pending`; an import's `unchanged` (already there);
+    /// a dry run's `accepted`.
     pub state: String,
     pub problem: Option<Problem>,
+    /// An import's record: its first row in the file.
+    pub row: i64,
 }
 
 impl From<JobItem> for ItemResult {
@@ -106,6 +121,7 @@ impl From<JobItem> for ItemResult {
             message_en: i.message_en.clone().unwrap_or_default(),
         });
         ItemResult {
+            row: i.order_id.0,
             number: i.number,
             state: i.state,
             problem,
@@ -136,6 +152,13 @@ fn validate_kind(kind: &JobKind, s: &Session) -> Result<JobKind> {
                 note: clean_note(note.as_deref(), cancel::NOTE_MAX)?,
                 notify_customer: *notify_customer,
             }
+        }
+        // An import's records come from its file: `import::start`.
+        JobKind::Import { .. } => {
+            return Err(Error::invalid(Msg::BadField {
+                field: "kind".into(),
+                value: kind.code().into(),
+            }));
         }
     })
 }
@@ -207,7 +230,7 @@ pub fn create(
     })
 }
 
-fn refuse(c: &Connection, job: &str, order: OrderId, e: &Error) -> Result<()> {
+pub(crate) fn refuse(c: &Connection, job: &str, order: OrderId, e: &Error) -> Result<()> {
     let p = e.problem();
     store::jobs::finish_item(
         c,
@@ -218,7 +241,7 @@ fn refuse(c: &Connection, job: &str, order: OrderId, e: &Error) -> Result<()> {
     )
 }
 
-fn status_in(c: &Connection, id: &str) -> Result<JobStatus> {
+pub(crate) fn status_in(c: &Connection, id: &str) -> Result<JobStatus> {
     let job = store::jobs::get(c, id)?
         .ok_or_else(|| Error::not_found(Msg::JobNotFound { id: id.into() }))?;
     let counts = store::jobs::counts(c, id)?;
@@ -230,6 +253,7 @@ fn status_in(c: &Connection, id: &str) -> Result<JobStatus> {
         done: counts.done,
         refused: counts.refused,
         pending: counts.pending,
+        unchanged: counts.unchanged,
     })
 }
 
@@ -375,6 +399,7 @@ fn run_batch(
             }
             Ok(())
         }
+        JobKind::Import { what, .. } => crate::import::run_batch(c, s, job, *what, items, at),
     }
 }
 
@@ -499,6 +524,7 @@ pub fn archive_preview(
                     preview.refused_count += 1;
                     if preview.refused.len() < MAX_LISTED {
                         preview.refused.push(ItemResult {
+                            row: 0,
                             number: number.to_string(),
                             state: "refused".into(),
                             problem: Some(e.problem()),

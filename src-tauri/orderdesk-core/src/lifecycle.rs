@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{Session, can_modify};
 use crate::domain::{OrderId, Status};
-use crate::error::{Error, Msg, Result};
+use crate::error::{Error, Msg, Result, Shortfall};
 use crate::notify;
 use crate::settings::NotifyEvent;
 use crate::store::{self, Store, events::NewEvent, orders::Order};
@@ -162,16 +162,10 @@ pub fn advance(store: &Store, s: &Session, number: &str, seen: i64, step: Step) 
     })
 }
 
-pub(crate) fn advance_in(
-    c: &Connection,
-    s: &Session,
-    order: &mut Order,
-    seen: i64,
-    step: Step,
-    at: &str,
-) -> Result<()> {
+/// Why `s` may not take `step` on this order now, if anything: rights,
+/// status, and for a confirm the stock every line needs.
+pub(crate) fn step_refusal(c: &Connection, s: &Session, order: &Order, step: Step) -> Result<()> {
     can_modify(c, s, order)?;
-    check_version(c, order, seen)?;
     let (from, to) = step.from_to();
     if order.status == Status::CancelPending {
         return Err(Error::rule(Msg::Frozen {
@@ -185,11 +179,57 @@ pub(crate) fn advance_in(
             to,
         }));
     }
+    if step == Step::Confirm {
+        let short = shortfalls(c, &store::orders::lines(c, order)?)?;
+        if !short.is_empty() {
+            return Err(Error::rule(Msg::StockShort {
+                number: order.number.clone(),
+                short,
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// The products of which `lines` need more than is available, each named once.
+fn shortfalls(c: &Connection, lines: &[store::orders::Line]) -> Result<Vec<Shortfall>> {
+    let mut needed: Vec<(crate::domain::ProductId, i64)> = Vec::new();
+    for line in lines {
+        match needed.iter_mut().find(|(p, _)| *p == line.product_id) {
+            Some((_, q)) => *q = q.saturating_add(line.quantity),
+            None => needed.push((line.product_id, line.quantity)),
+        }
+    }
+    let mut short = Vec::new();
+    for (product, quantity) in needed {
+        let p = store::products::product(c, product)?;
+        if quantity > p.available() {
+            short.push(Shortfall {
+                available: p.available(),
+                sku: p.sku,
+                needed: quantity,
+            });
+        }
+    }
+    Ok(short)
+}
+
+pub(crate) fn advance_in(
+    c: &Connection,
+    s: &Session,
+    order: &mut Order,
+    seen: i64,
+    step: Step,
+    at: &str,
+) -> Result<()> {
+    step_refusal(c, s, order, step)?;
+    check_version(c, order, seen)?;
+    let (from, to) = step.from_to();
     let lines = store::orders::lines(c, order)?;
     match step {
         Step::Confirm => {
             for line in &lines {
-                store::customers::change_reserved(c, line.product_id, line.quantity)?;
+                store::products::change_reserved(c, line.product_id, line.quantity)?;
                 store::orders::insert_movement(
                     c,
                     order.id,
@@ -214,7 +254,7 @@ pub(crate) fn advance_in(
         }
         Step::Ship => {
             for line in &lines {
-                store::customers::ship(c, line.product_id, line.quantity)?;
+                store::products::ship(c, line.product_id, line.quantity)?;
                 store::orders::insert_movement(
                     c,
                     order.id,
@@ -247,8 +287,49 @@ pub(crate) fn advance_in(
     Ok(())
 }
 
+/// What is still owed on an order: its total less the payments recorded.
+fn outstanding(c: &Connection, order: &Order) -> Result<i64> {
+    let paid: i64 = store::orders::finance(c, order)?
+        .iter()
+        .filter(|f| f.kind == "payment")
+        .map(|f| f.amount_minor)
+        .sum();
+    Ok(order.total_minor - paid)
+}
+
+/// Why `s` may not record a payment (of `amount`, when known) now, if
+/// anything: rights, status (confirmed or later, not cancelled), and never
+/// more than is still owed.
+pub(crate) fn payment_refusal(
+    c: &Connection,
+    s: &Session,
+    order: &Order,
+    amount: Option<i64>,
+) -> Result<()> {
+    can_modify(c, s, order)?;
+    if !matches!(
+        order.status,
+        Status::Confirmed | Status::Invoiced | Status::Shipped | Status::Completed
+    ) {
+        return Err(Error::rule(Msg::BadTransition {
+            number: order.number.clone(),
+            from: order.status,
+            to: order.status,
+        }));
+    }
+    let owed = outstanding(c, order)?;
+    if owed <= 0 || amount.is_some_and(|a| a > owed) {
+        return Err(Error::rule(Msg::Overpayment {
+            number: order.number.clone(),
+            outstanding: owed.max(0),
+        }));
+    }
+    Ok(())
+}
+
 /// Records money received for an order (confirmed, invoiced or later, and not
-/// cancelled). Payments are finance entries, not a status.
+/// cancelled), at most what is still owed. Payments are finance entries, not
+/// a status.
 pub fn record_payment(
     store: &Store,
     s: &Session,
@@ -264,18 +345,8 @@ pub fn record_payment(
     let at = store::stamp(store.now());
     store.write(|tx| {
         let mut order = load(tx, number)?;
-        can_modify(tx, s, &order)?;
+        payment_refusal(tx, s, &order, Some(amount_minor))?;
         check_version(tx, &order, seen)?;
-        if !matches!(
-            order.status,
-            Status::Confirmed | Status::Invoiced | Status::Shipped | Status::Completed
-        ) {
-            return Err(Error::rule(Msg::BadTransition {
-                number: order.number.clone(),
-                from: order.status,
-                to: order.status,
-            }));
-        }
         let reference = format!(
             "PAY-{}-{}",
             order.number.trim_start_matches("SO-"),

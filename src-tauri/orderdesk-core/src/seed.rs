@@ -7,7 +7,6 @@
 //! `store::bulk` in chunks of `CHUNK` orders, each one transaction.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use pinyin::ToPinyin;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
@@ -15,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::hash_password;
 use crate::domain::{Lang, Role, Status};
 use crate::error::{Error, Msg, Result};
+use crate::names::{initials, latin};
 use crate::store::{self, Store, bulk, events::NewEvent};
 
 const CHUNK: usize = 20_000;
@@ -142,23 +142,6 @@ const NOTES: [&str; 8] = [
     "Customer asked to combine with a later order",
 ];
 
-fn initials(name: &str) -> String {
-    name.to_pinyin()
-        .flatten()
-        .map(|p| p.first_letter())
-        .collect::<String>()
-}
-
-/// Pinyin as one capitalised word: 上海 → Shanghai.
-fn latin(name: &str) -> String {
-    let word: String = name.to_pinyin().flatten().map(|p| p.plain()).collect();
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-        None => String::new(),
-    }
-}
-
 struct Customer {
     name: String,
     name_latin: String,
@@ -278,9 +261,11 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> Result<SeedReport> {
             store::customers::insert(
                 tx,
                 &store::customers::NewCustomer {
+                    code: None,
                     name: &c.name,
                     name_latin: &c.name_latin,
                     initials: &initials(&c.name),
+                    contact: None,
                     email: c.email.as_deref(),
                     phone: Some(&format!(
                         "1{:010}",
@@ -299,7 +284,7 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> Result<SeedReport> {
             for m in 0..10 {
                 let model = format!("{}{}", (b'A' + (k % 26) as u8) as char, 100 + m * 10);
                 let price = (rng.gen_range(*low..=*high) / 100) * 100;
-                let id = store::customers::insert_product(
+                let id = store::products::insert_product(
                     tx,
                     &format!("P-{:02}{:02}", k + 1, m + 1),
                     &format!("{zh} {model}"),

@@ -35,11 +35,11 @@ pub fn move_staged(c: &Connection, archived_by: Option<UserId>, at: &str) -> Res
             "INSERT INTO archived_orders (id, number, customer_id, handler_id, department_id,
                  sales_rep_id, closed_as, status_before_cancel, total_minor, currency, order_date,
                  created_at, closed_at, cancel_reason_code, cancel_note, archived_at,
-                 archived_by, version)
+                 archived_by, version, notes)
              SELECT id, number, customer_id, handler_id, department_id, sales_rep_id, status,
                  status_before_cancel, total_minor, currency, order_date, created_at,
                  coalesce(closed_at, updated_at), cancel_reason_code, cancel_note, ?1, ?2,
-                 version + 1
+                 version + 1, notes
              FROM orders WHERE id IN (SELECT id FROM temp.archive_batch)",
         )?
         .execute(params![at, archived_by.map(|u| u.0)])?;

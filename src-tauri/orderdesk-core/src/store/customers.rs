@@ -1,12 +1,14 @@
-//! Customers (with the name index that search resolves first) and products
-//! with their stock counters.
+//! Customers: the master data a site keeps, and the name index that order
+//! search resolves first (trigrams for three characters or more, short keys
+//! below that).
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{CustomerId, Lang, ProductId};
-use crate::error::{Error, Msg, Result};
+use crate::domain::{CustomerId, Lang};
+use crate::error::{Error, Result};
 
+/// A customer as notices and order details need them.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Customer {
@@ -30,10 +32,49 @@ fn customer_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
     })
 }
 
+/// A customer whole, as the customer list and its form show them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CustomerRecord {
+    pub id: CustomerId,
+    pub code: String,
+    pub name: String,
+    pub name_latin: String,
+    /// Pinyin initials of the name, computed: 张三 → zs.
+    pub initials: String,
+    pub contact: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub language: Lang,
+    pub active: bool,
+}
+
+const RECORD_COLUMNS: &str = "c.id, coalesce(c.code, ''), c.name, c.name_latin, c.initials, \
+    c.contact, c.email, c.phone, c.language, c.active";
+
+fn record_row(r: &Row<'_>) -> rusqlite::Result<CustomerRecord> {
+    let lang: String = r.get(8)?;
+    Ok(CustomerRecord {
+        id: CustomerId(r.get(0)?),
+        code: r.get(1)?,
+        name: r.get(2)?,
+        name_latin: r.get(3)?,
+        initials: r.get(4)?,
+        contact: r.get(5)?,
+        email: r.get(6)?,
+        phone: r.get(7)?,
+        language: lang.parse().unwrap_or_default(),
+        active: r.get(9)?,
+    })
+}
+
 pub struct NewCustomer<'a> {
+    /// None: numbered from the row id (C000123).
+    pub code: Option<&'a str>,
     pub name: &'a str,
     pub name_latin: &'a str,
     pub initials: &'a str,
+    pub contact: Option<&'a str>,
     pub email: Option<&'a str>,
     pub phone: Option<&'a str>,
     pub language: Lang,
@@ -41,25 +82,180 @@ pub struct NewCustomer<'a> {
 
 pub fn insert(c: &Connection, n: &NewCustomer<'_>) -> Result<CustomerId> {
     c.prepare_cached(
-        "INSERT INTO customers (name, name_latin, initials, email, phone, language)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO customers (code, name, name_latin, initials, contact, email, phone, language)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
+        n.code,
         n.name,
         n.name_latin,
         n.initials,
+        n.contact,
         n.email,
         n.phone,
         n.language.code()
     ])?;
     let id = CustomerId(c.last_insert_rowid());
+    if n.code.is_none() {
+        // A code someone typed may already read like C000123: then the
+        // row id gets a suffix.
+        c.prepare_cached(
+            "UPDATE customers SET code = CASE
+                 WHEN EXISTS (SELECT 1 FROM customers WHERE code = printf('C%06d', ?1))
+                 THEN printf('C%06d-%d', ?1, abs(random()) % 1000)
+                 ELSE printf('C%06d', ?1) END
+             WHERE id = ?1",
+        )?
+        .execute([id.0])?;
+    }
+    write_keys(c, id, n.name, n.name_latin, n.initials)?;
+    Ok(id)
+}
+
+fn write_keys(
+    c: &Connection,
+    id: CustomerId,
+    name: &str,
+    latin: &str,
+    initials: &str,
+) -> Result<()> {
+    c.prepare_cached("DELETE FROM customer_grams WHERE customer_id = ?1")?
+        .execute([id.0])?;
     let mut stmt = c.prepare_cached(
         "INSERT OR IGNORE INTO customer_grams (gram, customer_id) VALUES (?1, ?2)",
     )?;
-    for gram in short_keys(n.name, n.name_latin, n.initials) {
+    for gram in short_keys(name, latin, initials) {
         stmt.execute(params![gram, id.0])?;
     }
-    Ok(id)
+    Ok(())
+}
+
+/// Writes a customer's changeable fields (and re-indexes the name).
+pub fn update(c: &Connection, r: &CustomerRecord) -> Result<()> {
+    let changed = c
+        .prepare_cached(
+            "UPDATE customers SET code = ?2, name = ?3, name_latin = ?4, initials = ?5,
+                 contact = ?6, email = ?7, phone = ?8, language = ?9
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            r.id.0,
+            r.code,
+            r.name,
+            r.name_latin,
+            r.initials,
+            r.contact,
+            r.email,
+            r.phone,
+            r.language.code()
+        ])?;
+    crate::store::one_row(changed)?;
+    write_keys(c, r.id, &r.name, &r.name_latin, &r.initials)
+}
+
+pub fn set_active(c: &Connection, id: CustomerId, active: bool) -> Result<()> {
+    let changed = c
+        .prepare_cached("UPDATE customers SET active = ?2 WHERE id = ?1")?
+        .execute(params![id.0, active])?;
+    crate::store::one_row(changed)
+}
+
+pub fn record(c: &Connection, id: CustomerId) -> Result<Option<CustomerRecord>> {
+    Ok(c.prepare_cached(&format!(
+        "SELECT {RECORD_COLUMNS} FROM customers c WHERE c.id = ?1"
+    ))?
+    .query_row([id.0], record_row)
+    .optional()?)
+}
+
+pub fn by_code(c: &Connection, code: &str) -> Result<Option<CustomerRecord>> {
+    Ok(c.prepare_cached(&format!(
+        "SELECT {RECORD_COLUMNS} FROM customers c WHERE c.code = ?1"
+    ))?
+    .query_row([code], record_row)
+    .optional()?)
+}
+
+/// Customers for a picker or the customer list: by code prefix first, then
+/// by name, Latin name or pinyin initials as order search finds them. Empty
+/// text lists by name. Common words stop after `limit` rows.
+pub fn find(
+    c: &Connection,
+    text: &str,
+    include_inactive: bool,
+    limit: i64,
+) -> Result<Vec<CustomerRecord>> {
+    let text = text.trim();
+    let active = if include_inactive { 0 } else { 1 };
+    if text.is_empty() {
+        let mut stmt = c.prepare_cached(&format!(
+            "SELECT {RECORD_COLUMNS} FROM customers c WHERE c.active >= ?1
+             ORDER BY c.name LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![active, limit], record_row)?;
+        return Ok(rows.collect::<rusqlite::Result<_>>()?);
+    }
+    let mut out: Vec<CustomerRecord> = c
+        .prepare_cached(&format!(
+            "SELECT {RECORD_COLUMNS} FROM customers c
+             WHERE ((c.code >= ?1 AND c.code < ?1 || char(1114111))
+                    OR (c.code >= ?4 AND c.code < ?4 || char(1114111)))
+               AND c.active >= ?2
+             ORDER BY c.code LIMIT ?3"
+        ))?
+        .query_map(
+            params![text, active, limit, text.to_uppercase()],
+            record_row,
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    if (out.len() as i64) < limit {
+        let rows: Vec<CustomerRecord> = if text.chars().count() >= 3 {
+            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+            c.prepare_cached(&format!(
+                "SELECT {RECORD_COLUMNS} FROM customers_fts f JOIN customers c ON c.id = f.rowid
+                 WHERE customers_fts MATCH ?1 AND c.active >= ?2 LIMIT ?3"
+            ))?
+            .query_map(params![phrase, active, limit], record_row)?
+            .collect::<rusqlite::Result<_>>()?
+        } else {
+            c.prepare_cached(&format!(
+                "SELECT {RECORD_COLUMNS} FROM customer_grams g JOIN customers c
+                     ON c.id = g.customer_id
+                 WHERE g.gram = ?1 AND c.active >= ?2 LIMIT ?3"
+            ))?
+            .query_map(params![text.to_lowercase(), active, limit], record_row)?
+            .collect::<rusqlite::Result<_>>()?
+        };
+        for r in rows {
+            if (out.len() as i64) >= limit {
+                break;
+            }
+            if !out.iter().any(|o| o.id == r.id) {
+                out.push(r);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Whether any order, active or archived, or any customer notice names the customer.
+pub fn is_used(c: &Connection, id: CustomerId) -> Result<bool> {
+    Ok(c.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM orders WHERE customer_id = ?1)
+                 OR EXISTS (SELECT 1 FROM archived_orders WHERE customer_id = ?1)
+                 OR EXISTS (SELECT 1 FROM customer_outbox WHERE customer_id = ?1)",
+    )?
+    .query_row([id.0], |r| r.get(0))?)
+}
+
+/// Removes a customer no order names (see `is_used`).
+pub fn delete(c: &Connection, id: CustomerId) -> Result<()> {
+    c.prepare_cached("DELETE FROM customer_grams WHERE customer_id = ?1")?
+        .execute([id.0])?;
+    let changed = c
+        .prepare_cached("DELETE FROM customers WHERE id = ?1")?
+        .execute([id.0])?;
+    crate::store::one_row(changed)
 }
 
 /// The one- and two-character keys under which short text finds a customer:
@@ -141,94 +337,4 @@ mod tests {
         let keys = short_keys("Acme Trading GmbH", "Acme Trading GmbH", "");
         assert!(keys.contains("ac") && keys.contains("tr") && !keys.contains("cm"));
     }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Product {
-    pub id: ProductId,
-    pub sku: String,
-    pub name_zh: String,
-    pub name_en: String,
-    pub unit_price_minor: i64,
-    pub on_hand: i64,
-    pub reserved: i64,
-}
-
-fn product_row(r: &Row<'_>) -> rusqlite::Result<Product> {
-    Ok(Product {
-        id: ProductId(r.get(0)?),
-        sku: r.get(1)?,
-        name_zh: r.get(2)?,
-        name_en: r.get(3)?,
-        unit_price_minor: r.get(4)?,
-        on_hand: r.get(5)?,
-        reserved: r.get(6)?,
-    })
-}
-
-pub fn insert_product(
-    c: &Connection,
-    sku: &str,
-    name_zh: &str,
-    name_en: &str,
-    unit_price_minor: i64,
-    on_hand: i64,
-) -> Result<ProductId> {
-    c.prepare_cached(
-        "INSERT INTO products (sku, name_zh, name_en, unit_price_minor, on_hand)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![sku, name_zh, name_en, unit_price_minor, on_hand])?;
-    Ok(ProductId(c.last_insert_rowid()))
-}
-
-pub fn product(c: &Connection, id: ProductId) -> Result<Product> {
-    c.prepare_cached(
-        "SELECT id, sku, name_zh, name_en, unit_price_minor, on_hand, reserved
-         FROM products WHERE id = ?1",
-    )?
-    .query_row([id.0], product_row)
-    .optional()?
-    .ok_or_else(|| Error::internal(format!("product {id} missing")))
-}
-
-pub fn products(c: &Connection) -> Result<Vec<Product>> {
-    let mut stmt = c.prepare_cached(
-        "SELECT id, sku, name_zh, name_en, unit_price_minor, on_hand, reserved
-         FROM products ORDER BY id",
-    )?;
-    let rows = stmt.query_map([], product_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Adds `delta` to a product's reservation. Refuses to reserve more than is on
-/// hand (the stock never goes negative).
-pub fn change_reserved(c: &Connection, id: ProductId, delta: i64) -> Result<()> {
-    let changed = c
-        .prepare_cached(
-            "UPDATE products SET reserved = reserved + ?2
-             WHERE id = ?1 AND reserved + ?2 >= 0 AND reserved + ?2 <= on_hand",
-        )?
-        .execute(params![id.0, delta])?;
-    if changed == 1 {
-        return Ok(());
-    }
-    let p = product(c, id)?;
-    Err(Error::rule(Msg::InsufficientStock {
-        sku: p.sku,
-        needed: delta,
-        available: p.on_hand - p.reserved,
-    }))
-}
-
-/// Goods leave the warehouse: the reservation is consumed with the stock.
-pub fn ship(c: &Connection, id: ProductId, quantity: i64) -> Result<()> {
-    let changed = c
-        .prepare_cached(
-            "UPDATE products SET reserved = reserved - ?2, on_hand = on_hand - ?2
-             WHERE id = ?1 AND reserved >= ?2",
-        )?
-        .execute(params![id.0, quantity])?;
-    crate::store::one_row(changed)
 }

@@ -28,6 +28,8 @@ pub struct JobCounts {
     pub pending: i64,
     pub done: i64,
     pub refused: i64,
+    /// Import rows already there: nothing was done.
+    pub unchanged: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -101,14 +103,16 @@ pub fn set_state(c: &Connection, id: &str, state: &str, finished_at: Option<&str
 
 pub fn counts(c: &Connection, id: &str) -> Result<JobCounts> {
     Ok(
-        c.prepare_cached("SELECT total, done, refused FROM jobs WHERE id = ?1")?
+        c.prepare_cached("SELECT total, done, refused, unchanged FROM jobs WHERE id = ?1")?
             .query_row([id], |r| {
-                let (total, done, refused): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+                let (total, done, refused, unchanged): (i64, i64, i64, i64) =
+                    (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
                 Ok(JobCounts {
                     total,
-                    pending: total - done - refused,
+                    pending: total - done - refused - unchanged,
                     done,
                     refused,
+                    unchanged,
                 })
             })
             .optional()?
@@ -184,7 +188,8 @@ pub fn finish_item(
     )?
     .execute(params![job, order.0, state, kind, zh, en])?;
     c.prepare_cached(
-        "UPDATE jobs SET done = done + (?2 = 'done'), refused = refused + (?2 = 'refused')
+        "UPDATE jobs SET done = done + (?2 = 'done'), refused = refused + (?2 = 'refused'),
+             unchanged = unchanged + (?2 = 'unchanged')
          WHERE id = ?1",
     )?
     .execute(params![job, state])?;
@@ -231,7 +236,7 @@ pub fn unfinished(
         "SELECT j.id, j.kind, j.state, j.total, j.done, j.refused, j.created_at,
                 u.login, u.display_name
          FROM jobs j JOIN users u ON u.id = j.created_by
-         WHERE j.state <> 'done' AND j.total > j.done + j.refused
+         WHERE j.state <> 'done' AND j.total > j.done + j.refused + j.unchanged
            AND (?1 IS NULL OR j.created_by = ?1)
            AND (?2 IS NULL OR u.department_id = ?2)
          ORDER BY j.created_at DESC
@@ -251,4 +256,26 @@ pub fn unfinished(
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Keeps an import record (its rows as JSON) with its job item.
+pub fn insert_import_row(c: &Connection, job: &str, item: i64, data: &str) -> Result<()> {
+    c.prepare_cached("INSERT INTO import_rows (job_id, item, data) VALUES (?1, ?2, ?3)")?
+        .execute(params![job, item, data])?;
+    Ok(())
+}
+
+pub fn import_row(c: &Connection, job: &str, item: i64) -> Result<Option<String>> {
+    Ok(
+        c.prepare_cached("SELECT data FROM import_rows WHERE job_id = ?1 AND item = ?2")?
+            .query_row(params![job, item], |r| r.get(0))
+            .optional()?,
+    )
+}
+
+/// Drops a record once its item is finished: the job's result stays.
+pub fn delete_import_row(c: &Connection, job: &str, item: i64) -> Result<()> {
+    c.prepare_cached("DELETE FROM import_rows WHERE job_id = ?1 AND item = ?2")?
+        .execute(params![job, item])?;
+    Ok(())
 }

@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod invariants;
 pub mod jobs;
 pub mod orders;
+pub mod products;
 pub mod search;
 pub mod sessions;
 pub mod settings;
@@ -36,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_number_in_department.sql"),
     include_str!("migrations/0004_statistics.sql"),
     include_str!("migrations/0005_sessions.sql"),
+    include_str!("migrations/0006_own_data.sql"),
 ];
 /// Rows `ANALYZE` samples per index: at 1,000 the planner's statistics were
 /// off by a factor of 300 on a million orders; at 10,000, by two.

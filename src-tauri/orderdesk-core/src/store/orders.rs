@@ -36,6 +36,8 @@ pub struct Order {
     pub cancel_requested_by: Option<UserId>,
     pub cancel_requested_at: Option<String>,
     pub cancel_notify_customer: Option<bool>,
+    /// What the person who entered the order wrote on it.
+    pub notes: Option<String>,
 }
 
 impl Order {
@@ -47,12 +49,12 @@ impl Order {
 const ORDER_COLUMNS: &str = "id, number, customer_id, handler_id, department_id, sales_rep_id, \
     status, NULL, status_before_cancel, total_minor, currency, order_date, created_at, \
     updated_at, updated_by, closed_at, version, cancel_reason_code, cancel_note, \
-    cancel_requested_by, cancel_requested_at, cancel_notify_customer";
+    cancel_requested_by, cancel_requested_at, cancel_notify_customer, notes";
 
 const ARCHIVED_COLUMNS: &str = "id, number, customer_id, handler_id, department_id, \
     sales_rep_id, 'archived', closed_as, status_before_cancel, total_minor, currency, \
     order_date, created_at, archived_at, archived_by, closed_at, version, cancel_reason_code, \
-    cancel_note, NULL, NULL, NULL";
+    cancel_note, NULL, NULL, NULL, notes";
 
 fn status_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Status>> {
     let text: Option<String> = r.get(i)?;
@@ -83,6 +85,7 @@ fn order_row(r: &Row<'_>) -> rusqlite::Result<Order> {
         cancel_requested_by: r.get::<_, Option<i64>>(19)?.map(UserId),
         cancel_requested_at: r.get(20)?,
         cancel_notify_customer: r.get(21)?,
+        notes: r.get(22)?,
     })
 }
 
@@ -171,14 +174,15 @@ pub struct NewOrder<'a> {
     pub updated_by: Option<UserId>,
     pub closed_at: Option<&'a str>,
     pub version: i64,
+    pub notes: Option<&'a str>,
 }
 
 pub fn insert(c: &Connection, o: &NewOrder<'_>) -> Result<OrderId> {
     c.prepare_cached(
         "INSERT INTO orders (number, customer_id, handler_id, department_id, sales_rep_id,
              status, total_minor, currency, order_date, created_at, updated_at, updated_by,
-             closed_at, version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13)",
+             closed_at, version, notes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
         o.number,
@@ -194,6 +198,7 @@ pub fn insert(c: &Connection, o: &NewOrder<'_>) -> Result<OrderId> {
         o.updated_by.map(|u| u.0),
         o.closed_at,
         o.version,
+        o.notes,
     ])?;
     Ok(OrderId(c.last_insert_rowid()))
 }
@@ -208,7 +213,8 @@ pub fn save(c: &Connection, o: &Order, expected_version: i64) -> Result<bool> {
                  handler_id = ?3, department_id = ?4, status = ?5, status_before_cancel = ?6,
                  updated_at = ?7, updated_by = ?8, closed_at = ?9, cancel_reason_code = ?10,
                  cancel_note = ?11, cancel_requested_by = ?12, cancel_requested_at = ?13,
-                 cancel_notify_customer = ?14, version = ?2 + 1
+                 cancel_notify_customer = ?14, customer_id = ?15, total_minor = ?16,
+                 order_date = ?17, notes = ?18, version = ?2 + 1
              WHERE id = ?1 AND version = ?2",
         )?
         .execute(params![
@@ -226,6 +232,10 @@ pub fn save(c: &Connection, o: &Order, expected_version: i64) -> Result<bool> {
             o.cancel_requested_by.map(|u| u.0),
             o.cancel_requested_at,
             o.cancel_notify_customer,
+            o.customer_id.0,
+            o.total_minor,
+            o.order_date,
+            o.notes,
         ])?;
     Ok(changed == 1)
 }
@@ -277,6 +287,13 @@ fn table(order: &Order, active: &'static str, archived: &'static str) -> &'stati
     } else {
         active
     }
+}
+
+/// Removes a draft's lines before they are written again.
+pub fn delete_lines(c: &Connection, order: OrderId) -> Result<()> {
+    c.prepare_cached("DELETE FROM order_lines WHERE order_id = ?1")?
+        .execute([order.0])?;
+    Ok(())
 }
 
 pub fn lines(c: &Connection, order: &Order) -> Result<Vec<Line>> {

@@ -119,3 +119,29 @@ pub fn events(c: &Connection, limit: i64) -> Result<Vec<SettingsEvent>> {
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// The log's entries about one subject (a customer code, a SKU) whose kind
+/// starts with `kind_prefix`, newest first.
+pub fn events_about(
+    c: &Connection,
+    kind_prefix: &str,
+    subject: &str,
+    limit: i64,
+) -> Result<Vec<SettingsEvent>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT id, at, actor_login, kind, subject, detail FROM settings_events
+         WHERE subject = ?1 AND substr(kind, 1, length(?2)) = ?2
+         ORDER BY id DESC LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![subject, kind_prefix, limit], |r| {
+        Ok(SettingsEvent {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            kind: r.get(3)?,
+            subject: r.get(4)?,
+            detail: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -107,7 +107,7 @@ pub fn assert_invariants(store: &Store) {
 pub fn product_reserved(store: &Store, sku: &str) -> i64 {
     store
         .read(|c| {
-            Ok(orderdesk_core::store::customers::products(c)?
+            Ok(orderdesk_core::store::products::products(c)?
                 .into_iter()
                 .find(|p| p.sku == sku)
                 .map(|p| p.reserved)
