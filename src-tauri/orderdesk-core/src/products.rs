@@ -83,7 +83,7 @@ pub(crate) fn check_price(price: i64) -> Result<i64> {
     if !(0..=PRICE_MAX).contains(&price) {
         return Err(Error::invalid(Msg::BadField {
             field: "unit_price".into(),
-            value: crate::domain::Money(price).format(""),
+            value: crate::domain::Money(price).format("").trim().to_string(),
         }));
     }
     Ok(price)

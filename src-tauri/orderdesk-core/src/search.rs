@@ -134,6 +134,16 @@ fn is_full_number(text: &str) -> bool {
     )
 }
 
+/// Text that may be (the start of) an imported order number: a digit, and
+/// nothing but letters, digits and `-_./`. Such text is looked up as a number
+/// first; a name search follows when no number matches.
+fn looks_like_number(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'))
+}
+
 /// Runs a search as `s` sees the orders.
 pub fn search(store: &Store, s: &Session, q: &SearchQuery) -> Result<SearchPage> {
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
@@ -194,8 +204,26 @@ pub fn search(store: &Store, s: &Session, q: &SearchQuery) -> Result<SearchPage>
             } else if text.len() <= 7 && text.bytes().all(|b| b.is_ascii_digit()) {
                 let seq: u64 = text.parse().unwrap_or(0);
                 let years = store::search::number_years(c)?;
-                plan.numbers = Some(years.iter().map(|y| format!("SO-{y}-{seq:06}")).collect());
+                let mut numbers: Vec<String> =
+                    years.iter().map(|y| format!("SO-{y}-{seq:06}")).collect();
+                // An imported number may be these digits alone.
+                numbers.push(text.to_string());
+                plan.numbers = Some(numbers);
                 exact = true;
+            } else if let Some(number) = looks_like_number(text)
+                .then(|| store::search::number_as_stored(c, text, q.archived))
+                .transpose()?
+                .flatten()
+            {
+                // An imported order's own number, typed in full.
+                plan.numbers = Some(vec![number]);
+                exact = true;
+            } else if let Some(prefix) = looks_like_number(text)
+                .then(|| store::search::number_prefix_as_stored(c, text, q.archived))
+                .transpose()?
+                .flatten()
+            {
+                plan.number_prefix = Some(prefix);
             } else {
                 let ids = store::customers::ids_matching(c, text)?;
                 if ids.is_empty() {

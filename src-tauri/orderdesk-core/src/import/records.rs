@@ -313,7 +313,7 @@ fn plan_order(c: &Connection, raw: &Raw, pending: Option<&mut Pending>) -> Resul
     if paid < 0 || paid > total || (paid > 0 && !may_pay) {
         return Err(Error::invalid(Msg::BadField {
             field: "paid".into(),
-            value: crate::domain::Money(paid).format(""),
+            value: crate::domain::Money(paid).format("").trim().to_string(),
         }));
     }
     if status.holds_reservation(None) {

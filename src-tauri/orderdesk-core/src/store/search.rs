@@ -5,6 +5,7 @@
 //! ids first; this module only turns a `Plan` into SQL. Every page is keyset
 //! (`(sort value, id) < cursor`), never OFFSET, so page 1000 costs what page 1 does.
 
+use rusqlite::OptionalExtension;
 use rusqlite::{Connection, ToSql, types::Value};
 use serde::{Deserialize, Serialize};
 
@@ -354,6 +355,48 @@ pub fn count(c: &Connection, p: &Plan, cap: i64) -> Result<i64> {
     );
     let mut stmt = c.prepare_cached(&sql)?;
     Ok(stmt.query_row(s.params().as_slice(), |r| r.get(0))?)
+}
+
+/// The stored spelling of a number typed in any case (imported numbers
+/// keep theirs), or None when no order, active or archived, has it.
+pub fn number_as_stored(c: &Connection, text: &str, archived: bool) -> Result<Option<String>> {
+    let table = if archived {
+        "archived_orders"
+    } else {
+        "orders"
+    };
+    let sql = format!("SELECT number FROM {table} WHERE number IN (?1, ?2) LIMIT 1");
+    Ok(c.prepare_cached(&sql)?
+        .query_row([text, &text.to_uppercase()], |r| r.get(0))
+        .optional()?)
+}
+
+/// The spelling (as typed, or upper case) under which some order number
+/// starts with `prefix`, if any does.
+pub fn number_prefix_as_stored(
+    c: &Connection,
+    prefix: &str,
+    archived: bool,
+) -> Result<Option<String>> {
+    let table = if archived {
+        "archived_orders"
+    } else {
+        "orders"
+    };
+    let sql = format!(
+        "SELECT 1 FROM {table} WHERE number >= ?1 AND number < ?1 || char(1114111) LIMIT 1"
+    );
+    let upper = prefix.to_uppercase();
+    for candidate in [prefix, upper.as_str()] {
+        let found = c
+            .prepare_cached(&sql)?
+            .query_row([candidate], |_| Ok(()))
+            .optional()?;
+        if found.is_some() {
+            return Ok(Some(candidate.to_string()));
+        }
+    }
+    Ok(None)
 }
 
 /// Years that have issued order numbers, for expanding a bare sequence number.

@@ -1,4 +1,6 @@
-//! Property test: random operations by random users, in any order; after
+//! Property test: random operations by random users — cancels, approvals,
+//! hand-overs, forward steps, payments, archives, copies, stock received and
+//! counted, new orders — in any order; after
 //! every step the rules of DESIGN.md "Rules that hold always" hold, and no
 //! operation fails with a storage or internal error.
 
@@ -7,9 +9,11 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use orderdesk_core::auth::{self, Session};
 use orderdesk_core::cancel::{self, CancelRequest};
-use orderdesk_core::domain::Status;
+use orderdesk_core::domain::{CustomerId, ProductId, Status};
+use orderdesk_core::entry::{self, DraftLine, DraftOrder};
 use orderdesk_core::jobs::{self, JobKind, Selection};
 use orderdesk_core::lifecycle::{self, Step};
+use orderdesk_core::products::{self, StockChange};
 use orderdesk_core::reassign::{self, Target};
 use orderdesk_core::search::{self, SearchQuery};
 use orderdesk_core::{ErrorKind, Store, check, detail, seed};
@@ -25,6 +29,8 @@ const USERS: [&str; 8] = [
     "clerk08",
     "clerk13",
 ];
+/// Products the stock operations pick from (the demo data has 300).
+const PRODUCTS: usize = 12;
 const REASONS: [&str; 4] = ["customer_request", "out_of_stock", "other", "nonsense"];
 
 #[derive(Debug, Clone)]
@@ -72,6 +78,21 @@ enum Op {
         order: usize,
         user: usize,
     },
+    Receive {
+        product: usize,
+        user: usize,
+        quantity: i64,
+    },
+    Count {
+        product: usize,
+        user: usize,
+        on_hand: i64,
+    },
+    NewOrder {
+        product: usize,
+        user: usize,
+        quantity: i64,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -87,7 +108,10 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (o.clone(), u.clone(), 1i64..10_000_000).prop_map(|(order, user, amount)| Op::Pay { order, user, amount }),
         2 => (o.clone(), u.clone()).prop_map(|(order, user)| Op::Archive { order, user }),
         1 => u.clone().prop_map(|user| Op::ArchiveMany { user }),
-        1 => (o, u).prop_map(|(order, user)| Op::Copy { order, user }),
+        1 => (o, u.clone()).prop_map(|(order, user)| Op::Copy { order, user }),
+        2 => (0usize..PRODUCTS, u.clone(), 1i64..500).prop_map(|(product, user, quantity)| Op::Receive { product, user, quantity }),
+        2 => (0usize..PRODUCTS, u.clone(), 0i64..300).prop_map(|(product, user, on_hand)| Op::Count { product, user, on_hand }),
+        2 => (0usize..PRODUCTS, u, 1i64..80).prop_map(|(product, user, quantity)| Op::NewOrder { product, user, quantity }),
     ]
 }
 
@@ -119,10 +143,13 @@ fn template() -> &'static std::path::PathBuf {
 fn apply(
     store: &Store,
     sessions: &[Session],
-    numbers: &[String],
+    numbers: &mut Vec<String>,
+    products: &[ProductId],
     op: &Op,
 ) -> Result<(), orderdesk_core::Error> {
-    let number = |i: usize| numbers[i % numbers.len()].clone();
+    let count = numbers.len();
+    // New orders join the end of the list; older ones keep their places.
+    let number = |i: usize| numbers[(count - 1).min(i) % count].clone();
     let version = |s: &Session, n: &str| detail::version(store, s, n);
     match op {
         Op::Cancel {
@@ -219,6 +246,51 @@ fn apply(
             let s = &sessions[*user];
             detail::copy(store, s, &number(*order)).map(|_| ())
         }
+        Op::Receive {
+            product,
+            user,
+            quantity,
+        } => products::change_stock(
+            store,
+            &sessions[*user],
+            products[*product],
+            &StockChange::Receipt {
+                quantity: *quantity,
+            },
+            "到货",
+        )
+        .map(|_| ()),
+        Op::Count {
+            product,
+            user,
+            on_hand,
+        } => products::change_stock(
+            store,
+            &sessions[*user],
+            products[*product],
+            &StockChange::Count { on_hand: *on_hand },
+            "盘点",
+        )
+        .map(|_| ()),
+        Op::NewOrder {
+            product,
+            user,
+            quantity,
+        } => {
+            let draft = DraftOrder {
+                customer: CustomerId(1),
+                order_date: "2026-11-20".into(),
+                notes: None,
+                lines: vec![DraftLine {
+                    product: products[*product],
+                    quantity: *quantity,
+                    unit_price_minor: None,
+                }],
+            };
+            let made = entry::create(store, &sessions[*user], &draft)?;
+            numbers.push(made.number);
+            Ok(())
+        }
     }
 }
 
@@ -233,14 +305,21 @@ proptest! {
         let store = Store::open(&path).expect("open");
         let sessions: Vec<Session> = USERS.iter().map(|u| auth::session_for(&store, u).expect("session")).collect();
         let admin = &sessions[0];
-        let numbers: Vec<String> = search::search(&store, admin, &SearchQuery { limit: Some(60), ..Default::default() })
+        let products: Vec<ProductId> = store
+            .read(|c| orderdesk_core::store::products::products(c))
+            .expect("products")
+            .into_iter()
+            .take(PRODUCTS)
+            .map(|p| p.id)
+            .collect();
+        let mut numbers: Vec<String> = search::search(&store, admin, &SearchQuery { limit: Some(60), ..Default::default() })
             .expect("orders")
             .rows
             .into_iter()
             .map(|r| r.number)
             .collect();
         for op in &ops {
-            match apply(&store, &sessions, &numbers, op) {
+            match apply(&store, &sessions, &mut numbers, &products, op) {
                 Ok(()) => {}
                 Err(e) => prop_assert!(
                     !matches!(e.kind(), ErrorKind::Storage | ErrorKind::Internal),
