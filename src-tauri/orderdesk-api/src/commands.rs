@@ -52,12 +52,41 @@ macro_rules! for_each_command {
             session desk watching() -> Vec<Row>;
             session desk copy_order(number: String) -> CopyOutcome;
             session desk advance_order(number: String, version: i64, step: Step) -> i64;
-            /// Records money received (minor units).
-            session tool record_payment(number: String, version: i64, amount_minor: i64) -> OrderState;
+            /// Records money received (minor units), at most what is owed.
+            session desk record_payment(number: String, version: i64, amount_minor: i64) -> OrderState;
+            /// A new draft, handled by the caller in their department.
+            session desk order_create(draft: DraftOrder) -> OrderCreated;
+            /// Changes a draft's customer, date, notes and lines; the new version.
+            session desk order_edit(number: String, version: i64, draft: DraftOrder) -> i64;
             public desk reasons() -> Vec<Reason>;
             session desk departments() -> Vec<Department>;
             /// A department's id from its Chinese or English name.
             session tool department_id(name: String) -> DepartmentId;
+
+            // Customers and products: managers and administrators change
+            // them, everyone reads.
+            session desk customers_find(text: String, include_inactive: bool, limit: i64) -> Vec<CustomerRecord>;
+            session desk customer_get(id: CustomerId) -> CustomerRecord;
+            /// Creates (no id) or changes a customer.
+            session desk customer_save(customer: CustomerInput) -> CustomerRecord;
+            session desk customer_set_active(id: CustomerId, active: bool) -> CustomerRecord;
+            /// Deletes a customer that no order or notice names.
+            session desk customer_delete(id: CustomerId) -> ();
+            session desk customer_history(id: CustomerId) -> Vec<SettingsEvent>;
+            session desk products_find(text: String, include_inactive: bool, limit: i64) -> Vec<Product>;
+            /// Creates (no id) or changes a product; its SKU stays.
+            session desk product_save(product: ProductInput) -> Product;
+            session desk product_set_active(id: ProductId, active: bool) -> Product;
+            /// Stock received or counted, with the reason.
+            session desk stock_change(id: ProductId, change: StockChange, reason: String) -> Product;
+            session desk stock_history(id: ProductId, limit: i64) -> Vec<StockAdjustment>;
+            session desk product_history(id: ProductId) -> Vec<SettingsEvent>;
+
+            // Import (administrators): a first look, a dry run, then a job
+            // that `run_job` runs. The desk reads the file from a path.
+            session shell import_inspect(kind: ImportKind, file: Upload) -> ImportSheet;
+            session shell import_dry_run(kind: ImportKind, file: Upload, mapping: Vec<FieldColumn>, max_rows: Option<i64>) -> ImportReport;
+            session shell import_start(kind: ImportKind, file: Upload, mapping: Vec<FieldColumn>) -> JobStatus;
 
             // Cancel and reassign.
             session desk cancel_preview(number: String, reason: Option<String>, note: Option<String>) -> CancelPreview;

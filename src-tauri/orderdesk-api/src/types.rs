@@ -10,20 +10,27 @@ pub use orderdesk_core::auth::{Session, Token};
 pub use orderdesk_core::backup::BackupInfo;
 pub use orderdesk_core::cancel::{CancelOutcome, CancelPreview, CancelRequest};
 pub use orderdesk_core::check::CheckReport;
+pub use orderdesk_core::customers::CustomerInput;
 pub use orderdesk_core::detail::{CopyOutcome, OrderDetail};
+pub use orderdesk_core::domain::{CustomerId, ProductId};
 pub use orderdesk_core::domain::{DepartmentId, Lang, Status, UserId};
+pub use orderdesk_core::entry::{DraftLine, DraftOrder, OrderCreated};
+pub use orderdesk_core::import::{FieldColumn, ImportKind, ImportReport, ImportSheet, Upload};
 pub use orderdesk_core::inbox::InboxItem;
 pub use orderdesk_core::jobs::{ArchivePreview, ItemResult, JobKind, JobStatus, Selection};
 pub use orderdesk_core::lifecycle::Step;
+pub use orderdesk_core::products::{ProductInput, StockChange};
 pub use orderdesk_core::reassign::{Candidates, ReassignOutcome, Target};
 pub use orderdesk_core::search::{Row, SearchPage, SearchQuery};
 pub use orderdesk_core::seed::SeedReport;
 pub use orderdesk_core::settings::{
     ApprovalRules, CustomerTemplates, NotificationRules, SessionRules, Template,
 };
+pub use orderdesk_core::store::customers::CustomerRecord;
 pub use orderdesk_core::store::events::ChainReport;
 pub use orderdesk_core::store::inbox::CustomerMessage;
 pub use orderdesk_core::store::jobs::UnfinishedJob;
+pub use orderdesk_core::store::products::{Product, StockAdjustment};
 pub use orderdesk_core::store::settings::{Reason, SettingsEvent};
 pub use orderdesk_core::store::users::Department;
 

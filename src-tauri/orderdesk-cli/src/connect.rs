@@ -63,7 +63,7 @@ impl Progress {
             eprintln!(
                 "{} {}/{}",
                 self.lang.pick("进度", "progress"),
-                p.done + p.refused,
+                p.done + p.refused + p.unchanged,
                 p.total
             );
         }

@@ -159,6 +159,37 @@ pub enum Command {
         #[arg(long)]
         expect_version: Option<String>,
     },
+    /// Import customers, products or orders from CSV (UTF-8 or GBK) or XLSX
+    /// (administrators); columns are found from Chinese or English headers.
+    Import {
+        /// customers, products or orders
+        kind: String,
+        file: PathBuf,
+        /// Say what would be imported, row by row; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Records per transaction.
+        #[arg(long, default_value = "2000")]
+        batch: String,
+    },
+    /// Customers by code, name or pinyin initials.
+    Customers {
+        text: Option<String>,
+        /// Deactivated ones too.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, default_value = "50")]
+        limit: String,
+    },
+    /// Products by SKU or name, with their stock.
+    Products {
+        text: Option<String>,
+        /// Deactivated ones too.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, default_value = "50")]
+        limit: String,
+    },
     /// Bulk jobs with work left (stopped, or cut off by a crash), to resume.
     Jobs,
     /// Continue a bulk job (archive, reassign or cancel) where it stopped.

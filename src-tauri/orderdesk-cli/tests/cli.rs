@@ -745,3 +745,131 @@ fn the_benchmark_never_touches_a_working_database() {
     let after = file_json(&db.path, Some("admin"), &["search", "--limit", "500"], 0);
     assert_eq!(before, after, "not one order changed");
 }
+
+/// Writes `text` into the site's folder, GBK-encoded when asked (as Chinese
+/// Excel saves CSV).
+fn write_file(db: &Site, name: &str, text: &str, gbk: bool) -> String {
+    let path = db.path.with_file_name(name);
+    let bytes = if gbk {
+        encoding_rs::GBK.encode(text).0.into_owned()
+    } else {
+        text.as_bytes().to_vec()
+    };
+    std::fs::write(&path, bytes).expect("write");
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn import_reports_a_result_per_row_and_a_second_run_changes_nothing() {
+    both(60, |db| {
+        let customers = write_file(
+            db,
+            "客户.csv",
+            "客户编码,客户名称,邮箱\nK-1,上海宏达实业,wang@hongda.cn\nK-2,,x@y.cn\nK-3,Acme GmbH,\n",
+            true,
+        );
+        let products = write_file(
+            db,
+            "products.csv",
+            "SKU,name_zh,unit_price,on_hand\nX-1,订书机,\"1,250.00\",40\nX-2,纸,¥8.5,10\n",
+            false,
+        );
+        let orders = write_file(
+            db,
+            "orders.csv",
+            "订单号,客户编码,下单日期,状态,处理人,SKU,数量\n\
+             PO-1,K-1,2026/3/5,已确认,clerk01,X-1,3\n\
+             PO-1,K-1,2026/3/5,已确认,clerk01,X-2,1\n\
+             PO-2,K-9,2026/3/5,draft,clerk01,X-1,1\n",
+            false,
+        );
+        // A clerk may not import; nothing was read into the database.
+        let e = db.json(Some("clerk01"), &["import", "customers", &customers], 5);
+        assert_eq!(e["kind"], "forbidden");
+
+        // The first refusal also goes to stderr as {kind, message}.
+        let first = db.json(
+            Some("admin"),
+            &["import", "customers", &customers, "--dry-run"],
+            7,
+        );
+        assert_eq!(first["kind"], "invalid_input");
+        let out = db.cli(
+            Some("admin"),
+            &["--json", "import", "customers", &customers, "--dry-run"],
+        );
+        assert_eq!(out.status.code(), Some(7));
+        let dry: Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(
+            (
+                dry["dry_run"].as_bool(),
+                dry["accepted"].as_i64(),
+                dry["refused"].as_i64()
+            ),
+            (Some(true), Some(2), Some(1))
+        );
+        let rows = dry["rows"].as_array().expect("rows");
+        assert_eq!(rows.len(), 3);
+        assert_eq!(
+            (
+                rows[1]["row"].as_i64(),
+                rows[1]["key"].as_str(),
+                rows[1]["state"].as_str()
+            ),
+            (Some(3), Some("K-2"), Some("refused"))
+        );
+        assert_eq!(rows[1]["kind"], "invalid_input");
+        let listed = db.json(Some("admin"), &["customers", "K-"], 0);
+        assert_eq!(
+            listed.as_array().map(Vec::len),
+            Some(0),
+            "a dry run writes nothing"
+        );
+
+        let out = db.cli(
+            Some("admin"),
+            &["--json", "import", "customers", &customers],
+        );
+        assert_eq!(out.status.code(), Some(7), "a refused row: exit 7");
+        let done: Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(
+            (done["created"].as_i64(), done["refused"].as_i64()),
+            (Some(2), Some(1))
+        );
+        let p = db.json(Some("admin"), &["import", "products", &products], 0);
+        assert_eq!(p["created"], 2);
+        let stock = db.json(Some("clerk01"), &["products", "X-"], 0);
+        assert_eq!(stock[0]["unit_price_minor"], 125_000);
+        assert_eq!(stock[0]["on_hand"], 40);
+
+        let out = db.cli(Some("admin"), &["--json", "import", "orders", &orders]);
+        assert_eq!(out.status.code(), Some(7));
+        let o: Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(
+            (o["created"].as_i64(), o["refused"].as_i64()),
+            (Some(1), Some(1))
+        );
+        assert!(
+            o["rows"][1]["message"]
+                .as_str()
+                .expect("why")
+                .contains("K-9")
+        );
+        let found = db.json(Some("clerk01"), &["search", "PO-1"], 0);
+        assert_eq!(found["rows"][0]["number"], "PO-1");
+        assert_eq!(found["rows"][0]["status"], "confirmed");
+        let stock = db.json(Some("clerk01"), &["products", "X-1"], 0);
+        assert_eq!(stock[0]["reserved"], 3);
+
+        // Again: every good row is already there.
+        let again = db.cli(Some("admin"), &["--json", "import", "orders", &orders]);
+        let again: Value = serde_json::from_slice(&again.stdout).expect("json");
+        assert_eq!(
+            (again["created"].as_i64(), again["unchanged"].as_i64()),
+            (Some(0), Some(1))
+        );
+        assert_eq!(again["rows"][0]["state"], "unchanged");
+        let check = db.json(None, &["check"], 0);
+        assert_eq!(check["ok"], true, "{check}");
+    });
+}

@@ -23,9 +23,13 @@ use crate::pin::{self, Trust};
 const CONNECT_LIMIT: Duration = Duration::from_secs(4);
 /// How long an ordinary call may take.
 const CALL_LIMIT: Duration = Duration::from_secs(60);
-/// Calls that run as long as their work does (a bulk job, demo data, a backup).
+/// Calls that run as long as their work does (a bulk job, demo data, a
+/// backup, reading and checking a large import file).
 const LONG_CALLS: &[&str] = &[
     "run_job",
+    "import_inspect",
+    "import_dry_run",
+    "import_start",
     "load_demo_data",
     "backup_now",
     "create_first_admin",

@@ -28,6 +28,9 @@ use crate::hub::Hub;
 /// Calls that run at once; more wait their turn (two cores, one writer).
 const PARALLEL_CALLS: usize = 32;
 const PING_EVERY: Duration = Duration::from_secs(20);
+/// The largest call: an import file travels base64 in its JSON (a site's
+/// 300,000 order lines as XLSX are about 12 MB).
+const MAX_BODY: usize = 96 * 1024 * 1024;
 
 /// Public commands that read the whole database: one at a time, so that
 /// nobody without a session can crowd the desks out.
@@ -65,6 +68,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route(wire::API_PATH, post(call))
         .route(wire::HELLO_PATH, get(hello))
         .route(wire::EVENTS_PATH, get(events))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(shared)
 }
 

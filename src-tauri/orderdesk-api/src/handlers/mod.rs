@@ -6,6 +6,7 @@
 mod inbox;
 mod jobs;
 mod orders;
+mod own_data;
 mod session;
 mod settings;
 mod tools;
@@ -14,6 +15,7 @@ mod wizards;
 pub use inbox::*;
 pub use jobs::*;
 pub use orders::*;
+pub use own_data::*;
 pub use session::*;
 pub use settings::*;
 pub use tools::*;

@@ -66,6 +66,17 @@ pub async fn resume(conn: &Connection, id: &str, batch: &str, out: Out) -> Outco
 /// Runs a job to the end, reporting progress on stderr; the exit code is that
 /// of the first refusal, if any order was refused.
 pub async fn run_to_end(conn: &Connection, job: &JobStatus, batch: i64, out: Out) -> Outcome {
+    let status = run(conn, job, batch, out).await?;
+    report(&conn.backend, &status, out).await
+}
+
+/// Runs a job to the end (or until stopped), with progress on stderr.
+pub async fn run(
+    conn: &Connection,
+    job: &JobStatus,
+    batch: i64,
+    out: Out,
+) -> Result<JobStatus, Failure> {
     let b = &conn.backend;
     let progress = Progress {
         show: !out.json,
@@ -99,7 +110,7 @@ pub async fn run_to_end(conn: &Connection, job: &JobStatus, batch: i64, out: Out
             done?
         }
     };
-    report(b, &status, out).await
+    Ok(status)
 }
 
 async fn report(b: &Backend, status: &JobStatus, out: Out) -> Outcome {

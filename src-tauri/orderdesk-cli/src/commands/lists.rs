@@ -241,3 +241,101 @@ pub async fn report(b: &Backend, command: &Command, out: Out) -> Outcome {
     ]);
     Ok(0)
 }
+
+pub async fn customers(
+    b: &Backend,
+    text: &Option<String>,
+    all: bool,
+    limit: &str,
+    out: Out,
+) -> Outcome {
+    let lang = out.lang;
+    let found = b
+        .customers_find(text.clone().unwrap_or_default(), all, parse_int(limit)?)
+        .await?;
+    if out.json {
+        output::json(&found);
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = found
+        .iter()
+        .map(|c| {
+            vec![
+                c.code.clone(),
+                c.name.clone(),
+                c.name_latin.clone(),
+                opt(&c.contact),
+                opt(&c.phone),
+                opt(&c.email),
+                if c.active {
+                    String::new()
+                } else {
+                    lang.pick("已停用", "inactive").into()
+                },
+            ]
+        })
+        .collect();
+    table(
+        &[
+            lang.pick("编码", "code"),
+            lang.pick("名称", "name"),
+            lang.pick("英文名", "Latin name"),
+            lang.pick("联系人", "contact"),
+            lang.pick("电话", "phone"),
+            lang.pick("邮箱", "email"),
+            "",
+        ],
+        &rows,
+    );
+    Ok(0)
+}
+
+pub async fn products(
+    b: &Backend,
+    text: &Option<String>,
+    all: bool,
+    limit: &str,
+    out: Out,
+) -> Outcome {
+    let lang = out.lang;
+    let found = b
+        .products_find(text.clone().unwrap_or_default(), all, parse_int(limit)?)
+        .await?;
+    if out.json {
+        output::json(&found);
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = found
+        .iter()
+        .map(|p| {
+            vec![
+                p.sku.clone(),
+                lang.pick(&p.name_zh, &p.name_en).to_string(),
+                money(p.unit_price_minor, "CNY"),
+                p.on_hand.to_string(),
+                p.reserved.to_string(),
+                p.available().to_string(),
+                p.unit.clone(),
+                if p.active {
+                    String::new()
+                } else {
+                    lang.pick("已停用", "inactive").into()
+                },
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "SKU",
+            lang.pick("名称", "name"),
+            lang.pick("单价", "unit price"),
+            lang.pick("库存", "on hand"),
+            lang.pick("已预留", "reserved"),
+            lang.pick("可用", "available"),
+            lang.pick("单位", "unit"),
+            "",
+        ],
+        &rows,
+    );
+    Ok(0)
+}

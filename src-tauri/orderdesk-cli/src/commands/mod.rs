@@ -4,6 +4,7 @@
 //! office server alike. Returns the process exit code.
 
 mod health;
+mod import;
 mod jobs;
 mod lists;
 mod local;
@@ -134,6 +135,16 @@ async fn dispatch(conn: &Connection, command: &Command, out: Out) -> Outcome {
             };
             jobs::archive(conn, args, out).await
         }
+        Command::Import {
+            kind,
+            file,
+            dry_run,
+            batch,
+        } => import::run(conn, kind, file, *dry_run, batch, out).await,
+        Command::Customers { text, all, limit } => {
+            lists::customers(b, text, *all, limit, out).await
+        }
+        Command::Products { text, all, limit } => lists::products(b, text, *all, limit, out).await,
         Command::Jobs => jobs::unfinished(b, out).await,
         Command::Resume { job, batch } => jobs::resume(conn, job, batch, out).await,
         Command::Inbox {
