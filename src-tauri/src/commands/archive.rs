@@ -62,7 +62,7 @@ pub async fn open_archive_window(app: AppHandle, state: State<'_, AppState>) -> 
 
 /// Where to write an export: the person chooses (or, for tests,
 /// `ORDERDESK_EXPORT_DIR`); None when they cancelled.
-async fn export_target(
+pub(crate) async fn export_target(
     app: &AppHandle,
     name: String,
     ext: &'static str,

@@ -8,6 +8,7 @@
 pub mod archive;
 pub mod connection;
 pub mod generated;
+pub mod import;
 pub mod inbox;
 pub mod session;
 pub mod settings;

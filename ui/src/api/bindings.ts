@@ -53,6 +53,19 @@ export const commands = {
 	 *  `stop_job("export")` stops it.
 	 */
 	exportArchive: (query: SearchQuery, format: Format) => typedError<ExportReport, BridgeError>(__TAURI_INVOKE("export_archive", { query, format })),
+	/**  Asks for the file to import; None when the person cancelled. */
+	pickImportFile: () => typedError<string | null, BridgeError>(__TAURI_INVOKE("pick_import_file")),
+	importInspectFile: (kind: ImportKind, path: string) => typedError<ImportSheet, BridgeError>(__TAURI_INVOKE("import_inspect_file", { kind, path })),
+	importDryRunFile: (kind: ImportKind, path: string, mapping: FieldColumn[]) => typedError<ImportReport, BridgeError>(__TAURI_INVOKE("import_dry_run_file", { kind, path, mapping })),
+	/**  Makes the import job; `run_job` then runs it with progress. */
+	importStartFile: (kind: ImportKind, path: string, mapping: FieldColumn[]) => typedError<JobStatus, BridgeError>(__TAURI_INVOKE("import_start_file", { kind, path, mapping })),
+	/**
+	 *  Saves an empty template with the headers an import reads; the path
+	 *  written, or None when the person cancelled.
+	 */
+	saveImportTemplate: (kind: ImportKind, lang: Lang, xlsx: boolean) => typedError<string | null, BridgeError>(__TAURI_INVOKE("save_import_template", { kind, lang, xlsx })),
+	/**  Saves a job's result per row (an import's, or any bulk job's) as CSV. */
+	saveJobResults: (job: string) => typedError<string | null, BridgeError>(__TAURI_INVOKE("save_job_results", { job })),
 	/**
 	 *  Makes a verified online backup: where the person chooses on this PC, or
 	 *  in the office server's backups folder. None when they cancelled the dialog.
@@ -73,8 +86,30 @@ export const commands = {
 	watching: () => typedError<Row[], BridgeError>(__TAURI_INVOKE("watching")),
 	copyOrder: (number: string) => typedError<CopyOutcome, BridgeError>(__TAURI_INVOKE("copy_order", { number })),
 	advanceOrder: (number: string, version: number, step: Step) => typedError<number, BridgeError>(__TAURI_INVOKE("advance_order", { number, version, step })),
+	/**  Records money received (minor units), at most what is owed. */
+	recordPayment: (number: string, version: number, amountMinor: number) => typedError<OrderState, BridgeError>(__TAURI_INVOKE("record_payment", { number, version, amountMinor })),
+	/**  A new draft, handled by the caller in their department. */
+	orderCreate: (draft: DraftOrder) => typedError<OrderCreated, BridgeError>(__TAURI_INVOKE("order_create", { draft })),
+	/**  Changes a draft's customer, date, notes and lines; the new version. */
+	orderEdit: (number: string, version: number, draft: DraftOrder) => typedError<number, BridgeError>(__TAURI_INVOKE("order_edit", { number, version, draft })),
 	reasons: () => typedError<Reason[], BridgeError>(__TAURI_INVOKE("reasons")),
 	departments: () => typedError<Department[], BridgeError>(__TAURI_INVOKE("departments")),
+	customersFind: (text: string, includeInactive: boolean, limit: number) => typedError<CustomerRecord[], BridgeError>(__TAURI_INVOKE("customers_find", { text, includeInactive, limit })),
+	customerGet: (id: CustomerId) => typedError<CustomerRecord, BridgeError>(__TAURI_INVOKE("customer_get", { id })),
+	/**  Creates (no id) or changes a customer. */
+	customerSave: (customer: CustomerInput) => typedError<CustomerRecord, BridgeError>(__TAURI_INVOKE("customer_save", { customer })),
+	customerSetActive: (id: CustomerId, active: boolean) => typedError<CustomerRecord, BridgeError>(__TAURI_INVOKE("customer_set_active", { id, active })),
+	/**  Deletes a customer that no order or notice names. */
+	customerDelete: (id: CustomerId) => typedError<null, BridgeError>(__TAURI_INVOKE("customer_delete", { id })),
+	customerHistory: (id: CustomerId) => typedError<SettingsEvent[], BridgeError>(__TAURI_INVOKE("customer_history", { id })),
+	productsFind: (text: string, includeInactive: boolean, limit: number) => typedError<Product[], BridgeError>(__TAURI_INVOKE("products_find", { text, includeInactive, limit })),
+	/**  Creates (no id) or changes a product; its SKU stays. */
+	productSave: (product: ProductInput) => typedError<Product, BridgeError>(__TAURI_INVOKE("product_save", { product })),
+	productSetActive: (id: ProductId, active: boolean) => typedError<Product, BridgeError>(__TAURI_INVOKE("product_set_active", { id, active })),
+	/**  Stock received or counted, with the reason. */
+	stockChange: (id: ProductId, change: StockChange, reason: string) => typedError<Product, BridgeError>(__TAURI_INVOKE("stock_change", { id, change, reason })),
+	stockHistory: (id: ProductId, limit: number) => typedError<StockAdjustment[], BridgeError>(__TAURI_INVOKE("stock_history", { id, limit })),
+	productHistory: (id: ProductId) => typedError<SettingsEvent[], BridgeError>(__TAURI_INVOKE("product_history", { id })),
 	cancelPreview: (number: string, reason: string | null, note: string | null) => typedError<CancelPreview, BridgeError>(__TAURI_INVOKE("cancel_preview", { number, reason, note })),
 	cancelOrder: (request: CancelRequest) => typedError<CancelOutcome, BridgeError>(__TAURI_INVOKE("cancel_order", { request })),
 	approveCancel: (number: string, version: number) => typedError<CancelOutcome, BridgeError>(__TAURI_INVOKE("approve_cancel", { number, version })),
@@ -135,6 +170,10 @@ export type Actions = {
 	approve: Action,
 	/**  The next forward step, if there is one. */
 	advance: [Step, Action] | null,
+	/**  Record money received. */
+	pay: Action,
+	/**  Change a draft's customer, date, notes and lines. */
+	edit: Action,
 };
 
 /**  Why a cancellation needs a manager. */
@@ -250,6 +289,9 @@ export type CreditNote = {
 	amount_minor: number,
 };
 
+/**  Row id of a customer. */
+export type CustomerId = number;
+
 export type CustomerInfo = {
 	id: number,
 	name: string,
@@ -259,6 +301,21 @@ export type CustomerInfo = {
 	language: Lang,
 };
 
+/**  A customer as a person fills in the form (or an import row gives it). */
+export type CustomerInput = {
+	/**  None: a new customer. */
+	id?: CustomerId | null,
+	/**  Empty: numbered from the row id (C000123). */
+	code?: string,
+	name?: string,
+	/**  Empty for a Chinese name: its pinyin reading. */
+	name_latin?: string,
+	contact?: string,
+	email?: string,
+	phone?: string,
+	language?: Lang,
+};
+
 /**  A customer notice, rendered, before it is queued. */
 export type CustomerNotice = {
 	customer: string,
@@ -266,6 +323,21 @@ export type CustomerNotice = {
 	language: Lang,
 	subject: string,
 	body: string,
+};
+
+/**  A customer whole, as the customer list and its form show them. */
+export type CustomerRecord = {
+	id: CustomerId,
+	code: string,
+	name: string,
+	name_latin: string,
+	/**  Pinyin initials of the name, computed: 张三 → zs. */
+	initials: string,
+	contact: string | null,
+	email: string | null,
+	phone: string | null,
+	language: Lang,
+	active: boolean,
 };
 
 export type CustomerTemplates = {
@@ -299,6 +371,22 @@ export type DepartmentInfo = {
 export type DeskConfig = { mode: "this_pc" } | { mode: "server"; address: string; fingerprint: string };
 
 export type Dimension = "reason" | "month" | "handler" | "customer" | "product";
+
+export type DraftLine = {
+	product: ProductId,
+	quantity: number,
+	/**  None: the product's price. */
+	unit_price_minor: number | null,
+};
+
+/**  An order as the new-order form sends it. */
+export type DraftOrder = {
+	customer: CustomerId,
+	/**  YYYY-MM-DD. */
+	order_date: string,
+	notes: string | null,
+	lines: DraftLine[],
+};
 
 /**  What went wrong, as a program sees it; the bridge and the CLI key on this. */
 export type ErrorKind = "not_found" | "invalid_input" | "rule_violation" | "forbidden" | "conflict" | "storage" | "internal" | 
@@ -337,6 +425,21 @@ export type ExportReport = {
 	complete: boolean,
 };
 
+/**  A field and the column that holds it (its place in the header row). */
+export type FieldColumn = {
+	field: string,
+	/**  None: the file has no such column. */
+	column: number | null,
+};
+
+/**  A field as the mapping form shows it. */
+export type FieldInfo = {
+	key: string,
+	label_zh: string,
+	label_en: string,
+	required: boolean,
+};
+
 export type FinanceEntry = {
 	kind: string,
 	reference: string,
@@ -355,6 +458,39 @@ export type Found = {
 	/**  As announced; a person still compares it before the desk trusts it. */
 	fingerprint: string,
 	version: string,
+};
+
+/**  What a file holds. */
+export type ImportKind = "customers" | "products" | "orders";
+
+/**  What importing a file would do (or did), record by record. */
+export type ImportReport = {
+	kind: ImportKind,
+	/**  Records (a customer, a product, an order with its lines). */
+	total: number,
+	accepted: number,
+	unchanged: number,
+	refused: number,
+	/**
+	 *  A result per record, in file order: `accepted`, `unchanged` or
+	 *  `refused` with why; at most `max_rows` of them, refused ones first.
+	 */
+	rows: ItemResult[],
+	/**  Results left out of `rows` by `max_rows`. */
+	omitted: number,
+};
+
+/**  A first look at a file: what it is, its columns, and how they map. */
+export type ImportSheet = {
+	kind: ImportKind,
+	/**  `xlsx`, `csv-utf8`, `csv-utf8-bom`, `csv-gb18030`, `csv-utf16le`… */
+	format: string,
+	headers: string[],
+	rows: number,
+	/**  The first few data rows, as read. */
+	sample: string[][],
+	fields: FieldInfo[],
+	mapping: FieldColumn[],
 };
 
 /**  New or read notifications: the unread badge reloads. */
@@ -388,15 +524,27 @@ export type InterruptedJob = {
 	running: boolean,
 };
 
-/**  What happened to one order. */
+/**  What happened to one order (or one record of an import). */
 export type ItemResult = {
+	/**
+	 *  The order number; for an import, the record's key (customer code,
+	 *  SKU, original order number).
+	 */
 	number: string,
+	/**
+	 *  `done`, `refused`, `pending`; an import's `unchanged` (already there);
+	 *  a dry run's `accepted`.
+	 */
 	state: string,
 	problem: Problem | null,
+	/**  An import's record: its first row in the file. */
+	row: number,
 };
 
 /**  What a job does to each order. */
-export type JobKind = { kind: "archive" } | { kind: "reassign"; target: Target; note: string | null } | { kind: "cancel"; reason_code: string; note: string | null; notify_customer: boolean };
+export type JobKind = { kind: "archive" } | { kind: "reassign"; target: Target; note: string | null } | { kind: "cancel"; reason_code: string; note: string | null; notify_customer: boolean } | 
+/**  Records of a file (made by `import::start` only). */
+{ kind: "import"; what: ImportKind; file: string };
 
 /**  A bulk job finished a batch. */
 export type JobProgress = {
@@ -411,6 +559,8 @@ export type JobStatus = {
 	done: number,
 	refused: number,
 	pending: number,
+	/**  Import records already there (nothing done). */
+	unchanged: number,
 };
 
 /**  The language a person reads: messages, notifications and customer notices. */
@@ -459,6 +609,12 @@ export type NotificationRules = Partial<{ [key in NotifyEvent]: EventRecipients 
 /**  Events that notify people. */
 export type NotifyEvent = "cancel_requested" | "cancel_approved" | "cancel_rejected" | "cancelled" | "archived" | "reassigned" | "status_changed";
 
+export type OrderCreated = {
+	number: string,
+	version: number,
+	total_minor: number,
+};
+
 export type OrderDetail = {
 	id: number,
 	number: string,
@@ -493,10 +649,21 @@ export type OrderDetail = {
 	copies: string[],
 	events: Event[],
 	actions: Actions,
+	notes: string | null,
+	/**  Payments received, less nothing: what the customer has paid. */
+	paid_minor: number,
 };
 
 /**  Row id of an order, stable when the order moves to the archive tables. */
 export type OrderId = number;
+
+/**  An order's state after a forward step or a payment. */
+export type OrderState = {
+	number: string,
+	status: Status,
+	version: number,
+	currency: string,
+};
 
 /**  Orders changed (by this window or another): lists and details reload. */
 export type OrdersChanged = {
@@ -520,8 +687,32 @@ export type Problem = {
 	message_en: string,
 };
 
+export type Product = {
+	id: ProductId,
+	sku: string,
+	name_zh: string,
+	name_en: string,
+	unit_price_minor: number,
+	on_hand: number,
+	reserved: number,
+	/**  "件", "box", … (free text; empty when not set). */
+	unit: string,
+	active: boolean,
+};
+
 /**  Row id of a product. */
 export type ProductId = number;
+
+export type ProductInput = {
+	/**  None: a new product. */
+	id?: ProductId | null,
+	sku?: string,
+	name_zh?: string,
+	/**  Empty: the Chinese name. */
+	name_en?: string,
+	unit_price_minor?: number,
+	unit?: string,
+};
 
 export type Reason = {
 	code: string,
@@ -750,6 +941,27 @@ export type Step =
 "Ship" | 
 /**  shipped → completed. */
 "Complete";
+
+/**  One change of stock outside an order. */
+export type StockAdjustment = {
+	id: number,
+	/**  `receipt`, `adjustment` or `import`. */
+	kind: string,
+	/**  The signed change of what is on hand. */
+	quantity: number,
+	on_hand_after: number,
+	reason: string,
+	actor: string | null,
+	actor_name: string | null,
+	at: string,
+};
+
+/**  A change of stock outside any order. */
+export type StockChange = 
+/**  Goods came in: `quantity` more on hand. */
+{ kind: "receipt"; quantity: number } | 
+/**  A count found `on_hand`: set it so. */
+{ kind: "count"; on_hand: number };
 
 export type StockMovement = {
 	product_id: ProductId,

@@ -339,3 +339,51 @@ pub fn template(kind: ImportKind, lang: Lang, xlsx: bool) -> Result<Vec<u8>> {
     drop(w);
     Ok(out)
 }
+
+/// A spreadsheet application runs a cell that starts like a formula; such
+/// text is written with a leading apostrophe, as they expect.
+fn safe_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// A job's results as CSV (UTF-8 with BOM): row, key, result, why.
+pub fn results_csv(results: &[ItemResult], lang: Lang) -> Result<Vec<u8>> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    let mut w = csv::Writer::from_writer(&mut out);
+    let fail = |e: csv::Error| Error::internal(e.to_string());
+    w.write_record([
+        lang.pick("行", "row"),
+        lang.pick("编码/单号", "key"),
+        lang.pick("结果", "result"),
+        lang.pick("原因", "why"),
+    ])
+    .map_err(fail)?;
+    for r in results {
+        let state = match r.state.as_str() {
+            "done" => lang.pick("完成", "done"),
+            "unchanged" => lang.pick("已存在，未改动", "already there, unchanged"),
+            "refused" => lang.pick("拒绝", "refused"),
+            "accepted" => lang.pick("可导入", "accepted"),
+            other => other,
+        };
+        let why = r
+            .problem
+            .as_ref()
+            .map(|p| lang.pick(&p.message_zh, &p.message_en))
+            .unwrap_or("");
+        w.write_record([
+            r.row.to_string().as_str(),
+            &safe_cell(&r.number),
+            state,
+            &safe_cell(why),
+        ])
+        .map_err(fail)?;
+    }
+    w.flush().map_err(|e| Error::internal(e.to_string()))?;
+    drop(w);
+    Ok(out)
+}
