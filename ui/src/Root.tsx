@@ -65,6 +65,8 @@ function MainWindow({ lang, onLang }: { lang: UiLang; onLang: (l: UiLang) => voi
   const qc = useQueryClient();
   const status = useQuery({ queryKey: ["setup"], queryFn: api.setupStatus });
   const [session, setSession] = useState<Session | null>(null);
+  // The administrator who just set up an empty site starts on its first steps.
+  const [fresh, setFresh] = useState(false);
   const [screen, setScreen] = useState<"choose" | "connect" | null>(null);
   const [locked, setLocked] = useState<{ reason: string | null } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -135,6 +137,7 @@ function MainWindow({ lang, onLang }: { lang: UiLang; onLang: (l: UiLang) => voi
     return (
       <>
         <Shell key={session.login} session={session} lang={lang} onLang={onLang} locked={locked !== null} idleMinutes={idleMinutes}
+          firstPage={fresh ? "start" : "orders"}
           onLock={() => { void api.lockSession(); setLocked({ reason: null }); }}
           onConnection={() => { void logout(); setScreen("choose"); }}
           onLogout={() => void logout()} />
@@ -144,7 +147,7 @@ function MainWindow({ lang, onLang }: { lang: UiLang; onLang: (l: UiLang) => voi
         )}
       </>
     );
-  if (s?.empty) return <SetupPage onDemo={() => void status.refetch()} onAdmin={setSession} />;
+  if (s?.empty) return <SetupPage onDemo={() => void status.refetch()} onAdmin={(x) => { setFresh(true); setSession(x); }} />;
   return <LoginPage onLogin={(x) => { setNotice(null); setSession(x); }} lang={lang} onLang={onLang} desk={s?.desk ?? null}
     notice={notice} onConnection={() => setScreen("choose")} />;
 }

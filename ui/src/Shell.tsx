@@ -1,9 +1,10 @@
 import { Alert, App, Avatar, Badge, Button, Dropdown, Flex, Layout, Menu, Segmented, Tag, Typography } from "antd";
-import { ApiOutlined, BellOutlined, CheckSquareOutlined, EyeOutlined, FileSearchOutlined, InboxOutlined, LockOutlined, LogoutOutlined, SettingOutlined } from "@ant-design/icons";
+import { ApiOutlined, AppstoreOutlined, BellOutlined, CheckSquareOutlined, EyeOutlined, FileSearchOutlined, ImportOutlined, InboxOutlined, LockOutlined, LogoutOutlined, RocketOutlined, SettingOutlined, TeamOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
 import { lazy, memo, Suspense, useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type Session } from "./api";
+import { ANY_ORDER } from "./common/queries";
 import { ApprovalsPage } from "./approvals/ApprovalsPage";
 import { describe } from "./common/errors";
 import { useLink } from "./common/link";
@@ -13,18 +14,22 @@ import { useIdle } from "./common/useIdle";
 import type { UiLang } from "./i18n";
 import { InboxPage } from "./inbox/InboxPage";
 import { OrdersPage } from "./orders/OrdersPage";
+import { CustomersPage } from "./catalog/CustomersPage";
+import { ProductsPage } from "./catalog/ProductsPage";
 import { WatchingPage } from "./orders/WatchingPage";
 import { InterruptedJobs } from "./wizards/InterruptedJobs";
 
 // Administrators only: loaded when first opened.
 const SettingsPage = lazy(() => import("./settings/SettingsPage").then((m) => ({ default: m.SettingsPage })));
+const ImportPage = lazy(() => import("./import/ImportPage").then((m) => ({ default: m.ImportPage })));
+const GettingStarted = lazy(() => import("./start/GettingStarted").then((m) => ({ default: m.GettingStarted })));
 
-type Page = "orders" | "inbox" | "approvals" | "watching" | "settings";
+type Page = "orders" | "inbox" | "approvals" | "watching" | "settings" | "customers" | "products" | "import" | "start";
 
 /** The logged-in main window: navigation on the left, the page on the right.
  * Opening an order re-renders the page only: the navigation and the top bar
  * are memoised. */
-export function Shell({ session, lang, onLang, onLogout, onLock, onConnection, locked, idleMinutes }: {
+export function Shell({ session, lang, onLang, onLogout, onLock, onConnection, locked, idleMinutes, firstPage = "orders" }: {
   session: Session; lang: UiLang; onLang: (l: UiLang) => void; onLogout: () => void;
   /** Locks the window (the idle time passed, or the person asked). */
   onLock: () => void;
@@ -32,9 +37,12 @@ export function Shell({ session, lang, onLang, onLogout, onLock, onConnection, l
   onConnection: () => void;
   locked: boolean;
   idleMinutes: number;
+  /** "start" for the administrator who just set up an empty site. */
+  firstPage?: Page;
 }) {
   const { message } = App.useApp();
-  const [page, setPage] = useState<Page>("orders");
+  const [page, setPage] = useState<Page>(firstPage);
+  const [startNew, setStartNew] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
   useBackendEvents();
   useIdle(idleMinutes, locked, onLock, () => void api.me().catch(() => undefined));
@@ -69,7 +77,14 @@ export function Shell({ session, lang, onLang, onLogout, onLock, onConnection, l
             <LinkBanner />
             <InterruptedJobs />
             <div style={{ flex: 1, minHeight: 0 }}>
-            {page === "orders" && <OrdersPage open={open} onOpen={openOrder} />}
+            {page === "orders" && <OrdersPage open={open} onOpen={openOrder} startNew={startNew} />}
+            {page === "customers" && <CustomersPage />}
+            {page === "products" && <ProductsPage />}
+            {(page === "import" || page === "start") && (
+              <Suspense fallback={null}>
+                {page === "import" ? <ImportPage /> : <GettingStarted onGo={(p) => { setStartNew(p === "orders"); goTo(p); }} />}
+              </Suspense>
+            )}
             {page === "inbox" && <InboxPage onOpen={openOrder} />}
             {page === "approvals" && <ApprovalsPage onOpen={openOrder} />}
             {page === "watching" && <WatchingPage open={open} onOpen={setOpen} />}
@@ -93,6 +108,9 @@ const Navigation = memo(function Navigation({ session, page, onPage, onArchive }
   const { t } = useTranslation();
   const unread = useQuery({ queryKey: ["inbox", "count"], queryFn: api.unreadCount, refetchInterval: 30_000 });
   const pending = useQuery({ queryKey: ["approvals"], queryFn: api.pendingApprovals, enabled: isManager(session) });
+  // A site with no orders yet: the administrator's first steps stay at hand.
+  const anyOrder = useQuery({ queryKey: ["orders", "any"], queryFn: () => api.search(ANY_ORDER), enabled: session.role === "admin", staleTime: 60_000 });
+  const newSite = anyOrder.data?.total === 0 || page === "start";
   const items = [
     { key: "orders", icon: <FileSearchOutlined />, label: <span data-testid="nav-orders">{t("nav.orders")}</span> },
     {
@@ -118,8 +136,14 @@ const Navigation = memo(function Navigation({ session, page, onPage, onArchive }
         }]
       : []),
     { key: "watching", icon: <EyeOutlined />, label: <span data-testid="nav-watching">{t("nav.watching")}</span> },
+    { key: "customers", icon: <TeamOutlined />, label: <span data-testid="nav-customers">{t("own.customers")}</span> },
+    { key: "products", icon: <AppstoreOutlined />, label: <span data-testid="nav-products">{t("own.products")}</span> },
     ...(session.role === "admin"
-      ? [{ key: "settings", icon: <SettingOutlined />, label: <span data-testid="nav-settings">{t("nav.settings")}</span> }]
+      ? [
+          { key: "import", icon: <ImportOutlined />, label: <span data-testid="nav-import">{t("own.importTitle")}</span> },
+          ...(newSite ? [{ key: "start", icon: <RocketOutlined />, label: <span data-testid="nav-start">{t("own.startNav")}</span> }] : []),
+          { key: "settings", icon: <SettingOutlined />, label: <span data-testid="nav-settings">{t("nav.settings")}</span> },
+        ]
       : []),
   ];
   return (

@@ -16,7 +16,8 @@ const detail: OrderDetail = {
   created_at: "2026-11-01T08:00:00Z", updated_at: "2026-11-01T08:00:00Z", updated_by: null, closed_at: null,
   cancel_reason: null, cancel_note: null, cancel_requested_by: null, watchers: [], watcher_names: [], read_only: false,
   lines: [], reservations: [], stock_movements: [], finance: [], copied_from: null, copies: [], events: [],
-  actions: { cancel: allowed, archive: allowed, reassign: allowed, copy: allowed, approve: allowed, advance: null },
+  actions: { cancel: allowed, archive: allowed, reassign: allowed, copy: allowed, approve: allowed, advance: null, pay: allowed, edit: allowed },
+  notes: null, paid_minor: 0,
 };
 
 beforeEach(async () => {

@@ -1010,6 +1010,7 @@ export type UnfinishedJob = {
 	total: number,
 	done: number,
 	refused: number,
+	unchanged: number,
 	created_at: string,
 	created_by: string,
 	created_by_name: string,

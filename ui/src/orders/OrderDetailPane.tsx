@@ -1,5 +1,5 @@
 import { Alert, App, Button, Card, Descriptions, Flex, Result, Skeleton, Space, Table, Tag, Timeline, Tooltip, Typography } from "antd";
-import { CopyOutlined, InboxOutlined, StopOutlined, SwapOutlined, CheckOutlined, CloseOutlined, ArrowRightOutlined } from "@ant-design/icons";
+import { CopyOutlined, InboxOutlined, StopOutlined, SwapOutlined, CheckOutlined, CloseOutlined, ArrowRightOutlined, EditOutlined, PayCircleOutlined } from "@ant-design/icons";
 import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
 import { memo, useEffect, useState } from "react";
 import { endTiming, startTiming } from "../common/perf";
@@ -14,6 +14,11 @@ import { ArchiveWizard } from "../wizards/ArchiveWizard";
 import { ReassignWizard } from "../wizards/ReassignWizard";
 import { RejectDialog } from "../approvals/RejectDialog";
 import { GC_TIME } from "./useOrderSearch";
+import { OrderForm } from "./OrderForm";
+import { PaymentDialog } from "./PaymentDialog";
+
+/** Statuses in which money is received. */
+const PAYABLE = ["confirmed", "invoiced", "shipped", "completed"];
 
 /** A button for an action the core allows, or disabled with the core's reason. */
 function ActionButton(props: { action: Action; icon: React.ReactNode; label: string; onClick: () => void; testId: string; danger?: boolean; primary?: boolean }) {
@@ -51,8 +56,7 @@ export const OrderDetailPane = memo(function OrderDetailPane({ number, onOpen, o
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const qc = useQueryClient();
-  const [wizard, setWizard] = useState<"cancel" | "archive" | "reassign" | "reject" | null>(null);
-  const { online } = useLink();
+  const [wizard, setWizard] = useState<"cancel" | "archive" | "reassign" | "reject" | "edit" | "pay" | null>(null);
   // Going from one order to the next updates the pane in place instead of
   // rebuilding it from a skeleton.
   const q = useQuery({ ...detailOptions(number), placeholderData: (prev) => prev });
@@ -131,11 +135,15 @@ export const OrderDetailPane = memo(function OrderDetailPane({ number, onOpen, o
             <ActionButton action={o.actions.approve} icon={<CloseOutlined />} label={t("detail.reject")} testId="action-reject" onClick={() => setWizard("reject")} />
           </>
         )}
-        {step && step[1].allowed && (
-          <Button icon={<ArrowRightOutlined />} data-testid="action-advance" disabled={!online}
-            onClick={() => act(() => api.advance(o.number, o.version, step[0]), t(`detail.step.${step[0]}`))}>
-            {t(`detail.step.${step[0]}`)}
-          </Button>
+        {step && (
+          <ActionButton action={step[1]} icon={<ArrowRightOutlined />} label={t(`detail.step.${step[0]}`)} testId="action-advance" primary={step[1].allowed && o.status === "draft"}
+            onClick={() => act(() => api.advance(o.number, o.version, step[0]), t("own.stepDone", { step: t(`detail.step.${step[0]}`), number: o.number }))} />
+        )}
+        {o.status === "draft" && (
+          <ActionButton action={o.actions.edit} icon={<EditOutlined />} label={t("own.edit")} testId="action-edit" onClick={() => setWizard("edit")} />
+        )}
+        {PAYABLE.includes(o.status) && (
+          <ActionButton action={o.actions.pay} icon={<PayCircleOutlined />} label={t("own.pay")} testId="action-pay" onClick={() => setWizard("pay")} />
         )}
       </Flex>
 
@@ -146,6 +154,8 @@ export const OrderDetailPane = memo(function OrderDetailPane({ number, onOpen, o
           { key: "r", label: t("detail.salesRep"), children: o.sales_rep },
           { key: "o", label: t("detail.orderDate"), children: day(o.order_date) },
           { key: "v", label: t("detail.version"), children: o.version },
+          ...(PAYABLE.includes(o.status) || o.paid_minor > 0 ? [{ key: "p", label: t("own.paid"), children: <span data-testid="detail-paid">{money(o.paid_minor, o.currency)} / {money(o.total_minor, o.currency)}</span> }] : []),
+          ...(o.notes ? [{ key: "n", label: t("own.notes"), span: 3, children: <Typography.Text style={{ whiteSpace: "pre-wrap" }}>{o.notes}</Typography.Text> }] : []),
           ...(o.cancel_reason ? [{ key: "c", label: t("detail.reason"), span: 3, children: `${reasonLabel(o.cancel_reason)}${o.cancel_note ? ` — ${o.cancel_note}` : ""}` }] : []),
         ]}
       />
@@ -218,6 +228,8 @@ export const OrderDetailPane = memo(function OrderDetailPane({ number, onOpen, o
       {wizard === "archive" && <ArchiveWizard numbers={[o.number]} onClose={() => setWizard(null)} />}
       {wizard === "reassign" && <ReassignWizard numbers={[o.number]} version={o.version} onClose={() => setWizard(null)} />}
       {wizard === "reject" && <RejectDialog number={o.number} version={o.version} onClose={() => setWizard(null)} />}
+      {wizard === "edit" && <OrderForm draft={o} onClose={() => setWizard(null)} onSaved={() => setWizard(null)} />}
+      {wizard === "pay" && <PaymentDialog order={o} onClose={() => setWizard(null)} />}
     </Card>
   );
 });

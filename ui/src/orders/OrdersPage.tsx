@@ -10,6 +10,9 @@ import { ArchiveWizard } from "../wizards/ArchiveWizard";
 import { ReassignWizard } from "../wizards/ReassignWizard";
 import { OrderDetailPane, Rehearsal, detailOptions } from "./OrderDetailPane";
 import { OrderTable } from "./OrderTable";
+import { OrderForm } from "./OrderForm";
+import { PlusOutlined } from "@ant-design/icons";
+import { useLink } from "../common/link";
 import { useOrderSearch, useSearchAsYouType } from "./useOrderSearch";
 import { useLatest } from "../common/useLatest";
 import { useWindowHeight } from "../common/useWindowHeight";
@@ -133,9 +136,26 @@ const FilterBar = memo(function FilterBar(props: {
   );
 });
 
-export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: string | null) => void }) {
+export function OrdersPage({ open, onOpen, startNew = false }: {
+  open: string | null; onOpen: (n: string | null) => void;
+  /** Open the new-order form at once (from the getting-started page). */
+  startNew?: boolean;
+}) {
   const { t } = useTranslation();
+  const [entering, setEntering] = useState(startNew);
+  // Alt+N opens a new order from anywhere on this page.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.altKey && e.key.toLowerCase() === "n") {
+        e.preventDefault();
+        setEntering(true);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
   const session = useSession();
+  const { online } = useLink();
   const [text, setText] = useState("");
   const [statuses, setStatuses] = useState<Status[]>([]);
   const [dates, setDates] = useState<[string, string] | null>(null);
@@ -226,7 +246,12 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
   return (
     <Flex gap={16} style={{ height: "100%" }}>
       <Flex vertical gap={12} style={{ flex: 1, minWidth: 0 }} onKeyDown={onListKey}>
-        <SearchBox onSearch={onSearch} />
+        <Flex gap={8}>
+          <div style={{ flex: 1 }}><SearchBox onSearch={onSearch} /></div>
+          <Button size="large" type="primary" icon={<PlusOutlined />} onClick={() => setEntering(true)} disabled={!online} data-testid="order-new" title="Alt+N">
+            {t("own.newOrder")}
+          </Button>
+        </Flex>
         <FilterBar
           statuses={statuses} setStatuses={setStatuses} setDates={setDates}
           handler={handler} setHandler={setHandler} department={department} setDepartment={setDepartment}
@@ -271,6 +296,9 @@ export function OrdersPage({ open, onOpen }: { open: string | null; onOpen: (n: 
         <div style={{ width: 560, flexShrink: 0, overflow: "auto" }}>
           <OrderDetailPane number={open} onOpen={onOpen} onClose={closeDetail} />
         </div>
+      )}
+      {entering && (
+        <OrderForm onClose={() => setEntering(false)} onSaved={(n) => { setEntering(false); openRow(n); }} />
       )}
       {wizard === "reassign" && (
         <ReassignWizard numbers={selected} onClose={() => { setWizard(null); setSelected([]); }} />

@@ -28,7 +28,7 @@ function useSave() {
   };
 }
 
-function Users({ departments }: { departments: Department[] }) {
+export function Users({ departments }: { departments: Department[] }) {
   const { t, i18n } = useTranslation();
   const save = useSave();
   const users = useQuery({ queryKey: ["settings", "users"], queryFn: api.users });
@@ -41,7 +41,7 @@ function Users({ departments }: { departments: Department[] }) {
     save(() => api.updateUser({ login: u.login, role: patch.role ?? u.role, department_id: patch.department_id ?? u.department_id, active: patch.active ?? u.active }));
   return (
     <>
-      <Flex justify="end" style={{ marginBottom: 12 }}><Button type="primary" onClick={() => setCreating(true)}>{t("settings.newUser")}</Button></Flex>
+      <Flex justify="end" style={{ marginBottom: 12 }}><Button type="primary" onClick={() => setCreating(true)} data-testid="user-new">{t("settings.newUser")}</Button></Flex>
       <Table<UserRow> size="small" rowKey="login" loading={users.isLoading} dataSource={users.data ?? []} pagination={{ pageSize: 12 }}
         columns={[
           { title: t("login.login"), dataIndex: "login" },
@@ -51,16 +51,16 @@ function Users({ departments }: { departments: Department[] }) {
           { title: t("settings.active"), render: (_, u) => <Switch size="small" checked={u.active} onChange={(active) => change(u, { active })} /> },
           { title: "", render: (_, u) => <Space>{u.locked && <Tag color="orange">{t("settings.locked")}</Tag>}<Button size="small" onClick={() => setResetting(u.login)}>{t("settings.resetPassword")}</Button></Space> },
         ]} />
-      <Modal open={creating} title={t("settings.newUser")} onCancel={() => setCreating(false)} onOk={async () => {
+      <Modal open={creating} title={t("settings.newUser")} okButtonProps={{ "data-testid": "user-ok" } as never} onCancel={() => setCreating(false)} onOk={async () => {
         const v = await form.validateFields();
         if (await save(() => api.createUser(v))) { setCreating(false); form.resetFields(); }
       }}>
         <Form form={form} layout="vertical" initialValues={{ role: "clerk", department_id: departments[0]?.id }}>
-          <Form.Item name="login" label={t("login.login")} rules={[{ required: true, pattern: /^[a-z0-9._-]{2,40}$/ }]}><Input /></Form.Item>
-          <Form.Item name="display_name" label={t("setup.adminName")} rules={[{ required: true }]}><Input /></Form.Item>
+          <Form.Item name="login" label={t("login.login")} rules={[{ required: true, pattern: /^[a-z0-9._-]{2,40}$/ }]}><Input data-testid="user-login" /></Form.Item>
+          <Form.Item name="display_name" label={t("setup.adminName")} rules={[{ required: true }]}><Input data-testid="user-name" /></Form.Item>
           <Form.Item name="role" label={t("settings.role")}><Select options={ROLES.map((r) => ({ value: r, label: t(`settings.roles.${r}`) }))} /></Form.Item>
-          <Form.Item name="department_id" label={t("orders.department")}><Select options={departments.map((d) => ({ value: d.id, label: deptName(d.id) }))} /></Form.Item>
-          <Form.Item name="password" label={t("setup.adminPassword")} rules={[{ required: true, min: 8 }]}><Input.Password /></Form.Item>
+          <Form.Item name="department_id" label={t("orders.department")}><Select data-testid="user-department" options={departments.map((d) => ({ value: d.id, label: <span data-testid={`user-department-${d.id}`}>{deptName(d.id)}</span> }))} /></Form.Item>
+          <Form.Item name="password" label={t("setup.adminPassword")} rules={[{ required: true, min: 8 }]}><Input.Password data-testid="user-password" /></Form.Item>
         </Form>
       </Modal>
       <Modal open={resetting !== null} title={`${t("settings.resetPassword")} ${resetting ?? ""}`} onCancel={() => setResetting(null)} onOk={async () => {
@@ -73,7 +73,7 @@ function Users({ departments }: { departments: Department[] }) {
   );
 }
 
-function Departments({ departments }: { departments: Department[] }) {
+export function Departments({ departments }: { departments: Department[] }) {
   const { t } = useTranslation();
   const save = useSave();
   const qc = useQueryClient();
@@ -82,17 +82,17 @@ function Departments({ departments }: { departments: Department[] }) {
   useEffect(() => form.setFieldsValue(editing && editing !== "new" ? editing : { name_zh: "", name_en: "" }), [editing, form]);
   return (
     <>
-      <Flex justify="end" style={{ marginBottom: 12 }}><Button type="primary" onClick={() => setEditing("new")}>{t("settings.newDepartment")}</Button></Flex>
+      <Flex justify="end" style={{ marginBottom: 12 }}><Button type="primary" onClick={() => setEditing("new")} data-testid="department-new">{t("settings.newDepartment")}</Button></Flex>
       <Table<Department> size="small" rowKey="id" dataSource={departments} pagination={false}
         columns={[{ title: "中文", dataIndex: "name_zh" }, { title: "English", dataIndex: "name_en" }, { title: "", render: (_, d) => <Button size="small" onClick={() => setEditing(d)}>{t("settings.rename")}</Button> }]} />
-      <Modal open={editing !== null} title={editing === "new" ? t("settings.newDepartment") : t("settings.rename")} onCancel={() => setEditing(null)} onOk={async () => {
+      <Modal open={editing !== null} title={editing === "new" ? t("settings.newDepartment") : t("settings.rename")} okButtonProps={{ "data-testid": "department-ok" } as never} onCancel={() => setEditing(null)} onOk={async () => {
         const v = await form.validateFields();
         const ok = await save(() => (editing === "new" ? api.createDepartment(v.name_zh, v.name_en) : api.renameDepartment((editing as Department).id, v.name_zh, v.name_en)));
         if (ok) { setEditing(null); void qc.invalidateQueries({ queryKey: ["departments"] }); }
       }}>
         <Form form={form} layout="vertical">
-          <Form.Item name="name_zh" label="中文" rules={[{ required: true }]}><Input /></Form.Item>
-          <Form.Item name="name_en" label="English" rules={[{ required: true }]}><Input /></Form.Item>
+          <Form.Item name="name_zh" label="中文" rules={[{ required: true }]}><Input data-testid="department-zh" /></Form.Item>
+          <Form.Item name="name_en" label="English" rules={[{ required: true }]}><Input data-testid="department-en" /></Form.Item>
         </Form>
       </Modal>
     </>

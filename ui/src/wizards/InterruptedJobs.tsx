@@ -41,12 +41,12 @@ function ResumeJob({ job, onClose }: { job: UnfinishedJob; onClose: () => void }
   useEffect(() => {
     if (started.current) return;
     started.current = true;
-    const pending = job.total - job.done - job.refused;
-    void run.resumeJob({ id: job.id, kind: job.kind, state: job.state, total: job.total, done: job.done, refused: job.refused, pending })
+    const pending = job.total - job.done - job.refused - job.unchanged;
+    void run.resumeJob({ id: job.id, kind: job.kind, state: job.state, total: job.total, done: job.done, refused: job.refused, unchanged: job.unchanged, pending })
       .then(() => qc.invalidateQueries({ queryKey: ["jobs"] }));
   }, [job, run, qc]);
   const s = run.status;
-  const percent = s && s.total ? Math.floor(((s.done + s.refused) / s.total) * 100) : 0;
+  const percent = s && s.total ? Math.floor(((s.done + s.refused + s.unchanged) / s.total) * 100) : 0;
   return (
     <Modal open title={t("jobs.resuming")} closable={!run.running} onCancel={run.running ? undefined : onClose} mask={{ closable: false }}
       footer={[

@@ -219,6 +219,7 @@ pub struct UnfinishedJob {
     pub total: i64,
     pub done: i64,
     pub refused: i64,
+    pub unchanged: i64,
     pub created_at: String,
     pub created_by: String,
     pub created_by_name: String,
@@ -234,7 +235,7 @@ pub fn unfinished(
 ) -> Result<Vec<UnfinishedJob>> {
     let mut stmt = c.prepare_cached(
         "SELECT j.id, j.kind, j.state, j.total, j.done, j.refused, j.created_at,
-                u.login, u.display_name
+                u.login, u.display_name, j.unchanged
          FROM jobs j JOIN users u ON u.id = j.created_by
          WHERE j.state <> 'done' AND j.total > j.done + j.refused + j.unchanged
            AND (?1 IS NULL OR j.created_by = ?1)
@@ -253,6 +254,7 @@ pub fn unfinished(
             created_at: r.get(6)?,
             created_by: r.get(7)?,
             created_by_name: r.get(8)?,
+            unchanged: r.get(9)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
