@@ -377,6 +377,11 @@ impl App {
         }
     }
 
+    /// The WebDriver session, for what the helpers do not cover.
+    pub fn driver(&self) -> &WebDriver {
+        &self.driver
+    }
+
     pub async fn quit(self) {
         let App {
             driver,

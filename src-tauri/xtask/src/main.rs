@@ -303,6 +303,7 @@ fn end_to_end() -> Result<(), String> {
             "e2e",
         ),
         ("end-to-end: two desks on one office server", "office"),
+        ("end-to-end: a new site on its own data", "own_data"),
     ] {
         eprintln!("\n==> {title}");
         step(

@@ -23,7 +23,8 @@ export const CustomerPicker = forwardRef<RefSelectProps, {
     queryKey: customersKey(text, false), queryFn: () => api.customersFind(text, false, PICKER_ROWS),
     placeholderData: keepPreviousData, staleTime: 10_000,
   });
-  const rows = found.data ?? [];
+  // Results of an older text are not offered: Enter typed fast would take them.
+  const rows = found.isPlaceholderData ? [] : (found.data ?? []);
   // The chosen customer stays an option when a new search leaves it out.
   const options = [...(selected && !rows.some((c) => c.id === selected.id) ? [selected] : []), ...rows];
   return (
@@ -65,7 +66,7 @@ export const ProductPicker = forwardRef<RefSelectProps, {
     queryKey: productsKey(text, false), queryFn: () => api.productsFind(text, false, PICKER_ROWS),
     placeholderData: keepPreviousData, staleTime: 10_000,
   });
-  const rows = found.data ?? [];
+  const rows = found.isPlaceholderData ? [] : (found.data ?? []);
   const options = [...(selected && !rows.some((p) => p.id === selected.id) ? [selected] : []), ...rows];
   const zh = i18n.language === "zh-CN";
   return (

@@ -27,7 +27,7 @@ export const en = {
     title: "Welcome to OrderDesk", intro: "This database is empty. How would you like to start?",
     demo: "Load demo data", demoText: "20,000 sample orders, three departments, users with the password “demo”.",
     empty: "Start empty", emptyText: "Create the first administrator, then add your own people and orders.",
-    adminLogin: "Administrator login", adminName: "Name", adminPassword: "Password (8+ characters)",
+    adminLogin: "Administrator login", adminName: "Name", adminPassword: "Password (8+ characters)", adminPasswordAgain: "Password again", passwordsDiffer: "The two passwords differ",
     create: "Create administrator", loadingDemo: "Loading demo data…", dbError: "The database cannot be opened",
   },
   orders: {

@@ -29,7 +29,7 @@ export const zh: Catalogue = {
     title: "欢迎使用 OrderDesk", intro: "数据库为空。您希望如何开始？",
     demo: "载入演示数据", demoText: "两万个示例订单、三个部门，所有用户密码为“demo”。",
     empty: "从空白开始", emptyText: "先创建第一位管理员，再添加人员和订单。",
-    adminLogin: "管理员登录名", adminName: "姓名", adminPassword: "密码（至少 8 位）",
+    adminLogin: "管理员登录名", adminName: "姓名", adminPassword: "密码（至少 8 位）", adminPasswordAgain: "再次输入密码", passwordsDiffer: "两次输入的密码不一致",
     create: "创建管理员", loadingDemo: "正在载入演示数据…", dbError: "无法打开数据库",
   },
   orders: {

@@ -1,12 +1,15 @@
-import { Alert, Button, Card, Col, Form, Input, Row, Spin, Typography } from "antd";
+import { Alert, Button, Card, Col, Flex, Form, Input, Row, Segmented, Spin, Typography } from "antd";
 import { DatabaseOutlined, UserAddOutlined } from "@ant-design/icons";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type Session } from "../api";
 import { describe } from "../common/errors";
+import type { UiLang } from "../i18n";
 
 /** First start on an empty database: demo data, or a first administrator. */
-export function SetupPage({ onDemo, onAdmin }: { onDemo: () => void; onAdmin: (s: Session) => void }) {
+export function SetupPage({ onDemo, onAdmin, lang, onLang }: {
+  onDemo: () => void; onAdmin: (s: Session) => void; lang: UiLang; onLang: (l: UiLang) => void;
+}) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState<"demo" | "admin" | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -38,7 +41,11 @@ export function SetupPage({ onDemo, onAdmin }: { onDemo: () => void; onAdmin: (s
   return (
     <div className="center-page">
       <div style={{ width: 760 }}>
-        <Typography.Title level={2}>{t("setup.title")}</Typography.Title>
+        <Flex justify="space-between" align="center">
+          <Typography.Title level={2}>{t("setup.title")}</Typography.Title>
+          <Segmented size="small" value={lang} onChange={(v) => onLang(v as UiLang)}
+            options={[{ value: "zh-CN", label: <span data-testid="lang-setup-zh">中文</span> }, { value: "en", label: <span data-testid="lang-setup-en">EN</span> }]} />
+        </Flex>
         <Typography.Paragraph type="secondary">{t("setup.intro")}</Typography.Paragraph>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
         <Row gutter={16}>
@@ -57,15 +64,21 @@ export function SetupPage({ onDemo, onAdmin }: { onDemo: () => void; onAdmin: (s
               <Typography.Paragraph>{t("setup.emptyText")}</Typography.Paragraph>
               <Form layout="vertical" onFinish={admin} requiredMark={false} disabled={busy !== null}>
                 <Form.Item name="login" label={t("setup.adminLogin")} rules={[{ required: true }]}>
-                  <Input autoComplete="username" />
+                  <Input autoComplete="username" data-testid="setup-login" />
                 </Form.Item>
                 <Form.Item name="name" label={t("setup.adminName")} rules={[{ required: true }]}>
-                  <Input />
+                  <Input data-testid="setup-name" />
                 </Form.Item>
                 <Form.Item name="password" label={t("setup.adminPassword")} rules={[{ required: true, min: 8 }]}>
-                  <Input.Password autoComplete="new-password" />
+                  <Input.Password autoComplete="new-password" data-testid="setup-password" />
                 </Form.Item>
-                <Button htmlType="submit" loading={busy === "admin"}>{t("setup.create")}</Button>
+                <Form.Item name="again" label={t("setup.adminPasswordAgain")} dependencies={["password"]}
+                  rules={[{ required: true }, ({ getFieldValue }) => ({
+                    validator: (_, v) => (v === getFieldValue("password") ? Promise.resolve() : Promise.reject(new Error(t("setup.passwordsDiffer")))),
+                  })]}>
+                  <Input.Password autoComplete="new-password" data-testid="setup-password-again" />
+                </Form.Item>
+                <Button htmlType="submit" loading={busy === "admin"} data-testid="setup-create">{t("setup.create")}</Button>
               </Form>
             </Card>
           </Col>
