@@ -432,7 +432,13 @@ impl App {
             settled(&el).await;
             match el.click().await {
                 Ok(()) => return,
-                Err(e) if attempt < 5 && e.to_string().contains("stale") => {
+                // Replaced by a re-render, or covered for a moment by a
+                // dialog's mask that is still fading out.
+                Err(e)
+                    if attempt < 5
+                        && (e.to_string().contains("stale")
+                            || e.to_string().contains("intercepted")) =>
+                {
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
                 Err(e) => panic!("click {testid}: {e}"),
@@ -485,7 +491,7 @@ impl App {
             _ => el
                 .find(By::Css("input, textarea"))
                 .await
-                .expect("input inside"),
+                .unwrap_or_else(|e| panic!("no input inside {testid}: {e}")),
         };
         input.click().await.expect("focus");
         input

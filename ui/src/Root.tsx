@@ -84,6 +84,7 @@ function MainWindow({ lang, onLang }: { lang: UiLang; onLang: (l: UiLang) => voi
     await api.logout().catch(() => undefined);
     qc.clear();
     setLocked(null);
+    setFresh(false);
     setSession(null);
     void status.refetch();
   };
@@ -137,7 +138,7 @@ function MainWindow({ lang, onLang }: { lang: UiLang; onLang: (l: UiLang) => voi
     return (
       <>
         <Shell key={session.login} session={session} lang={lang} onLang={onLang} locked={locked !== null} idleMinutes={idleMinutes}
-          firstPage={fresh ? "start" : "orders"}
+          firstPage={fresh && session.role === "admin" ? "start" : "orders"}
           onLock={() => { void api.lockSession(); setLocked({ reason: null }); }}
           onConnection={() => { void logout(); setScreen("choose"); }}
           onLogout={() => void logout()} />

@@ -30,7 +30,7 @@ pub struct CustomerInput {
     /// Empty: numbered from the row id (C000123).
     pub code: String,
     pub name: String,
-    /// Empty for a Chinese name: its pinyin reading.
+    /// The customer's own Latin name, if they have one.
     pub name_latin: String,
     pub contact: String,
     pub email: String,
@@ -127,11 +127,9 @@ pub(crate) fn clean(input: &CustomerInput) -> Result<Clean> {
             value: p.clone(),
         }));
     }
-    let latin = match text(&input.name_latin, "name", NAME_MAX)? {
-        Some(l) => l,
-        None if name.is_ascii() => String::new(),
-        None => names::latin(&name),
-    };
+    // A Latin name is what the customer writes themselves; a pinyin run of
+    // a long company name helps nobody read it (initials find it instead).
+    let latin = text(&input.name_latin, "name", NAME_MAX)?.unwrap_or_default();
     Ok(Clean {
         code: key(&input.code, "code", CODE_MAX)?,
         initials: names::initials(&name),
@@ -343,7 +341,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn clean_computes_initials_and_a_latin_reading() {
+    fn clean_computes_initials() {
         let v = clean(&CustomerInput {
             name: " 张三 ".into(),
             ..Default::default()
@@ -351,7 +349,7 @@ mod tests {
         .expect("clean");
         assert_eq!(v.name, "张三");
         assert_eq!(v.initials, "zs");
-        assert_eq!(v.name_latin, "Zhangsan");
+        assert_eq!(v.name_latin, "");
         assert_eq!(v.code, None);
     }
 

@@ -112,7 +112,7 @@ export const en = {
     noneFound: "Nothing matches", noCustomersYet: "No customers yet: add one, or import them.", noProductsYet: "No products yet: add one, or import them.",
     narrowDown: "Showing the first {{count}}: type more to narrow down.",
     code: "Code", codeHint: "Leave empty to number it automatically (C000123).", customerName: "Name (Chinese or Latin)",
-    nameLatin: "Latin name", nameLatinHint: "Empty: the pinyin reading of a Chinese name.", contact: "Contact person", phone: "Phone",
+    nameLatin: "Latin name", nameLatinHint: "As the customer writes it in English, if they do.", contact: "Contact person", phone: "Phone",
     email: "Email", emailHint: "Where the customer's notices go.", language: "Notices in",
     inactive: "Deactivated", deactivate: "Deactivate", activate: "Activate", deactivated: "Deactivated", activated: "Activated again",
     deactivateConfirm: "Deactivate this customer? Their orders stay; no new order can name them.",

@@ -114,7 +114,7 @@ export const zh: Catalogue = {
     noneFound: "没有匹配的结果", noCustomersYet: "还没有客户：新建一个，或批量导入。", noProductsYet: "还没有产品：新建一个，或批量导入。",
     narrowDown: "只显示前 {{count}} 条：请输入更多内容缩小范围。",
     code: "编码", codeHint: "留空则自动编号（如 C000123）。", customerName: "名称（中文或英文）",
-    nameLatin: "英文名", nameLatinHint: "留空：中文名称的拼音。", contact: "联系人", phone: "电话",
+    nameLatin: "英文名", nameLatinHint: "客户自己使用的英文名称（如有）。", contact: "联系人", phone: "电话",
     email: "邮箱", emailHint: "客户通知发往此地址。", language: "通知语言",
     inactive: "已停用", deactivate: "停用", activate: "启用", deactivated: "已停用", activated: "已重新启用",
     deactivateConfirm: "停用此客户？已有订单不受影响；新订单不能再选择该客户。",

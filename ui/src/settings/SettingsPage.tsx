@@ -57,7 +57,7 @@ export function Users({ departments }: { departments: Department[] }) {
       }}>
         <Form form={form} layout="vertical" initialValues={{ role: "clerk", department_id: departments[0]?.id }}>
           <Form.Item name="login" label={t("login.login")} rules={[{ required: true, pattern: /^[a-z0-9._-]{2,40}$/ }]}><Input data-testid="user-login" /></Form.Item>
-          <Form.Item name="display_name" label={t("setup.adminName")} rules={[{ required: true }]}><Input data-testid="user-name" /></Form.Item>
+          <Form.Item name="display_name" label={t("setup.adminName")} rules={[{ required: true }]}><Input data-testid="user-display-name" /></Form.Item>
           <Form.Item name="role" label={t("settings.role")}><Select options={ROLES.map((r) => ({ value: r, label: t(`settings.roles.${r}`) }))} /></Form.Item>
           <Form.Item name="department_id" label={t("orders.department")}><Select data-testid="user-department" options={departments.map((d) => ({ value: d.id, label: String(deptName(d.id)) }))} /></Form.Item>
           <Form.Item name="password" label={t("setup.adminPassword")} rules={[{ required: true, min: 8 }]}><Input.Password data-testid="user-password" /></Form.Item>
