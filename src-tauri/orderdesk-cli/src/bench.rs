@@ -75,7 +75,7 @@ fn timed<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<(Duration, T), Error
     Ok((start.elapsed(), value))
 }
 
-fn peak_rss_mb() -> Option<f64> {
+pub(crate) fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;

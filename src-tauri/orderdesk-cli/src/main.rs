@@ -11,6 +11,7 @@ mod bench;
 mod bench_file;
 mod commands;
 mod connect;
+mod import_bench;
 mod output;
 mod server_bench;
 
@@ -244,6 +245,17 @@ pub enum Command {
         /// Samples per operation.
         #[arg(long, default_value = "200")]
         samples: String,
+    },
+    /// A new site's first day, timed in a database of its own: import N
+    /// customers, P products and O orders of three lines from XLSX, then the
+    /// customer and product pickers keystroke by keystroke.
+    ImportBench {
+        #[arg(long, default_value = "100000")]
+        customers: String,
+        #[arg(long, default_value = "50000")]
+        products: String,
+        #[arg(long, default_value = "100000")]
+        orders: String,
     },
     /// Time the office server over loopback: each operation beside the same
     /// in-process call, then many desks at once; check every invariant after.

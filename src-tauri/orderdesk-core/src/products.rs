@@ -350,7 +350,7 @@ pub fn history(
         let p = load(c, id)?;
         let mut events = store::settings::events_about(c, "product_", &p.sku, 100)?;
         events.extend(store::settings::events_about(c, "stock_", &p.sku, 100)?);
-        events.sort_by(|a, b| b.id.cmp(&a.id));
+        events.sort_by_key(|e| std::cmp::Reverse(e.id));
         Ok(events)
     })
 }

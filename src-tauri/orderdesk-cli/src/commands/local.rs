@@ -98,6 +98,29 @@ pub fn bench(cli: &Cli, orders: &str, samples: &str) -> Outcome {
     crate::bench::run(cli.db.clone(), orders as usize, samples as usize, cli.json)
 }
 
+/// `[customers, products, orders]` as typed; always in a new temporary
+/// database, whatever `--db` says.
+pub fn import_bench(cli: &Cli, args: [&String; 3]) -> Outcome {
+    if cli.server.is_some() {
+        let msg = Msg::LocalOnly {
+            command: "import-bench".into(),
+        };
+        return Err(crate::Failure::Usage(msg.text(out_lang(cli))));
+    }
+    let mut n = [0usize; 3];
+    for (slot, text) in n.iter_mut().zip(args) {
+        let value = parse_int(text)?;
+        if value < 1 {
+            return Err(Error::invalid(Msg::BadNumber {
+                value: text.to_string(),
+            })
+            .into());
+        }
+        *slot = value as usize;
+    }
+    crate::import_bench::run(n[0], n[1], n[2], cli.json)
+}
+
 /// `[orders, samples, desks, seconds, think]` as typed.
 pub async fn server_bench(cli: &Cli, args: [&String; 5]) -> Outcome {
     let [orders, samples, desks, seconds, think] = args;

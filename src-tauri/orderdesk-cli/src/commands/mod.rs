@@ -41,6 +41,11 @@ pub async fn run(cli: &Cli, lang: Lang) -> Outcome {
             if_empty,
         } => local::seed(cli, out, orders, seed, anchor, *if_empty),
         Command::Bench { orders, samples } => local::bench(cli, orders, samples),
+        Command::ImportBench {
+            customers,
+            products,
+            orders,
+        } => local::import_bench(cli, [customers, products, orders]),
         Command::ServerBench {
             orders,
             samples,
@@ -167,6 +172,7 @@ async fn dispatch(conn: &Connection, command: &Command, out: Out) -> Outcome {
         Command::Init
         | Command::Seed { .. }
         | Command::Bench { .. }
+        | Command::ImportBench { .. }
         | Command::ServerBench { .. } => Ok(0),
     }
 }
