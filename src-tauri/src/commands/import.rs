@@ -137,6 +137,24 @@ pub async fn save_import_template(
     Ok(Some(target.to_string_lossy().into_owned()))
 }
 
+/// Every result of a job, page by page.
+async fn all_results(
+    backend: &orderdesk_client::Backend,
+    job: &str,
+) -> orderdesk_core::Result<Vec<orderdesk_core::jobs::ItemResult>> {
+    let mut rows = Vec::new();
+    loop {
+        let page = backend
+            .job_results(job.to_string(), String::new(), 10_000, rows.len() as i64)
+            .await?;
+        let last = page.len() < 10_000;
+        rows.extend(page);
+        if last {
+            return Ok(rows);
+        }
+    }
+}
+
 /// Saves a job's result per row (an import's, or any bulk job's) as CSV.
 #[tauri::command]
 #[specta::specta]
@@ -146,18 +164,9 @@ pub async fn save_job_results(
     job: String,
 ) -> BridgeResult<Option<String>> {
     let backend = state.backend()?;
-    let mut rows = Vec::new();
-    loop {
-        let page = backend
-            .job_results(job.clone(), String::new(), 10_000, rows.len() as i64)
-            .await
-            .map_err(|e| state.fail(&e))?;
-        let last = page.len() < 10_000;
-        rows.extend(page);
-        if last {
-            break;
-        }
-    }
+    let rows = all_results(&backend, &job)
+        .await
+        .map_err(|e| state.fail(&e))?;
     let lang = state.lang();
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M");
     let name = format!("{}-{stamp}.csv", lang.pick("处理结果", "results"));

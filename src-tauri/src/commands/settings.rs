@@ -20,31 +20,38 @@ pub async fn backup_now(
     state: State<'_, AppState>,
 ) -> BridgeResult<Option<BackupInfo>> {
     let backend = state.backend()?;
-    let target = if backend.remote().is_some() {
-        None
-    } else {
-        let name = format!(
-            "orderdesk-{}.db",
-            chrono::Local::now().format("%Y%m%d-%H%M")
-        );
-        let dialog = app
-            .dialog()
-            .file()
-            .add_filter("SQLite", &["db"])
-            .set_file_name(&name);
-        let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
-            .await
-            .ok()
-            .flatten()
-            .and_then(|p| p.into_path().ok());
-        let Some(path) = chosen else { return Ok(None) };
-        Some(path.display().to_string())
+    // On the office server the backup goes into its own folder: no path.
+    let target = match backend.remote() {
+        Some(_) => None,
+        None => match backup_target(&app).await {
+            Some(path) => Some(path),
+            None => return Ok(None),
+        },
     };
     let info = backend
         .backup_now(target)
         .await
         .map_err(|e| state.fail(&e))?;
     Ok(Some(info))
+}
+
+/// Where the person wants this PC's backup; None when they cancelled.
+async fn backup_target(app: &AppHandle) -> Option<String> {
+    let name = format!(
+        "orderdesk-{}.db",
+        chrono::Local::now().format("%Y%m%d-%H%M")
+    );
+    let dialog = app
+        .dialog()
+        .file()
+        .add_filter("SQLite", &["db"])
+        .set_file_name(&name);
+    tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .ok()
+        .flatten()
+        .and_then(|p| p.into_path().ok())
+        .map(|p| p.display().to_string())
 }
 
 /// A template with sample values filled in.

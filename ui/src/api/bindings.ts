@@ -308,7 +308,7 @@ export type CustomerInput = {
 	/**  Empty: numbered from the row id (C000123). */
 	code?: string,
 	name?: string,
-	/**  Empty for a Chinese name: its pinyin reading. */
+	/**  The customer's own Latin name, if they have one. */
 	name_latin?: string,
 	contact?: string,
 	email?: string,

@@ -13,6 +13,8 @@ export function useBackendEvents() {
         void qc.invalidateQueries({ queryKey: ["approvals"] });
         void qc.invalidateQueries({ queryKey: ["watching"] });
         void qc.invalidateQueries({ queryKey: ["jobs"] });
+        // Orders reserve and ship stock.
+        void qc.invalidateQueries({ queryKey: ["products"] });
       }),
       on.inboxChanged(() => {
         void qc.invalidateQueries({ queryKey: ["inbox"] });
@@ -22,6 +24,8 @@ export function useBackendEvents() {
         void qc.invalidateQueries({ queryKey: ["reasons"] });
         void qc.invalidateQueries({ queryKey: ["departments"] });
         void qc.invalidateQueries({ queryKey: ["candidates"] });
+        void qc.invalidateQueries({ queryKey: ["customers"] });
+        void qc.invalidateQueries({ queryKey: ["products"] });
       }),
     ];
     return () => {
