@@ -272,3 +272,107 @@ async fn a_desk_gone_mid_call_leaves_nothing_half_done() {
     let report = desk.check().await.expect("check");
     assert!(report.ok, "{:?}", report.findings);
 }
+
+/// An import file of `orders` orders, two lines each, for customer and
+/// products of the demo data.
+fn import_file(orders: usize, customer: &str, skus: [&str; 2]) -> Upload {
+    let mut text = String::from("number,customer_code,order_date,status,handler,sku,quantity\n");
+    for i in 0..orders {
+        for sku in skus {
+            text.push_str(&format!(
+                "IMP-{i:05},{customer},2026-05-01,draft,clerk01,{sku},2\n"
+            ));
+        }
+    }
+    Upload {
+        name: "orders.csv".into(),
+        data: text.into_bytes(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_during_an_import_loses_and_repeats_nothing_after_resume() {
+    let dir = seeded(300);
+    let (customer, skus) = {
+        let store = Store::open(dir.path().join("orderdesk.db")).expect("open");
+        store
+            .read(|c| {
+                let code = orderdesk_core::store::customers::find(c, "", true, 1)?[0]
+                    .code
+                    .clone();
+                let skus: Vec<String> = orderdesk_core::store::products::products(c)?
+                    .into_iter()
+                    .take(2)
+                    .map(|p| p.sku)
+                    .collect();
+                Ok((code, skus))
+            })
+            .expect("demo data")
+    };
+    let file = import_file(3000, &customer, [&skus[0], &skus[1]]);
+    let (mut server, address, fingerprint) = serve(dir.path(), "127.0.0.1:0");
+    let desk = logged_in(&address, &fingerprint, "admin").await;
+    let sheet = desk
+        .import_inspect(ImportKind::Orders, file.clone())
+        .await
+        .expect("inspect");
+    let job = desk
+        .import_start(ImportKind::Orders, file.clone(), sheet.mapping.clone())
+        .await
+        .expect("start");
+    assert_eq!(job.total, 3000);
+    let mut events = first_progress(&desk).await;
+    let runner = {
+        let remote = desk.remote().expect("remote").clone();
+        let (token, id) = (desk.token(), job.id.clone());
+        tokio::spawn(async move {
+            let desk = Backend::server(remote);
+            desk.set_token(token);
+            desk.run_job(id, Some(50)).await
+        })
+    };
+    loop {
+        match tokio::time::timeout(Duration::from_secs(30), events.next()).await {
+            Ok(Some(ServerEvent::JobProgress { status })) if status.done > 0 => break,
+            Ok(Some(_)) => {}
+            other => panic!("no progress: {other:?}"),
+        }
+    }
+    let _ = server.0.kill();
+    let _ = server.0.wait();
+    assert!(runner.await.expect("task").is_err(), "the call was cut off");
+
+    let (_server, _, _) = serve(dir.path(), &address);
+    let waiting = desk.unfinished_jobs().await.expect("list");
+    let listed = waiting
+        .iter()
+        .find(|j| j.job.id == job.id)
+        .expect("the interrupted import is listed");
+    assert!(listed.job.done > 0 && listed.job.done < 3000, "{listed:?}");
+    let finished = desk.run_job(job.id.clone(), None).await.expect("resume");
+    assert_eq!((finished.state.as_str(), finished.done), ("done", 3000));
+
+    let store = Store::open(dir.path().join("orderdesk.db")).expect("open");
+    let (orders, lines, events_logged): (i64, i64, i64) = store
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT (SELECT count(*) FROM orders WHERE number LIKE 'IMP-%'),
+                        (SELECT count(*) FROM order_lines l JOIN orders o ON o.id = l.order_id
+                         WHERE o.number LIKE 'IMP-%'),
+                        (SELECT count(*) FROM order_events WHERE kind = 'imported')",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?)
+        })
+        .expect("count");
+    assert_eq!((orders, lines, events_logged), (3000, 6000, 3000));
+    // The same file again: nothing new.
+    let again = desk
+        .import_start(ImportKind::Orders, file, sheet.mapping)
+        .await
+        .expect("start again");
+    let again = desk.run_job(again.id, None).await.expect("run again");
+    assert_eq!((again.done, again.unchanged), (0, 3000));
+    assert!(check::invariants(&store).expect("check").ok);
+    assert!(check::verify_audit(&store).expect("audit").ok);
+}
