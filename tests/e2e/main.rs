@@ -106,6 +106,9 @@ async fn an_office_day() {
     app.wait(by("archive-preview")).await;
     app.shot("09-archive-wizard").await;
     app.click("archive-start").await;
+    app.wait(by("archive-confirm")).await;
+    app.shot("09b-archive-confirm").await;
+    app.click("archive-confirm").await;
     app.wait(by("archive-result")).await;
     app.shot("10-archive-result").await;
     app.click("archive-close").await;

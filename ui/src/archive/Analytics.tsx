@@ -46,7 +46,8 @@ export function Analytics({ onDrill }: { onDrill: (d: Drill) => void }) {
     const rows = r?.[by].rows ?? [];
     const labels = rows.map((x) => (by === "reason" ? x.label.split(" / ")[zh ? 0 : 1] ?? x.label : x.label));
     const category = { type: "category", data: labels, axisLabel: { width: 110, overflow: "truncate" } };
-    const value = { type: "value" };
+    // Orders are counted: whole ticks only.
+    const value = { type: "value", minInterval: 1 };
     return {
       tooltip: { trigger: "axis" },
       grid: { left: horizontal ? 130 : 40, right: 20, top: 20, bottom: 30 },
@@ -61,7 +62,7 @@ export function Analytics({ onDrill }: { onDrill: (d: Drill) => void }) {
     legend: { top: 0, data: [t("archiveWindow.cancelled"), t("archiveWindow.rate")] },
     grid: { left: 40, right: 50, top: 36, bottom: 30 },
     xAxis: { type: "category", data: (r?.month.rows ?? []).map((x) => x.key) },
-    yAxis: [{ type: "value" }, { type: "value", axisLabel: { formatter: "{value}%" } }],
+    yAxis: [{ type: "value", minInterval: 1 }, { type: "value", axisLabel: { formatter: "{value}%" } }],
     series: [
       { name: t("archiveWindow.cancelled"), type: "bar", data: (r?.month.rows ?? []).map((x) => x.orders), itemStyle: { color: "#ff7875" } },
       { name: t("archiveWindow.rate"), type: "line", yAxisIndex: 1, smooth: true, data: (r?.month.rows ?? []).map((x) => Math.round((x.cancellation_rate ?? 0) * 1000) / 10) },

@@ -56,14 +56,18 @@ export function ArchiveSearch({ drill }: { drill: Drill | null }) {
   const people = useQuery({ queryKey: ["candidates", ""], queryFn: () => api.candidates(null, null), staleTime: 60_000 });
   const departments = useQuery({ queryKey: ["departments"], queryFn: api.departments, staleTime: 600_000 });
 
+  // The progress box shows once the file is chosen and rows are written,
+  // never over the save dialog.
   useEffect(() => {
-    const stop = on.exportProgress((done, total) => setProgress({ done, total }));
+    const stop = on.exportProgress((done, total) => {
+      setProgress({ done, total });
+      setExporting(true);
+    });
     return () => void stop.then((f) => f());
   }, []);
 
   const exportAs = async (format: Format) => {
     setProgress({ done: 0, total: search.total });
-    setExporting(true);
     try {
       const r = await api.exportArchive(query, format);
       if (r.complete) message.success(t("archiveWindow.exported", { count: count(r.rows), path: r.path }));

@@ -1,11 +1,11 @@
 // English catalogue. Keys mirror zh.ts; the type check keeps them in step.
 export const en = {
   app: { name: "OrderDesk", tagline: "Cancel, archive and reassign sales orders" },
-  nav: { settings: "Settings", orders: "Orders", inbox: "Inbox", approvals: "Approvals", watching: "Watching", archive: "Archive window" },
+  nav: { settings: "Settings", orders: "Orders", inbox: "Inbox", approvals: "Approvals", watching: "Orders I handed off", archive: "Archive window" },
   common: {
     search: "Search", reset: "Reset", close: "Close", cancel: "Cancel", back: "Back", next: "Next",
     confirm: "Confirm", done: "Done", loading: "Loading…", retry: "Try again", none: "None",
-    total: "{{count}} orders", totalCapped: "{{count}}+ orders", language: "Language", logout: "Log out",
+    total_one: "{{count}} order", total_other: "{{count}} orders", totalCapped: "{{count}}+ orders", language: "Language", logout: "Log out",
     yes: "Yes", no: "No", reload: "Reload",
     crashTitle: "Something went wrong on this screen",
     crashHint: "Nothing was saved halfway: every change is saved whole or not at all. Reload the window to go on.",
@@ -45,7 +45,7 @@ export const en = {
     lineage: "Lineage", copiedFrom: "Copied from", copies: "Copies", readOnly: "You handed this order off: read-only view of its progress.",
     archivedNote: "Archived orders are read-only. Use “Copy as new order” to work on it again.",
     cancel: "Cancel order", archive: "Archive", reassign: "Reassign", copy: "Copy as new order", approve: "Approve", reject: "Reject",
-    advance: "Next step", copied: "New draft {{number}} created", conflict: "{{message}} The order has been reloaded.",
+    advance: "Next step", copied: "New draft {{number}} created", copiedTo: "Copied to the new draft", copyConfirmTitle: "Copy {{number}} as a new order?", copyConfirmText: "A new draft with the same customer and lines is made for you, linked to this order. This order stays as it is.", conflict: "{{message}} The order has been reloaded.",
     noFinance: "No invoices or payments", noReservations: "No stock reserved", reason: "Reason", closedAs: "Closed as",
     reserved: "reserved", released: "released", shippedState: "shipped", noneState: "—",
     step: { Confirm: "Confirm", Invoice: "Invoice", Ship: "Ship", Complete: "Complete" },
@@ -70,7 +70,7 @@ export const en = {
     submit: "Cancel order", submitApproval: "Request approval", noRecipients: "Nobody",
   },
   reassign: {
-    title: "Reassign", titleMany: "Reassign {{count}} orders", filter: "Filter by name or login", department: "Department",
+    title: "Reassign", titleMany_one: "Reassign {{count}} order", titleMany_other: "Reassign {{count}} orders", filter: "Filter by name or login", department: "Department",
     toUser: "A person", toDepartment: "A department queue", workload: "{{count}} open", queue: "{{count}} waiting",
     note: "Note for the new handler", confirm: "Hand over to {{target}}", done: "Reassigned to {{target}}", pick: "Pick a person or a department",
     doneMany: "{{done}} reassigned, {{refused}} refused",
@@ -78,8 +78,8 @@ export const en = {
   archive: {
     title: "Archive orders", modeSelection: "The selected orders", modeFilter: "Closed before a date", closedBefore: "Closed before",
     closedAs: "Closed as", both: "Completed and cancelled", preview: "{{eligible}} of {{total}} orders can be archived",
-    refused: "Refused", start: "Archive {{count}} orders", running: "Archiving…", stopped: "Stopped: {{done}} archived. You can resume later.",
-    finished: "{{done}} archived, {{refused}} refused", resume: "Resume", results: "Results", state: { done: "Archived", refused: "Refused", pending: "Pending" },
+    refused: "Refused", start_one: "Archive {{count}} order", start_other: "Archive {{count}} orders", running: "Archiving…", stopped: "Stopped: {{done}} archived. You can resume later.",
+    finished: "{{done}} archived, {{refused}} refused", resume: "Resume", results: "Results", confirmTitle_one: "Archive {{count}} order?", confirmTitle_other: "Archive {{count}} orders?", confirmText: "Archived orders move to the history and become read-only: they can no longer be changed, cancelled or reassigned. To work on one again, copy it as a new order.", state: { done: "Archived", refused: "Refused", pending: "Pending" },
   },
   approvals: { title: "Cancellation requests", empty: "Nothing waits for approval", requestedBy: "Requested by", rejectNote: "Why is it rejected?", rejectTitle: "Reject the cancellation of {{number}}", approved: "{{number}} cancelled", rejected: "{{number}} returned to its status" },
   inbox: { title: "Inbox", empty: "No notifications", markAll: "Mark all read", unreadOnly: "Unread only", markRead: "Mark read" },
@@ -153,8 +153,8 @@ export const en = {
     dryRun: "Dry run", records: "Records", row: "Row", key: "Code / number", why: "Why",
     importState: { accepted: "Will be imported", done: "Imported", unchanged: "Already there", refused: "Refused", pending: "Waiting" },
     refusedHint: "Refused rows are left out; correct them in the file and import it again — what is already in stays unchanged.",
-    onlyRefused: "Only refused rows", omitted: "{{count}} more results not shown",
-    importN: "Import {{count}} records", importStopped: "The import stopped; what is done stays. Resume to go on.",
+    onlyRefused: "Only refused rows", omitted_one: "{{count}} more result not shown", omitted_other: "{{count}} more results not shown",
+    importN_one: "Import {{count}} record", importN_other: "Import {{count}} records", importStopped: "The import stopped; what is done stays. Resume to go on.",
     importDone: "Import finished: {{done}} created, {{unchanged}} already there, {{refused}} refused",
     saveResults: "Save results (CSV)", resultsSaved: "Results saved: {{path}}", importAnother: "Import another file",
     importOrders: "Import orders",

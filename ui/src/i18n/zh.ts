@@ -3,11 +3,11 @@ import type { Catalogue } from "./en";
 // 简体中文目录。键与 en.ts 一致，类型检查保证两者同步。
 export const zh: Catalogue = {
   app: { name: "OrderDesk 订单台", tagline: "取消、归档与转交销售订单" },
-  nav: { settings: "设置", orders: "订单", inbox: "通知", approvals: "待审批", watching: "我关注的", archive: "归档窗口" },
+  nav: { settings: "设置", orders: "订单", inbox: "通知", approvals: "待审批", watching: "我转交的订单", archive: "归档窗口" },
   common: {
     search: "搜索", reset: "重置", close: "关闭", cancel: "取消", back: "上一步", next: "下一步",
     confirm: "确认", done: "完成", loading: "加载中…", retry: "重试", none: "无",
-    total: "共 {{count}} 个订单", totalCapped: "超过 {{count}} 个订单", language: "语言", logout: "退出登录",
+    total_one: "共 {{count}} 个订单", total_other: "共 {{count}} 个订单", totalCapped: "超过 {{count}} 个订单", language: "语言", logout: "退出登录",
     yes: "是", no: "否", reload: "刷新",
     crashTitle: "此界面出现了意外错误",
     crashHint: "不会有只保存了一半的修改：每项修改要么完整保存，要么完全不保存。请刷新窗口后继续。",
@@ -47,7 +47,7 @@ export const zh: Catalogue = {
     lineage: "来源与复制", copiedFrom: "复制自", copies: "复制为", readOnly: "您已将此订单转交他人：只读查看其进展。",
     archivedNote: "已归档订单为只读。如需继续处理，请“复制为新订单”。",
     cancel: "取消订单", archive: "归档", reassign: "转交", copy: "复制为新订单", approve: "批准", reject: "驳回",
-    advance: "下一步", copied: "已创建新草稿 {{number}}", conflict: "{{message}} 订单已刷新。",
+    advance: "下一步", copied: "已创建新草稿 {{number}}", copiedTo: "已复制为新草稿", copyConfirmTitle: "把 {{number}} 复制为新订单？", copyConfirmText: "将为您新建一张草稿，客户和订单行与本订单相同，并与本订单关联。本订单保持不变。", conflict: "{{message}} 订单已刷新。",
     noFinance: "没有发票或收款", noReservations: "没有预留库存", reason: "原因", closedAs: "关闭方式",
     reserved: "已预留", released: "已释放", shippedState: "已出库", noneState: "—",
     step: { Confirm: "确认订单", Invoice: "开票", Ship: "发货", Complete: "完成" },
@@ -72,7 +72,7 @@ export const zh: Catalogue = {
     submit: "取消订单", submitApproval: "提交审批", noRecipients: "无",
   },
   reassign: {
-    title: "转交", titleMany: "转交 {{count}} 个订单", filter: "按姓名或登录名筛选", department: "部门",
+    title: "转交", titleMany_one: "转交 {{count}} 个订单", titleMany_other: "转交 {{count}} 个订单", filter: "按姓名或登录名筛选", department: "部门",
     toUser: "转交给个人", toDepartment: "转入部门队列", workload: "在办 {{count}}", queue: "排队 {{count}}",
     note: "给新处理人的说明", confirm: "转交给 {{target}}", done: "已转交给 {{target}}", pick: "请选择人员或部门",
     doneMany: "已转交 {{done}} 个，拒绝 {{refused}} 个",
@@ -80,12 +80,12 @@ export const zh: Catalogue = {
   archive: {
     title: "归档订单", modeSelection: "所选订单", modeFilter: "某日期前关闭的订单", closedBefore: "关闭日期早于",
     closedAs: "关闭方式", both: "已完成和已取消", preview: "{{total}} 个订单中 {{eligible}} 个可以归档",
-    refused: "被拒绝", start: "归档 {{count}} 个订单", running: "正在归档…", stopped: "已停止：已归档 {{done}} 个，可稍后继续。",
-    finished: "已归档 {{done}} 个，拒绝 {{refused}} 个", resume: "继续", results: "结果", state: { done: "已归档", refused: "被拒绝", pending: "待处理" },
+    refused: "被拒绝", start_one: "归档 {{count}} 个订单", start_other: "归档 {{count}} 个订单", running: "正在归档…", stopped: "已停止：已归档 {{done}} 个，可稍后继续。",
+    finished: "已归档 {{done}} 个，拒绝 {{refused}} 个", resume: "继续", results: "结果", confirmTitle_one: "归档 {{count}} 个订单？", confirmTitle_other: "归档 {{count}} 个订单？", confirmText: "归档后订单移入历史记录并变为只读：不能再修改、取消或转交。如需继续处理，请复制为新订单。", state: { done: "已归档", refused: "被拒绝", pending: "待处理" },
   },
   approvals: { title: "取消申请", empty: "没有待审批的申请", requestedBy: "申请人", rejectNote: "驳回原因", rejectTitle: "驳回 {{number}} 的取消申请", approved: "{{number}} 已取消", rejected: "{{number}} 已恢复原状态" },
   inbox: { title: "通知", empty: "暂无通知", markAll: "全部标为已读", unreadOnly: "仅未读", markRead: "标为已读" },
-  watching: { title: "我转交的订单", empty: "您没有关注的订单", hint: "只读：您可以查看进展，由新处理人继续处理。" },
+  watching: { title: "我转交的订单", empty: "您没有转交给他人的订单", hint: "只读：您可以查看进展，由新处理人继续处理。" },
   settings: {
     security: "安全", idleLock: "无操作多少分钟后锁定窗口", idleLockHint: "服务器上的登录也会结束；解锁时需要输入密码。",
     title: "设置", users: "用户", departments: "部门", reasons: "取消原因", approval: "审批规则",
@@ -155,8 +155,8 @@ export const zh: Catalogue = {
     dryRun: "试运行", records: "记录", row: "行", key: "编码/单号", why: "原因",
     importState: { accepted: "将导入", done: "已导入", unchanged: "已存在", refused: "拒绝", pending: "等待中" },
     refusedHint: "被拒绝的行不会导入；在文件中改正后再导入一次即可——已导入的记录保持不变。",
-    onlyRefused: "只看被拒绝的行", omitted: "另有 {{count}} 条结果未显示",
-    importN: "导入 {{count}} 条记录", importStopped: "导入已停止；已完成的部分保留。点“继续”接着导入。",
+    onlyRefused: "只看被拒绝的行", omitted_one: "另有 {{count}} 条结果未显示", omitted_other: "另有 {{count}} 条结果未显示",
+    importN_one: "导入 {{count}} 条记录", importN_other: "导入 {{count}} 条记录", importStopped: "导入已停止；已完成的部分保留。点“继续”接着导入。",
     importDone: "导入完成：新建 {{done}}，已存在 {{unchanged}}，拒绝 {{refused}}",
     saveResults: "保存结果（CSV）", resultsSaved: "结果已保存：{{path}}", importAnother: "导入另一个文件",
     importOrders: "导入订单",

@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, Descriptions, Flex, Result, Skeleton, Space, Table, Tag, Timeline, Tooltip, Typography } from "antd";
+import { Alert, App, Button, Card, Descriptions, Flex, Result, Skeleton, Space, Table, Tag, Timeline, Typography } from "antd";
 import { CopyOutlined, InboxOutlined, StopOutlined, SwapOutlined, CheckOutlined, CloseOutlined, ArrowRightOutlined, EditOutlined, PayCircleOutlined } from "@ant-design/icons";
 import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
 import { memo, useEffect, useState } from "react";
@@ -20,13 +20,11 @@ import { PaymentDialog } from "./PaymentDialog";
 /** Statuses in which money is received. */
 const PAYABLE = ["confirmed", "invoiced", "shipped", "completed"];
 
-/** A button for an action the core allows, or disabled with the core's reason. */
+/** A button for an action the core allows; a refused one is grey, and why is
+ * said under the buttons (`WhyNot`), readable without a mouse. */
 function ActionButton(props: { action: Action; icon: React.ReactNode; label: string; onClick: () => void; testId: string; danger?: boolean; primary?: boolean }) {
-  const { t, i18n } = useTranslation();
   const { online } = useLink();
-  const refusal = props.action.problem ? (i18n.language === "zh-CN" ? props.action.problem.message_zh : props.action.problem.message_en) : null;
-  const why = online ? refusal : t("link.offline");
-  const button = (
+  return (
     <Button
       icon={props.icon}
       danger={props.danger}
@@ -38,7 +36,29 @@ function ActionButton(props: { action: Action; icon: React.ReactNode; label: str
       {props.label}
     </Button>
   );
-  return why ? <Tooltip title={why}><span>{button}</span></Tooltip> : button;
+}
+
+/** Why the grey buttons are grey: the core's refusal text, once per reason,
+ * after the names of the actions it stops. */
+function WhyNot({ actions }: { actions: [string, Action][] }) {
+  const { t, i18n } = useTranslation();
+  const { online } = useLink();
+  if (!online) return <Typography.Text type="secondary" data-testid="why-not">{t("link.offline")}</Typography.Text>;
+  const zh = i18n.language === "zh-CN";
+  const reasons = new Map<string, string[]>();
+  for (const [label, a] of actions) {
+    if (a.allowed || !a.problem) continue;
+    const text = zh ? a.problem.message_zh : a.problem.message_en;
+    reasons.set(text, [...(reasons.get(text) ?? []), label]);
+  }
+  if (reasons.size === 0) return null;
+  return (
+    <ul className="why-not" data-testid="why-not">
+      {[...reasons].map(([text, labels]) => (
+        <li key={text}><Typography.Text type="secondary"><strong>{labels.join(zh ? "、" : ", ")}</strong>{zh ? "：" : ": "}{text}</Typography.Text></li>
+      ))}
+    </ul>
+  );
 }
 
 /** How an order's detail is fetched and cached; shared by the pane and by
@@ -54,7 +74,7 @@ export const OrderDetailPane = memo(function OrderDetailPane({ number, onOpen, o
   rehearsal?: boolean;
 }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const qc = useQueryClient();
   const [wizard, setWizard] = useState<"cancel" | "archive" | "reassign" | "reject" | "edit" | "pay" | null>(null);
   // Going from one order to the next updates the pane in place instead of
@@ -93,11 +113,33 @@ export const OrderDetailPane = memo(function OrderDetailPane({ number, onOpen, o
     }
   };
 
+  // Asked first (a copy is a new order); then the new draft opens, and the
+  // note names it with a link back to it.
   const copy = () =>
-    act(async () => {
-      const out = await api.copy(o.number);
-      onOpen(out.number);
-    }, t("detail.copied", { number: "" }));
+    modal.confirm({
+      title: t("detail.copyConfirmTitle", { number: o.number }),
+      content: t("detail.copyConfirmText"),
+      okText: t("detail.copy"),
+      okButtonProps: { "data-testid": "copy-confirm" } as never,
+      onOk: async () => {
+        try {
+          const out = await api.copy(o.number);
+          void qc.invalidateQueries({ queryKey: ["orders"] });
+          onOpen(out.number);
+          message.success({
+            key: "copied",
+            content: (
+              <span data-testid="copied-note">
+                {t("detail.copiedTo")} <Typography.Link onClick={() => onOpen(out.number)}>{out.number}</Typography.Link>
+              </span>
+            ),
+            duration: 6,
+          });
+        } catch (e) {
+          message.error(describe(e).text);
+        }
+      },
+    });
 
   const step = o.actions.advance;
   const reasonLabel = (code: string) => {
@@ -146,6 +188,16 @@ export const OrderDetailPane = memo(function OrderDetailPane({ number, onOpen, o
           <ActionButton action={o.actions.pay} icon={<PayCircleOutlined />} label={t("own.pay")} testId="action-pay" onClick={() => setWizard("pay")} />
         )}
       </Flex>
+      <WhyNot actions={[
+        [t("detail.cancel"), o.actions.cancel],
+        [t("detail.reassign"), o.actions.reassign],
+        [t("detail.archive"), o.actions.archive],
+        [t("detail.copy"), o.actions.copy],
+        ...(o.status === "cancel_pending" ? [[t("detail.approve"), o.actions.approve] as [string, Action]] : []),
+        ...(step ? [[t(`detail.step.${step[0]}`), step[1]] as [string, Action]] : []),
+        ...(o.status === "draft" ? [[t("own.edit"), o.actions.edit] as [string, Action]] : []),
+        ...(PAYABLE.includes(o.status) ? [[t("own.pay"), o.actions.pay] as [string, Action]] : []),
+      ]} />
 
       <Descriptions size="small" column={3} layout="vertical" style={{ marginTop: 16 }}
         items={[

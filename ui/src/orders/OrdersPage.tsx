@@ -214,6 +214,24 @@ export function OrdersPage({ open, onOpen, startNew = false }: {
     onOpen(n);
   }, [onOpen, opened]);
 
+  // The order opened elsewhere (a copy, a new order, the inbox) is where the
+  // cursor is when the list shows it.
+  useEffect(() => {
+    if (open) setCursor(open);
+  }, [open]);
+
+  // A new result puts the keyboard cursor on its first row, so Enter opens
+  // what the list shows, never an order of an earlier search.
+  const cursorFor = useRef<SearchQuery | null>(null);
+  const firstRow = search.rows[0]?.number ?? null;
+  const fresh = !search.isPlaceholderData && !search.isFetching;
+  useEffect(() => {
+    if (fresh && cursorFor.current !== query) {
+      cursorFor.current = query;
+      setCursor(firstRow);
+    }
+  }, [query, firstRow, fresh]);
+
   // Arrow keys move the cursor through the list; Enter opens it.
   const onListKey = (e: React.KeyboardEvent) => {
     if (!["ArrowDown", "ArrowUp", "Enter"].includes(e.key) || search.rows.length === 0) return;

@@ -1,4 +1,4 @@
-import { Alert, Button, DatePicker, Flex, Form, List, Modal, Progress, Radio, Result, Select, Skeleton, Typography } from "antd";
+import { Alert, App, Button, DatePicker, Flex, Form, List, Modal, Progress, Radio, Result, Select, Skeleton, Typography } from "antd";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -11,6 +11,7 @@ import { useJob } from "./useJob";
 /** Archive one order, a selection, or everything closed before a date. */
 export function ArchiveWizard({ numbers, onClose }: { numbers: string[]; onClose: () => void }) {
   const { t, i18n } = useTranslation();
+  const { modal } = App.useApp();
   const [mode, setMode] = useState<"selection" | "filter">(numbers.length ? "selection" : "filter");
   const [before, setBefore] = useState<string | null>(null);
   const [closedAs, setClosedAs] = useState<Status | null>(null);
@@ -34,13 +35,24 @@ export function ArchiveWizard({ numbers, onClose }: { numbers: string[]; onClose
   const stopped = s && !job.running && s.pending > 0;
   const percent = s && s.total ? Math.floor(((s.done + s.refused) / s.total) * 100) : 0;
 
+  // Archiving is for good: say so before it starts.
+  const confirmStart = () =>
+    selection &&
+    modal.confirm({
+      title: t("archive.confirmTitle", { count: preview.data?.eligible ?? 0 }),
+      content: t("archive.confirmText"),
+      okText: t("archive.start", { count: preview.data?.eligible ?? 0 }),
+      okButtonProps: { "data-testid": "archive-confirm" } as never,
+      onOk: () => void job.start({ kind: "archive" }, selection),
+    });
+
   const footer = [
     <Button key="close" onClick={onClose} disabled={job.running} data-testid="archive-close">{finished ? t("common.done") : t("common.close")}</Button>,
     job.running && <Button key="stop" danger onClick={() => void job.stop()} data-testid="archive-stop">{t("common.stop")}</Button>,
     stopped && <Button key="resume" type="primary" onClick={() => void job.resume()}>{t("archive.resume")}</Button>,
     !s && (
       <Button key="go" type="primary" disabled={!preview.data || preview.data.eligible === 0}
-        onClick={() => selection && void job.start({ kind: "archive" }, selection)} data-testid="archive-start">
+        onClick={confirmStart} data-testid="archive-start">
         {t("archive.start", { count: preview.data?.eligible ?? 0 })}
       </Button>
     ),
