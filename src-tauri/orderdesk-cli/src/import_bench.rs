@@ -83,6 +83,8 @@ struct Keystrokes {
     p95_ms: f64,
     target_ms: f64,
     met: bool,
+    /// The three slowest keystrokes: what had been typed, and ms.
+    slowest: Vec<(String, f64)>,
 }
 
 #[derive(Serialize)]
@@ -225,7 +227,16 @@ fn import_file(
     Ok((start.elapsed(), done.done as usize))
 }
 
-fn keystrokes(name: &str, mut times: Vec<Duration>) -> Keystrokes {
+fn keystrokes(name: &str, typed: Vec<(String, Duration)>) -> Keystrokes {
+    let mut slow = typed.clone();
+    slow.sort_by_key(|(_, d)| std::cmp::Reverse(*d));
+    slow.dedup_by(|a, b| a.0 == b.0);
+    let slowest = slow
+        .into_iter()
+        .take(3)
+        .map(|(t, d)| (t, d.as_secs_f64() * 1e3))
+        .collect();
+    let mut times: Vec<Duration> = typed.into_iter().map(|(_, d)| d).collect();
     times.sort();
     let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1e3;
     let p95 = at(0.95);
@@ -236,6 +247,7 @@ fn keystrokes(name: &str, mut times: Vec<Duration>) -> Keystrokes {
         p95_ms: p95,
         target_ms: PICKER_TARGET_MS,
         met: p95 <= PICKER_TARGET_MS,
+        slowest,
     }
 }
 
@@ -263,13 +275,13 @@ fn pickers(store: &Store, s: &Session) -> Result<Vec<Keystrokes>, Error> {
     ]) {
         let start = Instant::now();
         customers::find(store, s, &text, false, 20)?;
-        customer_times.push(start.elapsed());
+        customer_times.push((text, start.elapsed()));
     }
     let mut product_times = Vec::new();
     for text in typed(&["订书机", "P-0012", "复印纸 3", "Item 4", "型"]) {
         let start = Instant::now();
         products::find(store, s, &text, false, 20)?;
-        product_times.push(start.elapsed());
+        product_times.push((text, start.elapsed()));
     }
     Ok(vec![
         keystrokes("customer picker", customer_times),
@@ -372,6 +384,11 @@ fn print(r: &Report, json: bool) {
                 format!("{:.2}", p.p50_ms),
                 format!("{:.2}", p.p95_ms),
                 format!("< {:.0} {}", p.target_ms, if p.met { "✓" } else { "✗" }),
+                p.slowest
+                    .iter()
+                    .map(|(t, ms)| format!("{t} {ms:.1}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             ]
         })
         .collect();

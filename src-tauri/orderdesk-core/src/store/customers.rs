@@ -119,8 +119,6 @@ fn write_keys(
     latin: &str,
     initials: &str,
 ) -> Result<()> {
-    c.prepare_cached("DELETE FROM customer_grams WHERE customer_id = ?1")?
-        .execute([id.0])?;
     let mut stmt = c.prepare_cached(
         "INSERT OR IGNORE INTO customer_grams (gram, customer_id) VALUES (?1, ?2)",
     )?;
@@ -150,6 +148,8 @@ pub fn update(c: &Connection, r: &CustomerRecord) -> Result<()> {
             r.language.code()
         ])?;
     crate::store::one_row(changed)?;
+    c.prepare_cached("DELETE FROM customer_grams WHERE customer_id = ?1")?
+        .execute([r.id.0])?;
     write_keys(c, r.id, &r.name, &r.name_latin, &r.initials)
 }
 
@@ -195,19 +195,24 @@ pub fn find(
         let rows = stmt.query_map(params![active, limit], record_row)?;
         return Ok(rows.collect::<rusqlite::Result<_>>()?);
     }
-    let mut out: Vec<CustomerRecord> = c
-        .prepare_cached(&format!(
-            "SELECT {RECORD_COLUMNS} FROM customers c
-             WHERE ((c.code >= ?1 AND c.code < ?1 || char(1114111))
-                    OR (c.code >= ?4 AND c.code < ?4 || char(1114111)))
-               AND c.active >= ?2
-             ORDER BY c.code LIMIT ?3"
-        ))?
-        .query_map(
-            params![text, active, limit, text.to_uppercase()],
-            record_row,
-        )?
-        .collect::<rusqlite::Result<_>>()?;
+    // Code prefix as typed, then in capitals: each walks the code index in
+    // order and stops at `limit` (one query with OR sorted every match).
+    let mut out: Vec<CustomerRecord> = Vec::new();
+    for prefix in prefixes(text) {
+        let rows: Vec<CustomerRecord> = c
+            .prepare_cached(&format!(
+                "SELECT {RECORD_COLUMNS} FROM customers c
+                 WHERE c.code >= ?1 AND c.code < ?1 || char(1114111) AND c.active >= ?2
+                 ORDER BY c.code LIMIT ?3"
+            ))?
+            .query_map(params![prefix, active, limit], record_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        for r in rows {
+            if (out.len() as i64) < limit && !out.iter().any(|o| o.id == r.id) {
+                out.push(r);
+            }
+        }
+    }
     if (out.len() as i64) < limit {
         let rows: Vec<CustomerRecord> = if text.chars().count() >= 3 {
             let phrase = format!("\"{}\"", text.replace('"', "\"\""));
@@ -236,6 +241,16 @@ pub fn find(
         }
     }
     Ok(out)
+}
+
+/// A typed prefix, and its capitals when they differ.
+pub(crate) fn prefixes(text: &str) -> Vec<String> {
+    let upper = text.to_uppercase();
+    if upper == text {
+        vec![upper]
+    } else {
+        vec![text.to_string(), upper]
+    }
 }
 
 /// Whether any order, active or archived, or any customer notice names the customer.

@@ -150,17 +150,18 @@ pub fn find(
         return Ok(rows.collect::<rusqlite::Result<_>>()?);
     }
     let upper = text.to_uppercase();
-    let mut stmt = c.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM products p
-         WHERE ((p.sku >= ?1 AND p.sku < ?1 || char(1114111))
-                OR (p.sku >= ?4 AND p.sku < ?4 || char(1114111)))
-           AND p.active >= ?2
-         ORDER BY p.sku LIMIT ?3"
-    ))?;
-    let rows = stmt
-        .query_map(params![text, active, limit, upper], product_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    push(rows, &mut out);
+    // SKU prefix as typed, then in capitals, each in index order up to `limit`.
+    for prefix in crate::store::customers::prefixes(text) {
+        let mut stmt = c.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM products p
+             WHERE p.sku >= ?1 AND p.sku < ?1 || char(1114111) AND p.active >= ?2
+             ORDER BY p.sku LIMIT ?3"
+        ))?;
+        let rows = stmt
+            .query_map(params![prefix, active, limit], product_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        push(rows, &mut out);
+    }
     if (out.len() as i64) < limit {
         let rows = if text.chars().count() >= 3 {
             // A quoted FTS5 string is a substring for the trigram tokenizer;

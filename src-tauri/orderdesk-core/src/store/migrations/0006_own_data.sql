@@ -8,6 +8,8 @@ ALTER TABLE customers ADD COLUMN contact TEXT;
 ALTER TABLE customers ADD COLUMN active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1));
 UPDATE customers SET code = printf('C%06d', id);
 CREATE UNIQUE INDEX customers_code ON customers (code);
+-- A customer's short keys, rewritten when the name changes.
+CREATE INDEX customer_grams_customer ON customer_grams (customer_id);
 -- The picker lists customers by name.
 CREATE INDEX customers_name ON customers (name);
 
