@@ -89,7 +89,12 @@ macro_rules! for_each_command {
             session shell import_start(kind: ImportKind, file: Upload, mapping: Vec<FieldColumn>) -> JobStatus;
 
             // Cancel and reassign.
-            session desk cancel_preview(number: String, reason: Option<String>, note: Option<String>) -> CancelPreview;
+            /// What cancelling would do; `note` is internal, `customer_message`
+            /// goes into the customer's notice.
+            session desk cancel_preview(number: String, reason: Option<String>, note: Option<String>, customer_message: Option<String>) -> CancelPreview;
+            /// A pending request as the manager decides it: who asked, when,
+            /// why, and what approving will do.
+            session desk cancel_request(number: String) -> PendingCancel;
             session desk cancel_order(request: CancelRequest) -> CancelOutcome;
             session desk approve_cancel(number: String, version: i64) -> CancelOutcome;
             session desk reject_cancel(number: String, version: i64, note: String) -> i64;

@@ -8,7 +8,7 @@ pub use orderdesk_core::admin::{NewUser, UserChange, UserRow};
 pub use orderdesk_core::analytics::{Dimension, Report, ReportFilter};
 pub use orderdesk_core::auth::{Session, Token};
 pub use orderdesk_core::backup::BackupInfo;
-pub use orderdesk_core::cancel::{CancelOutcome, CancelPreview, CancelRequest};
+pub use orderdesk_core::cancel::{CancelOutcome, CancelPreview, CancelRequest, PendingCancel};
 pub use orderdesk_core::check::CheckReport;
 pub use orderdesk_core::customers::CustomerInput;
 pub use orderdesk_core::detail::{CopyOutcome, OrderDetail};

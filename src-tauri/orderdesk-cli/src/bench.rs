@@ -333,6 +333,7 @@ fn mutations(store: &Store, admin: &Session, samples: usize) -> Result<Vec<Measu
             reason_code: "customer_request".into(),
             note: Some("bench".into()),
             notify_customer: true,
+            customer_message: None,
         };
         times.push(timed(|| cancel::execute(store, admin, &req))?.0);
     }

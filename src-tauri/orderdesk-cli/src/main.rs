@@ -88,8 +88,12 @@ pub enum Command {
         number: String,
         #[arg(long)]
         reason: Option<String>,
+        /// Internal note: the timeline and the staff read it, never the customer.
         #[arg(long)]
         note: Option<String>,
+        /// The message to the customer, in their notice only.
+        #[arg(long)]
+        customer_message: Option<String>,
         /// Show what would happen; change nothing.
         #[arg(long)]
         preview: bool,

@@ -219,6 +219,7 @@ async fn side_by_side(
                     reason_code: "duplicate".into(),
                     note: None,
                     notify_customer: false,
+                    customer_message: None,
                 })
                 .await?;
                 times[2][side].push(t.elapsed());

@@ -27,9 +27,14 @@ pub struct CancelRequest {
     /// The version the person saw.
     pub seen_version: i64,
     pub reason_code: String,
+    /// The internal note: the timeline and the staff read it, the customer
+    /// never does.
     pub note: Option<String>,
     /// Queue the customer notice (the person may untick it).
     pub notify_customer: bool,
+    /// The message to the customer, in their notice only.
+    #[serde(default)]
+    pub customer_message: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -96,10 +101,17 @@ pub struct CancelOutcome {
     pub number: String,
     /// `cancelled`, or `cancel_pending` when it waits for approval.
     pub status: Status,
+    /// What it was before.
+    pub from: Status,
     pub version: i64,
     pub reversal: Reversal,
+    /// Logins of the staff told.
     pub notified: Vec<String>,
+    /// Their names, in the same order.
+    pub notified_names: Vec<String>,
     pub customer_message_id: Option<i64>,
+    /// Where the queued customer notice goes (None: no address on file).
+    pub customer_notice_to: Option<String>,
 }
 
 /// The status whose processing a cancel must undo (a pending order keeps what
@@ -165,18 +177,37 @@ fn credit_reference(invoice: &str) -> String {
 }
 
 fn approval_reasons(c: &Connection, s: &Session, order: &Order) -> Result<Vec<ApprovalReason>> {
+    reasons_under_rules(c, s.role, effective_status(order), order.total_minor)
+}
+
+/// Why a pending request needed approval: the rules as they stand, for the
+/// person who asked and what the order was.
+fn approval_reasons_for(c: &Connection, order: &Order) -> Result<Vec<ApprovalReason>> {
+    let role = match order.cancel_requested_by {
+        Some(u) => store::users::by_id(c, u)?.map(|u| u.role),
+        None => None,
+    };
+    match role {
+        Some(role) => reasons_under_rules(c, role, effective_status(order), order.total_minor),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn reasons_under_rules(
+    c: &Connection,
+    role: crate::domain::Role,
+    status: Status,
+    total_minor: i64,
+) -> Result<Vec<ApprovalReason>> {
     let rules = settings::approval_rules_in(c)?;
-    if rules.roles_without_approval.contains(&s.role) {
+    if rules.roles_without_approval.contains(&role) {
         return Ok(Vec::new());
     }
     let mut reasons = Vec::new();
-    if rules
-        .threshold_minor
-        .is_some_and(|t| order.total_minor >= t)
-    {
+    if rules.threshold_minor.is_some_and(|t| total_minor >= t) {
         reasons.push(ApprovalReason::AmountThreshold);
     }
-    if rules.invoiced_needs_approval && order.status == Status::Invoiced {
+    if rules.invoiced_needs_approval && status == Status::Invoiced {
         reasons.push(ApprovalReason::Invoiced);
     }
     Ok(reasons)
@@ -249,6 +280,7 @@ pub fn preview(
     number: &str,
     reason_code: Option<&str>,
     note: Option<&str>,
+    customer_message: Option<&str>,
 ) -> Result<CancelPreview> {
     store.read(|c| {
         let order = load(c, number)?;
@@ -276,7 +308,7 @@ pub fn preview(
                 &order,
                 &customer,
                 reason_code,
-                note,
+                clean_note(customer_message, NOTE_MAX)?.as_deref(),
             )?)
         } else {
             None
@@ -316,6 +348,7 @@ pub(crate) fn execute_in(
     check_cancellable(c, s, &order)?;
     check_version(c, &order, req.seen_version)?;
     let note = check_reason(c, &req.reason_code, req.note.as_deref())?;
+    let message = clean_note(req.customer_message.as_deref(), NOTE_MAX)?;
     let reason = req.reason_code.trim();
     let from = order.status;
     let needs_approval = !approval_reasons(c, s, &order)?.is_empty();
@@ -325,6 +358,7 @@ pub(crate) fn execute_in(
     order.cancel_requested_by = Some(s.user_id);
     order.cancel_requested_at = Some(at.to_string());
     order.cancel_notify_customer = Some(req.notify_customer);
+    order.cancel_customer_message = message;
     let mut batch = notify::Batch::default();
     let mut reversal = Reversal::default();
     let mut customer_message_id = None;
@@ -379,18 +413,33 @@ pub(crate) fn execute_in(
         )?;
         customer_message_id = queue_customer_notice(c, &order, req.notify_customer, at)?;
     }
-    let notified = batch
-        .flush(c, s, at)?
-        .into_iter()
-        .map(|n| n.login)
-        .collect();
+    let told = batch.flush(c, s, at)?;
+    outcome(c, order, from, reversal, told, customer_message_id)
+}
+
+/// What a cancel did, for the person who did it.
+fn outcome(
+    c: &Connection,
+    order: Order,
+    from: Status,
+    reversal: Reversal,
+    told: Vec<notify::Notified>,
+    customer_message_id: Option<i64>,
+) -> Result<CancelOutcome> {
+    let customer_notice_to = match customer_message_id {
+        Some(_) => store::customers::get(c, order.customer_id)?.email,
+        None => None,
+    };
     Ok(CancelOutcome {
         number: order.number,
         status: order.status,
+        from,
         version: order.version,
         reversal,
-        notified,
+        notified_names: told.iter().map(|n| n.display_name.clone()).collect(),
+        notified: told.into_iter().map(|n| n.login).collect(),
         customer_message_id,
+        customer_notice_to,
     })
 }
 
@@ -418,7 +467,7 @@ fn queue_customer_notice(
         order,
         &customer,
         order.cancel_reason_code.as_deref(),
-        order.cancel_note.as_deref(),
+        order.cancel_customer_message.as_deref(),
     )?;
     Ok(Some(notify::queue_notice(c, order, &notice, at)?))
 }
@@ -471,21 +520,17 @@ pub fn approve(store: &Store, s: &Session, number: &str, seen: i64) -> Result<Ca
             order.cancel_reason_code.as_deref(),
             None,
         )?;
-        let notified = batch
-            .flush(tx, s, &at)?
-            .into_iter()
-            .map(|n| n.login)
-            .collect();
+        let told = batch.flush(tx, s, &at)?;
         let wanted = order.cancel_notify_customer.unwrap_or(true);
         let customer_message_id = queue_customer_notice(tx, &order, wanted, &at)?;
-        Ok(CancelOutcome {
-            number: order.number,
-            status: order.status,
-            version: order.version,
+        outcome(
+            tx,
+            order,
+            Status::CancelPending,
             reversal,
-            notified,
+            told,
             customer_message_id,
-        })
+        )
     })
 }
 
@@ -507,6 +552,7 @@ pub fn reject(store: &Store, s: &Session, number: &str, seen: i64, note: &str) -
         order.cancel_requested_by = None;
         order.cancel_requested_at = None;
         order.cancel_notify_customer = None;
+        order.cancel_customer_message = None;
         save(tx, &mut order, seen, s, &at)?;
         record(
             tx,
@@ -531,6 +577,83 @@ pub fn reject(store: &Store, s: &Session, number: &str, seen: i64, note: &str) -
         )?;
         batch.flush(tx, s, &at)?;
         Ok(order)
+    })
+}
+
+/// A pending cancellation as the manager who decides it sees it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PendingCancel {
+    pub number: String,
+    pub version: i64,
+    pub customer: String,
+    pub total_minor: i64,
+    pub currency: String,
+    /// What the order was when the request was made.
+    pub status_before: Status,
+    pub requested_by: Option<String>,
+    pub requested_by_name: Option<String>,
+    pub requested_at: Option<String>,
+    pub reason: Option<String>,
+    /// The requester's internal note.
+    pub note: Option<String>,
+    pub approval_reasons: Vec<ApprovalReason>,
+    pub approval_threshold_minor: Option<i64>,
+    /// What approving reverses (the same plan the cancel runs).
+    pub reversal: Reversal,
+    /// The notice the customer gets on approval (None: none will be queued).
+    pub customer_notice: Option<CustomerNotice>,
+    /// Whether `s` may decide it, and if not, why.
+    pub decision: crate::detail::Action,
+}
+
+/// The request behind a pending cancellation: the same checks and plan as
+/// `approve` uses, read without changing anything.
+pub fn pending_request(store: &Store, s: &Session, number: &str) -> Result<PendingCancel> {
+    store.read(|c| {
+        let order = load(c, number)?;
+        crate::auth::can_read(c, s, &order)?;
+        if order.status != Status::CancelPending {
+            return Err(Error::rule(Msg::NotPending {
+                number: order.number.clone(),
+            }));
+        }
+        let requester = order
+            .cancel_requested_by
+            .map(|u| store::users::by_id(c, u))
+            .transpose()?
+            .flatten();
+        let customer = store::customers::get(c, order.customer_id)?;
+        let wanted = order.cancel_notify_customer.unwrap_or(true);
+        let customer_notice = if wanted && notify::customer_included(c, NotifyEvent::Cancelled)? {
+            Some(notify::cancellation_notice(
+                c,
+                &order,
+                &customer,
+                order.cancel_reason_code.as_deref(),
+                order.cancel_customer_message.as_deref(),
+            )?)
+        } else {
+            None
+        };
+        Ok(PendingCancel {
+            number: order.number.clone(),
+            version: order.version,
+            customer: customer.name,
+            total_minor: order.total_minor,
+            currency: order.currency.clone(),
+            status_before: effective_status(&order),
+            requested_by: requester.as_ref().map(|u| u.login.clone()),
+            requested_by_name: requester.map(|u| u.display_name),
+            requested_at: order.cancel_requested_at.clone(),
+            reason: order.cancel_reason_code.clone(),
+            note: order.cancel_note.clone(),
+            approval_reasons: approval_reasons_for(c, &order)?,
+            approval_threshold_minor: settings::approval_rules_in(c)?.threshold_minor,
+            reversal: plan_reversal(c, &order)?,
+            customer_notice,
+            decision: crate::detail::Action::from(check_pending(c, s, &order, order.version)),
+        })
     })
 }
 

@@ -55,7 +55,7 @@ pub struct Action {
 }
 
 impl Action {
-    fn from(outcome: Result<()>) -> Action {
+    pub(crate) fn from(outcome: Result<()>) -> Action {
         match outcome {
             Ok(()) => Action {
                 allowed: true,
@@ -99,6 +99,7 @@ pub struct OrderDetail {
     pub handler_name: Option<String>,
     pub department: DepartmentInfo,
     pub sales_rep: String,
+    pub sales_rep_name: String,
     pub total_minor: i64,
     pub currency: String,
     pub order_date: String,
@@ -266,6 +267,9 @@ fn detail_of(c: &Connection, s: &Session, order: Order) -> Result<OrderDetail> {
             name_en: department.name_en,
         },
         sales_rep: store::users::login_of(c, order.sales_rep_id)?,
+        sales_rep_name: store::users::by_id(c, order.sales_rep_id)?
+            .map(|u| u.display_name)
+            .unwrap_or_default(),
         total_minor: order.total_minor,
         currency: order.currency.clone(),
         order_date: order.order_date.clone(),

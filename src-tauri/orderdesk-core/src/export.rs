@@ -245,6 +245,7 @@ impl Sink {
 
     fn row(&mut self, l: &Labels, r: &Row, n: i64) -> Result<()> {
         let amount = r.total_minor as f64 / 100.0;
+        let handler = person(r);
         let closed = r.closed_at.as_deref().unwrap_or("");
         match self {
             Sink::Csv(w) => w
@@ -252,7 +253,7 @@ impl Sink {
                     r.number.as_str(),
                     r.customer.as_str(),
                     &l.closed_as(r),
-                    r.handler.as_deref().unwrap_or(""),
+                    &handler,
                     l.department(r),
                     &format!("{}.{:02}", r.total_minor / 100, (r.total_minor % 100).abs()),
                     r.currency.as_str(),
@@ -272,9 +273,7 @@ impl Sink {
                 sheet.write_string(row, 0, &r.number).map_err(x)?;
                 sheet.write_string(row, 1, &r.customer).map_err(x)?;
                 sheet.write_string(row, 2, l.closed_as(r)).map_err(x)?;
-                sheet
-                    .write_string(row, 3, r.handler.as_deref().unwrap_or(""))
-                    .map_err(x)?;
+                sheet.write_string(row, 3, &handler).map_err(x)?;
                 sheet.write_string(row, 4, l.department(r)).map_err(x)?;
                 sheet
                     .write_number_with_format(row, 5, amount, money)
@@ -312,5 +311,13 @@ impl Sink {
                 book.save(path).map_err(|e| io_error(path, e.to_string()))
             }
         }
+    }
+}
+/// The handler as people name them: "王芳 (clerk03)"; empty for a queue.
+fn person(r: &Row) -> String {
+    match (&r.handler_name, &r.handler) {
+        (Some(name), Some(login)) => format!("{name} ({login})"),
+        (None, Some(login)) => login.clone(),
+        _ => String::new(),
     }
 }

@@ -38,6 +38,9 @@ pub enum JobKind {
         reason_code: String,
         note: Option<String>,
         notify_customer: bool,
+        /// The message to each customer (never the internal note).
+        #[serde(default)]
+        customer_message: Option<String>,
     },
     /// Records of a file (made by `import::start` only).
     Import {
@@ -143,6 +146,7 @@ fn validate_kind(kind: &JobKind, s: &Session) -> Result<JobKind> {
             reason_code,
             note,
             notify_customer,
+            customer_message,
         } => {
             if reason_code.trim().is_empty() {
                 return Err(Error::invalid(Msg::ReasonRequired));
@@ -151,6 +155,7 @@ fn validate_kind(kind: &JobKind, s: &Session) -> Result<JobKind> {
                 reason_code: reason_code.trim().to_string(),
                 note: clean_note(note.as_deref(), cancel::NOTE_MAX)?,
                 notify_customer: *notify_customer,
+                customer_message: clean_note(customer_message.as_deref(), cancel::NOTE_MAX)?,
             }
         }
         // An import's records come from its file: `import::start`.
@@ -385,6 +390,7 @@ fn run_batch(
             reason_code,
             note,
             notify_customer,
+            customer_message,
         } => {
             for item in items {
                 let req = CancelRequest {
@@ -393,6 +399,7 @@ fn run_batch(
                     reason_code: reason_code.clone(),
                     note: note.clone(),
                     notify_customer: *notify_customer,
+                    customer_message: customer_message.clone(),
                 };
                 let outcome = store::in_savepoint(c, || cancel::execute_in(c, s, &req, at));
                 finish(c, job, item, outcome.map(|_| ()))?;

@@ -204,7 +204,8 @@ struct Pending {
 #[derive(Default)]
 pub struct Batch {
     items: BTreeMap<(UserId, NotifyEvent), Vec<Pending>>,
-    logins: BTreeMap<UserId, String>,
+    /// Login and name of each person told.
+    logins: BTreeMap<UserId, (String, String)>,
     /// Read once per batch, not once per order.
     rules: Option<settings::NotificationRules>,
 }
@@ -215,6 +216,7 @@ pub struct Batch {
 pub struct Notified {
     pub user_id: UserId,
     pub login: String,
+    pub display_name: String,
     pub notification_id: i64,
 }
 
@@ -238,7 +240,7 @@ impl Batch {
             .ok_or_else(|| crate::Error::internal("rules"))?;
         for r in recipients_by(c, rules, event, order, actor)? {
             if let (Some(user), Some(login)) = (r.user_id, r.login) {
-                self.logins.insert(user, login);
+                self.logins.insert(user, (login, r.display_name));
                 self.items.entry((user, event)).or_default().push(Pending {
                     order_id: order.id,
                     number: order.number.clone(),
@@ -274,9 +276,11 @@ impl Batch {
                     at,
                 },
             )?;
+            let (login, display_name) = self.logins.get(&user).cloned().unwrap_or_default();
             written.push(Notified {
                 user_id: user,
-                login: self.logins.get(&user).cloned().unwrap_or_default(),
+                login,
+                display_name,
                 notification_id: id,
             });
         }
@@ -288,7 +292,13 @@ impl Batch {
 pub fn render(n: &Notification, lang: Lang) -> (String, String) {
     let zh = lang == Lang::ZhCn;
     let number = n.order_number.clone().unwrap_or_default();
-    let actor = n.actor_login.clone().unwrap_or_default();
+    // The person's name, as people call each other; the login when the
+    // user is gone.
+    let actor = n
+        .actor_name
+        .clone()
+        .or_else(|| n.actor_login.clone())
+        .unwrap_or_default();
     let title = match n.event.as_str() {
         "cancel_requested" => lang.pick("取消申请待审批", "Cancellation awaits approval"),
         "cancel_approved" => lang.pick("取消申请已批准", "Cancellation approved"),

@@ -127,6 +127,8 @@ pub struct ReassignOutcome {
     pub number: String,
     pub version: i64,
     pub handler: Option<String>,
+    /// The new handler's name (None: a department queue).
+    pub handler_name: Option<String>,
     pub department_id: DepartmentId,
     pub previous_handler: Option<String>,
     pub notified: Vec<String>,
@@ -277,9 +279,14 @@ pub(crate) fn execute_in(
         Some(data),
     )?;
     batch.add(c, NotifyEvent::Reassigned, order, s, None, note)?;
+    let handler_name = match &to.handler {
+        Some((id, _)) => store::users::by_id(c, *id)?.map(|u| u.display_name),
+        None => None,
+    };
     Ok(ReassignOutcome {
         number: order.number.clone(),
         version: order.version,
+        handler_name,
         handler: to.handler.map(|(_, login)| login),
         department_id: to.department,
         previous_handler: previous_login,

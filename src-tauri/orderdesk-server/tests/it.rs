@@ -195,6 +195,7 @@ async fn a_reassign_reaches_the_other_desk_live_and_rights_hold() {
             reason_code: "customer_request".into(),
             note: None,
             notify_customer: false,
+            customer_message: None,
         })
         .await
         .expect_err("a watcher may not cancel");

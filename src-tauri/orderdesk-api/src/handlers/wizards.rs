@@ -10,6 +10,7 @@ pub fn cancel_preview(
     number: String,
     reason: Option<String>,
     note: Option<String>,
+    customer_message: Option<String>,
 ) -> Result<CancelPreview> {
     cancel::preview(
         ctx.store(),
@@ -17,7 +18,12 @@ pub fn cancel_preview(
         &number,
         reason.as_deref(),
         note.as_deref(),
+        customer_message.as_deref(),
     )
+}
+
+pub fn cancel_request(ctx: &Ctx, number: String) -> Result<PendingCancel> {
+    cancel::pending_request(ctx.store(), &ctx.session, &number)
 }
 
 pub fn cancel_order(ctx: &Ctx, request: CancelRequest) -> Result<CancelOutcome> {

@@ -16,6 +16,7 @@ pub struct CancelArgs<'a> {
     pub number: &'a str,
     pub reason: &'a Option<String>,
     pub note: &'a Option<String>,
+    pub customer_message: &'a Option<String>,
     pub preview: bool,
     pub notify_customer: bool,
     pub expect_version: &'a Option<String>,
@@ -25,7 +26,12 @@ pub async fn cancel(b: &Backend, a: CancelArgs<'_>, out: Out) -> Outcome {
     let lang = out.lang;
     if a.preview {
         let p = b
-            .cancel_preview(a.number.to_string(), a.reason.clone(), a.note.clone())
+            .cancel_preview(
+                a.number.to_string(),
+                a.reason.clone(),
+                a.note.clone(),
+                a.customer_message.clone(),
+            )
             .await?;
         if out.json {
             output::json(&p);
@@ -43,6 +49,7 @@ pub async fn cancel(b: &Backend, a: CancelArgs<'_>, out: Out) -> Outcome {
         reason_code: reason.clone(),
         note: a.note.clone(),
         notify_customer: a.notify_customer,
+        customer_message: a.customer_message.clone(),
     };
     let done = b.cancel_order(request).await?;
     if out.json {

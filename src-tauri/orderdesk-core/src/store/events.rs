@@ -35,6 +35,8 @@ pub struct Event {
     pub id: i64,
     pub kind: String,
     pub actor: Option<String>,
+    /// The actor's name as it is now.
+    pub actor_name: Option<String>,
     pub at: String,
     pub from: Option<String>,
     pub to: Option<String>,
@@ -152,8 +154,10 @@ pub fn append_after(c: &Connection, prev: &str, e: &NewEvent<'_>) -> Result<Stri
 
 pub fn for_order(c: &Connection, order: OrderId) -> Result<Vec<Event>> {
     let mut stmt = c.prepare_cached(
-        "SELECT id, kind, actor_login, at, from_status, to_status, reason_code, note, data
-         FROM order_events WHERE order_id = ?1 ORDER BY id",
+        "SELECT e.id, e.kind, e.actor_login, e.at, e.from_status, e.to_status, e.reason_code,
+                e.note, e.data, u.display_name
+         FROM order_events e LEFT JOIN users u ON u.id = e.actor_id
+         WHERE e.order_id = ?1 ORDER BY e.id",
     )?;
     let rows = stmt.query_map([order.0], |r| {
         let data: Option<String> = r.get(8)?;
@@ -167,6 +171,7 @@ pub fn for_order(c: &Connection, order: OrderId) -> Result<Vec<Event>> {
             reason: r.get(6)?,
             note: r.get(7)?,
             data: data.and_then(|d| serde_json::from_str(&d).ok()),
+            actor_name: r.get(9)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -27,6 +27,8 @@ pub struct Notification {
     pub order_number: Option<String>,
     pub order_count: i64,
     pub actor_login: Option<String>,
+    /// The actor's name as it is now (None: no such user any more).
+    pub actor_name: Option<String>,
     pub reason_code: Option<String>,
     pub note: Option<String>,
     pub created_at: String,
@@ -65,6 +67,7 @@ fn notification_row(r: &Row<'_>) -> rusqlite::Result<Notification> {
         note: r.get(7)?,
         created_at: r.get(8)?,
         read_at: r.get(9)?,
+        actor_name: r.get(10)?,
     })
 }
 
@@ -77,11 +80,11 @@ pub fn for_user(
     limit: i64,
 ) -> Result<Vec<Notification>> {
     let mut stmt = c.prepare_cached(
-        "SELECT id, user_id, event, order_number, order_count, actor_login, reason_code, note,
-                created_at, read_at
-         FROM notifications
-         WHERE user_id = ?1 AND id > ?2 AND (?3 = 0 OR read_at IS NULL)
-         ORDER BY id DESC LIMIT ?4",
+        "SELECT n.id, n.user_id, n.event, n.order_number, n.order_count, n.actor_login,
+                n.reason_code, n.note, n.created_at, n.read_at, u.display_name
+         FROM notifications n LEFT JOIN users u ON u.login = n.actor_login
+         WHERE n.user_id = ?1 AND n.id > ?2 AND (?3 = 0 OR n.read_at IS NULL)
+         ORDER BY n.id DESC LIMIT ?4",
     )?;
     let rows = stmt.query_map(
         params![user.0, after_id, unread_only, limit],

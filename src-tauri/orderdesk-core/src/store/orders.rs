@@ -38,6 +38,8 @@ pub struct Order {
     pub cancel_notify_customer: Option<bool>,
     /// What the person who entered the order wrote on it.
     pub notes: Option<String>,
+    /// The cancellation's message to the customer (never the internal note).
+    pub cancel_customer_message: Option<String>,
 }
 
 impl Order {
@@ -49,12 +51,13 @@ impl Order {
 const ORDER_COLUMNS: &str = "id, number, customer_id, handler_id, department_id, sales_rep_id, \
     status, NULL, status_before_cancel, total_minor, currency, order_date, created_at, \
     updated_at, updated_by, closed_at, version, cancel_reason_code, cancel_note, \
-    cancel_requested_by, cancel_requested_at, cancel_notify_customer, notes";
+    cancel_requested_by, cancel_requested_at, cancel_notify_customer, notes, \
+    cancel_customer_message";
 
 const ARCHIVED_COLUMNS: &str = "id, number, customer_id, handler_id, department_id, \
     sales_rep_id, 'archived', closed_as, status_before_cancel, total_minor, currency, \
     order_date, created_at, archived_at, archived_by, closed_at, version, cancel_reason_code, \
-    cancel_note, NULL, NULL, NULL, notes";
+    cancel_note, NULL, NULL, NULL, notes, NULL";
 
 fn status_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Status>> {
     let text: Option<String> = r.get(i)?;
@@ -86,6 +89,7 @@ fn order_row(r: &Row<'_>) -> rusqlite::Result<Order> {
         cancel_requested_at: r.get(20)?,
         cancel_notify_customer: r.get(21)?,
         notes: r.get(22)?,
+        cancel_customer_message: r.get(23)?,
     })
 }
 
@@ -214,7 +218,8 @@ pub fn save(c: &Connection, o: &Order, expected_version: i64) -> Result<bool> {
                  updated_at = ?7, updated_by = ?8, closed_at = ?9, cancel_reason_code = ?10,
                  cancel_note = ?11, cancel_requested_by = ?12, cancel_requested_at = ?13,
                  cancel_notify_customer = ?14, customer_id = ?15, total_minor = ?16,
-                 order_date = ?17, notes = ?18, version = ?2 + 1
+                 order_date = ?17, notes = ?18, cancel_customer_message = ?19,
+                 version = ?2 + 1
              WHERE id = ?1 AND version = ?2",
         )?
         .execute(params![
@@ -236,6 +241,7 @@ pub fn save(c: &Connection, o: &Order, expected_version: i64) -> Result<bool> {
             o.total_minor,
             o.order_date,
             o.notes,
+            o.cancel_customer_message,
         ])?;
     Ok(changed == 1)
 }

@@ -45,6 +45,7 @@ fn an_archived_order_is_read_only_and_can_be_copied() {
             reason_code: "duplicate".into(),
             note: None,
             notify_customer: false,
+            customer_message: None,
         },
     )
     .expect_err("archived");

@@ -46,6 +46,7 @@ fn cancel_with_bad_reasons_or_notes_changes_nothing() {
             reason_code: reason.into(),
             note: note.clone(),
             notify_customer: true,
+            customer_message: None,
         };
         let e = cancel::execute(&f.store, &clerk, &req).expect_err(reason);
         assert_eq!(e.kind(), ErrorKind::InvalidInput, "{reason:?}: {e:?}");

@@ -16,6 +16,7 @@ fn request(number: &str, version: i64, reason: &str) -> CancelRequest {
         reason_code: reason.into(),
         note: Some("客户改为下月采购".into()),
         notify_customer: true,
+        customer_message: None,
     }
 }
 
@@ -36,6 +37,7 @@ fn clerk_cancels_a_small_confirmed_order_and_stock_is_released() {
         &clerk,
         &row.number,
         Some("customer_request"),
+        None,
         None,
     )
     .expect("preview");
@@ -107,7 +109,8 @@ fn invoiced_order_needs_approval_and_the_manager_approves() {
     let f = fixture(1500);
     let row = pick(&f.store, Status::Invoiced, true);
     let clerk = login(&f.store, &handler(&row));
-    let preview = cancel::preview(&f.store, &clerk, &row.number, None, None).expect("preview");
+    let preview =
+        cancel::preview(&f.store, &clerk, &row.number, None, None, None).expect("preview");
     assert!(preview.needs_approval);
     assert_eq!(preview.approval_reasons, vec![ApprovalReason::Invoiced]);
     assert_eq!(preview.reversal.credit_notes.len(), 1);
@@ -142,6 +145,20 @@ fn invoiced_order_needs_approval_and_the_manager_approves() {
     let e = cancel::approve(&f.store, &clerk, &row.number, pending.version).expect_err("clerk");
     assert_eq!(e.kind(), ErrorKind::Forbidden);
     let manager = login(&f.store, manager_of(&clerk.login));
+    // The manager sees the request whole before deciding.
+    let asked = cancel::pending_request(&f.store, &manager, &row.number).expect("request");
+    assert_eq!(asked.requested_by.as_deref(), Some(clerk.login.as_str()));
+    assert!(asked.requested_by_name.is_some());
+    assert_eq!(asked.reason.as_deref(), Some("price_error"));
+    assert_eq!(asked.approval_reasons, vec![ApprovalReason::Invoiced]);
+    assert_eq!(asked.status_before, Status::Invoiced);
+    assert_eq!(asked.reversal, preview.reversal, "the plan the clerk saw");
+    assert!(asked.decision.allowed);
+    let own = cancel::pending_request(&f.store, &clerk, &row.number).expect("readable");
+    assert!(
+        !own.decision.allowed,
+        "the clerk may read it, not decide it"
+    );
     assert!(
         cancel::pending(&f.store, &manager)
             .expect("pending")
@@ -224,7 +241,7 @@ fn shipped_and_completed_orders_cannot_be_cancelled() {
             e.message(orderdesk_core::domain::Lang::En).contains(needle),
             "{e}"
         );
-        let p = cancel::preview(&f.store, &clerk, &row.number, None, None).expect("preview");
+        let p = cancel::preview(&f.store, &clerk, &row.number, None, None, None).expect("preview");
         assert!(!p.allowed && p.blockers.len() == 1);
         assert_eq!(
             show(&f.store, &clerk, &row.number).version,
@@ -425,4 +442,46 @@ fn a_manager_cannot_approve_their_own_request() {
     assert!(matches!(e.msg(), Msg::OwnRequest { .. }));
     cancel::approve(&f.store, &admin, &row.number, out.version).expect("admin approves");
     assert_invariants(&f.store);
+}
+
+#[test]
+fn the_internal_note_never_reaches_the_customer_and_the_preview_is_what_is_queued() {
+    let f = fixture(1500);
+    let row = pick(&f.store, Status::Confirmed, true);
+    let clerk = login(&f.store, &handler(&row));
+    let note = "内部：客户信用额度有问题";
+    let message = "我们会在下周联系您重新下单。";
+    let preview = cancel::preview(
+        &f.store,
+        &clerk,
+        &row.number,
+        Some("customer_request"),
+        Some(note),
+        Some(message),
+    )
+    .expect("preview");
+    let shown = preview.customer_notice.expect("a notice is previewed");
+    assert!(shown.body.contains(message), "{}", shown.body);
+    assert!(!shown.body.contains(note) && !shown.subject.contains(note));
+    let mut req = request(&row.number, row.version, "customer_request");
+    req.note = Some(note.into());
+    req.customer_message = Some(message.into());
+    let out = cancel::execute(&f.store, &clerk, &req).expect("cancel");
+    assert_eq!(
+        (out.from, out.status),
+        (Status::Confirmed, Status::Cancelled)
+    );
+    assert_eq!(out.notified.len(), out.notified_names.len());
+    let admin = login(&f.store, "admin");
+    let queued = orderdesk_core::inbox::outbox(&f.store, &admin, 50)
+        .expect("outbox")
+        .into_iter()
+        .find(|m| m.order_number == row.number)
+        .expect("queued");
+    assert_eq!(queued.body, shown.body, "exactly what the preview showed");
+    assert_eq!(queued.subject, shown.subject);
+    assert_eq!(out.customer_notice_to, queued.recipient);
+    // The note stays with the staff: on the timeline.
+    let d = show(&f.store, &clerk, &row.number);
+    assert!(d.events.iter().any(|e| e.note.as_deref() == Some(note)));
 }

@@ -170,6 +170,7 @@ fn apply(
                     reason_code: REASONS[*reason].into(),
                     note: None,
                     notify_customer: true,
+                    customer_message: None,
                 },
             )
             .map(|_| ())
