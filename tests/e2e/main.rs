@@ -92,9 +92,15 @@ async fn an_office_day() {
 
     app.login("mgr.east").await;
     app.click("nav-approvals").await;
-    app.wait(by(&format!("approve-{}", invoiced.number))).await;
+    app.click(&format!("review-{}", invoiced.number)).await;
+    app.wait(by(&format!("request-{}", invoiced.number))).await;
+    app.wait_text(&format!("request-{}", invoiced.number), "价格错误")
+        .await;
     app.shot("08-approvals").await;
     app.click(&format!("approve-{}", invoiced.number)).await;
+    app.wait(by("approve-confirm")).await;
+    app.shot("08b-approve-confirm").await;
+    app.click("approve-confirm").await;
     app.gone(by(&format!("approve-{}", invoiced.number))).await;
 
     // The manager archives a completed order.

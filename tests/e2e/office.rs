@@ -146,7 +146,9 @@ async fn two_desks_work_on_one_set_of_orders() {
     a.app.wait(by("cancel-result")).await;
     a.app.click("cancel-done").await;
     a.app.wait_text("status-tag", "Cancellation pending").await;
+    b.app.click(&format!("review-{}", invoiced.number)).await;
     b.app.click(&format!("approve-{}", invoiced.number)).await;
+    b.app.click("approve-confirm").await;
     b.app
         .gone(by(&format!("approve-{}", invoiced.number)))
         .await;

@@ -12,7 +12,7 @@ const detail: OrderDetail = {
   id: 42, number: "SO-2026-000042", status: "confirmed", closed_as: null, status_before_cancel: null, version: 3,
   customer: { id: 7, name: "华联商贸", name_latin: "Hualian Trading", email: null, phone: null, language: "zh-CN" },
   handler: "clerk01", handler_name: "王芳", department: { id: 1, name_zh: "华东销售部", name_en: "East" },
-  sales_rep: "clerk01", total_minor: 120000, currency: "CNY", order_date: "2026-11-01",
+  sales_rep: "clerk01", sales_rep_name: "王芳", total_minor: 120000, currency: "CNY", order_date: "2026-11-01",
   created_at: "2026-11-01T08:00:00Z", updated_at: "2026-11-01T08:00:00Z", updated_by: null, closed_at: null,
   cancel_reason: null, cancel_note: null, cancel_requested_by: null, watchers: [], watcher_names: [], read_only: false,
   lines: [], reservations: [], stock_movements: [], finance: [], copied_from: null, copies: [], events: [],

@@ -72,6 +72,53 @@ describe("the cancel wizard", () => {
   });
 });
 
+describe("the cancel wizard keeps the internal note from the customer", () => {
+  it("prefills the message from the reason, previews the notice without the note, and says what was done", async () => {
+    const previews: unknown[][] = [];
+    const sent: Record<string, unknown>[] = [];
+    mockIPC((cmd, args) => {
+      const a = args as Record<string, unknown>;
+      if (cmd === "cancel_preview") {
+        previews.push([a.note, a.customerMessage]);
+        const body = `尊敬的客户：订单已取消。${a.customerMessage ?? ""}`;
+        return preview({ customer_notice: { customer: "上海华联贸易有限公司", to: "a@example.cn", language: "zh-CN", subject: "订单 SO-2026-000042 已取消", body } });
+      }
+      if (cmd === "reasons") return [{ code: "out_of_stock", label_zh: "缺货", label_en: "Out of stock", active: true }];
+      if (cmd === "cancel_order") {
+        sent.push(a.request as Record<string, unknown>);
+        return {
+          number: order.number, status: "cancelled", from: "invoiced", version: 4, reversal: { stock: [], credit_notes: [], refund_due_minor: 0 },
+          notified: ["mgr.east"], notified_names: ["陈明"], customer_message_id: 9, customer_notice_to: "a@example.cn",
+        };
+      }
+      return null;
+    });
+    wrap(<CancelWizard order={order} onClose={() => {}} />);
+    await screen.findByTestId("cancel-preview");
+    fireEvent.click(screen.getByTestId("cancel-next"));
+    const reason = (await screen.findByTestId("cancel-reason")).querySelector("input") as HTMLInputElement;
+    fireEvent.mouseDown(reason);
+    fireEvent.click(await screen.findByTitle("Out of stock"));
+    // The customer's wording of the reason, in the customer's language.
+    await waitFor(() => expect((screen.getByTestId("cancel-customer-message") as HTMLTextAreaElement).value).toBe("很抱歉，所订货品缺货，无法按时交付。"));
+    fireEvent.change(screen.getByTestId("cancel-note"), { target: { value: "供应商延期，内部跟进" } });
+    fireEvent.click(screen.getByTestId("cancel-next"));
+    const notice = await screen.findByTestId("cancel-notice");
+    await waitFor(() => expect(screen.getByTestId("cancel-notice").textContent).toContain("缺货，无法按时交付"));
+    expect(notice.textContent).not.toContain("供应商延期");
+    expect(screen.getByTestId("cancel-internal-note").textContent).toContain("供应商延期");
+    fireEvent.click(screen.getByTestId("cancel-confirm"));
+    const result = await screen.findByTestId("cancel-result");
+    expect(sent[0].note).toBe("供应商延期，内部跟进");
+    expect(sent[0].customer_message).toBe("很抱歉，所订货品缺货，无法按时交付。");
+    expect(result.textContent).toContain("was cancelled");
+    expect(result.textContent).toContain("Invoiced → Cancelled");
+    expect(result.textContent).toContain("Told: 陈明");
+    expect(result.textContent).toContain("queued for a@example.cn");
+    expect(result.textContent).not.toContain("Who is notified");
+  });
+});
+
 describe("the login page", () => {
   it("shows the lockout message the core sends", async () => {
     mockIPC((cmd) => {

@@ -110,7 +110,16 @@ export const commands = {
 	stockChange: (id: ProductId, change: StockChange, reason: string) => typedError<Product, BridgeError>(__TAURI_INVOKE("stock_change", { id, change, reason })),
 	stockHistory: (id: ProductId, limit: number) => typedError<StockAdjustment[], BridgeError>(__TAURI_INVOKE("stock_history", { id, limit })),
 	productHistory: (id: ProductId) => typedError<SettingsEvent[], BridgeError>(__TAURI_INVOKE("product_history", { id })),
-	cancelPreview: (number: string, reason: string | null, note: string | null) => typedError<CancelPreview, BridgeError>(__TAURI_INVOKE("cancel_preview", { number, reason, note })),
+	/**
+	 *  What cancelling would do; `note` is internal, `customer_message`
+	 *  goes into the customer's notice.
+	 */
+	cancelPreview: (number: string, reason: string | null, note: string | null, customerMessage: string | null) => typedError<CancelPreview, BridgeError>(__TAURI_INVOKE("cancel_preview", { number, reason, note, customerMessage })),
+	/**
+	 *  A pending request as the manager decides it: who asked, when,
+	 *  why, and what approving will do.
+	 */
+	cancelRequest: (number: string) => typedError<PendingCancel, BridgeError>(__TAURI_INVOKE("cancel_request", { number })),
 	cancelOrder: (request: CancelRequest) => typedError<CancelOutcome, BridgeError>(__TAURI_INVOKE("cancel_order", { request })),
 	approveCancel: (number: string, version: number) => typedError<CancelOutcome, BridgeError>(__TAURI_INVOKE("approve_cancel", { number, version })),
 	rejectCancel: (number: string, version: number, note: string) => typedError<number, BridgeError>(__TAURI_INVOKE("reject_cancel", { number, version, note })),
@@ -221,10 +230,17 @@ export type CancelOutcome = {
 	number: string,
 	/**  `cancelled`, or `cancel_pending` when it waits for approval. */
 	status: Status,
+	/**  What it was before. */
+	from: Status,
 	version: number,
 	reversal: Reversal,
+	/**  Logins of the staff told. */
 	notified: string[],
+	/**  Their names, in the same order. */
+	notified_names: string[],
 	customer_message_id: number | null,
+	/**  Where the queued customer notice goes (None: no address on file). */
+	customer_notice_to: string | null,
 };
 
 export type CancelPreview = {
@@ -252,9 +268,15 @@ export type CancelRequest = {
 	/**  The version the person saw. */
 	seen_version: number,
 	reason_code: string,
+	/**
+	 *  The internal note: the timeline and the staff read it, the customer
+	 *  never does.
+	 */
 	note: string | null,
 	/**  Queue the customer notice (the person may untick it). */
 	notify_customer: boolean,
+	/**  The message to the customer, in their notice only. */
+	customer_message?: string | null,
 };
 
 export type Candidate = {
@@ -398,6 +420,8 @@ export type Event = {
 	id: number,
 	kind: string,
 	actor: string | null,
+	/**  The actor's name as it is now. */
+	actor_name: string | null,
 	at: string,
 	from: string | null,
 	to: string | null,
@@ -542,7 +566,9 @@ export type ItemResult = {
 };
 
 /**  What a job does to each order. */
-export type JobKind = { kind: "archive" } | { kind: "reassign"; target: Target; note: string | null } | { kind: "cancel"; reason_code: string; note: string | null; notify_customer: boolean } | 
+export type JobKind = { kind: "archive" } | { kind: "reassign"; target: Target; note: string | null } | { kind: "cancel"; reason_code: string; note: string | null; notify_customer: boolean; 
+/**  The message to each customer (never the internal note). */
+customer_message?: string | null } | 
 /**  Records of a file (made by `import::start` only). */
 { kind: "import"; what: ImportKind; file: string };
 
@@ -627,6 +653,7 @@ export type OrderDetail = {
 	handler_name: string | null,
 	department: DepartmentInfo,
 	sales_rep: string,
+	sales_rep_name: string,
 	total_minor: number,
 	currency: string,
 	order_date: string,
@@ -668,6 +695,31 @@ export type OrderState = {
 /**  Orders changed (by this window or another): lists and details reload. */
 export type OrdersChanged = {
 	numbers: string[],
+};
+
+/**  A pending cancellation as the manager who decides it sees it. */
+export type PendingCancel = {
+	number: string,
+	version: number,
+	customer: string,
+	total_minor: number,
+	currency: string,
+	/**  What the order was when the request was made. */
+	status_before: Status,
+	requested_by: string | null,
+	requested_by_name: string | null,
+	requested_at: string | null,
+	reason: string | null,
+	/**  The requester's internal note. */
+	note: string | null,
+	approval_reasons: ApprovalReason[],
+	approval_threshold_minor: number | null,
+	/**  What approving reverses (the same plan the cancel runs). */
+	reversal: Reversal,
+	/**  The notice the customer gets on approval (None: none will be queued). */
+	customer_notice: CustomerNotice | null,
+	/**  Whether `s` may decide it, and if not, why. */
+	decision: Action,
 };
 
 /**  What a first look at a server found. */
@@ -725,6 +777,8 @@ export type ReassignOutcome = {
 	number: string,
 	version: number,
 	handler: string | null,
+	/**  The new handler's name (None: a department queue). */
+	handler_name: string | null,
 	department_id: DepartmentId,
 	previous_handler: string | null,
 	notified: string[],

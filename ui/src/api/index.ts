@@ -111,8 +111,9 @@ export const api = {
   reasons: () => unwrap(commands.reasons()),
   departments: () => unwrap(commands.departments()),
 
-  cancelPreview: (number: string, reason: string | null, note: string | null) =>
-    unwrap(commands.cancelPreview(number, reason, note)),
+  cancelPreview: (number: string, reason: string | null, note: string | null, customerMessage: string | null = null) =>
+    unwrap(commands.cancelPreview(number, reason, note, customerMessage)),
+  cancelRequest: (number: string) => unwrap(commands.cancelRequest(number)),
   cancel: (request: CancelRequest) => unwrap(commands.cancelOrder(request)),
   approve: (number: string, version: number) => unwrap(commands.approveCancel(number, version)),
   reject: (number: string, version: number, note: string) => unwrap(commands.rejectCancel(number, version, note)),

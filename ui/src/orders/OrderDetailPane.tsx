@@ -203,7 +203,7 @@ export const OrderDetailPane = memo(function OrderDetailPane({ number, onOpen, o
         items={[
           { key: "h", label: t("detail.handler"), children: <span data-testid="detail-handler">{o.handler_name ? `${o.handler_name} (${o.handler})` : t("orders.queue")}</span> },
           { key: "d", label: t("detail.department"), children: zh ? o.department.name_zh : o.department.name_en },
-          { key: "r", label: t("detail.salesRep"), children: o.sales_rep },
+          { key: "r", label: t("detail.salesRep"), children: <>{o.sales_rep_name || o.sales_rep} <Typography.Text type="secondary">({o.sales_rep})</Typography.Text></> },
           { key: "o", label: t("detail.orderDate"), children: day(o.order_date) },
           { key: "v", label: t("detail.version"), children: o.version },
           ...(PAYABLE.includes(o.status) || o.paid_minor > 0 ? [{ key: "p", label: t("own.paid"), children: <span data-testid="detail-paid">{money(o.paid_minor, o.currency)} / {money(o.total_minor, o.currency)}</span> }] : []),
@@ -257,8 +257,12 @@ export const OrderDetailPane = memo(function OrderDetailPane({ number, onOpen, o
           content: (
             <div data-testid={`event-${e.kind}`}>
               <Typography.Text strong>{t(`events.${e.kind}`, { defaultValue: e.kind })}</Typography.Text>
-              {e.to && <> → {t(`status.${e.to}`, { defaultValue: e.to })}</>}
-              <Typography.Text type="secondary"> · {e.actor}</Typography.Text>
+              {e.to && (
+                <Typography.Text data-testid="event-from-to">
+                  {" "}{e.from ? `${t(`status.${e.from}`, { defaultValue: e.from })} → ` : "→ "}{t(`status.${e.to}`, { defaultValue: e.to })}
+                </Typography.Text>
+              )}
+              <Typography.Text type="secondary"> · {e.actor_name ?? e.actor}</Typography.Text>
               {e.reason && <div>{t("detail.reason")}: {reasonLabel(e.reason)}</div>}
               {e.note && <div><Typography.Text type="secondary">{e.note}</Typography.Text></div>}
             </div>

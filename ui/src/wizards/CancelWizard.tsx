@@ -2,18 +2,36 @@ import { Alert, Button, Checkbox, Descriptions, Flex, Form, Input, Modal, Result
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, type CancelOutcome, type CancelPreview, type OrderDetail } from "../api";
+import { api, type CancelOutcome, type CancelPreview, type OrderDetail, type Reversal } from "../api";
 import { describe } from "../common/errors";
 import { money } from "../common/format";
 
 export const NOTE_MAX = 1000;
+
+/** Every step a cancel reverses: stock released, credit notes, refunds due. */
+export function ReversalList({ r, currency }: { r: Reversal; currency: string }) {
+  const { t, i18n } = useTranslation();
+  const zh = i18n.language === "zh-CN";
+  const nothing = r.stock.length === 0 && r.credit_notes.length === 0 && r.refund_due_minor === 0;
+  if (nothing) return <>{t("cancel.nothingToReverse")}</>;
+  return (
+    <Flex vertical gap={4}>
+      {r.stock.length > 0 && (
+        <div>{t("cancel.releaseStock")}: {r.stock.map((s) => <Tag key={s.sku}>{zh ? s.product_zh : s.product_en} ×{s.quantity}</Tag>)}</div>
+      )}
+      {r.credit_notes.map((c) => (
+        <div key={c.invoice}>{t("cancel.creditNote", { invoice: c.invoice })}: {money(c.amount_minor, currency)}</div>
+      ))}
+      {r.refund_due_minor > 0 && <div>{t("cancel.refundDue")}: {money(r.refund_due_minor, currency)}</div>}
+    </Flex>
+  );
+}
 
 /** What the preview says will happen, in words. */
 function PreviewBody({ p }: { p: CancelPreview }) {
   const { t, i18n } = useTranslation();
   const zh = i18n.language === "zh-CN";
   const r = p.reversal;
-  const nothing = r.stock.length === 0 && r.credit_notes.length === 0 && r.refund_due_minor === 0;
   return (
     <Flex vertical gap={12} data-testid="cancel-preview">
       {!p.allowed && (
@@ -34,22 +52,12 @@ function PreviewBody({ p }: { p: CancelPreview }) {
           {
             key: "r",
             label: t("cancel.willReverse"),
-            children: nothing ? t("cancel.nothingToReverse") : (
-              <Flex vertical gap={4}>
-                {r.stock.length > 0 && (
-                  <div>{t("cancel.releaseStock")}: {r.stock.map((s) => <Tag key={s.sku}>{zh ? s.product_zh : s.product_en} ×{s.quantity}</Tag>)}</div>
-                )}
-                {r.credit_notes.map((c) => (
-                  <div key={c.invoice}>{t("cancel.creditNote", { invoice: c.invoice })}: {money(c.amount_minor, p.currency)}</div>
-                ))}
-                {r.refund_due_minor > 0 && <div>{t("cancel.refundDue")}: {money(r.refund_due_minor, p.currency)}</div>}
-              </Flex>
-            ),
+            children: <ReversalList r={r} currency={p.currency} />,
           },
           {
             key: "n",
             label: t("cancel.notified"),
-            children: p.recipients.length ? p.recipients.map((x) => `${x.display_name} (${x.login})`).join("、") : t("cancel.noRecipients"),
+            children: p.recipients.length ? p.recipients.map((x) => (x.login ? `${x.display_name} (${x.login})` : x.display_name)).join("、") : t("cancel.noRecipients"),
           },
         ]}
       />
@@ -63,6 +71,10 @@ export function CancelWizard({ order, onClose }: { order: OrderDetail; onClose: 
   const [step, setStep] = useState(0);
   const [reason, setReason] = useState<string | null>(null);
   const [note, setNote] = useState("");
+  // The message to the customer: prefilled from the reason, in the
+  // customer's language, until the person writes their own.
+  const [message, setMessage] = useState("");
+  const [messageTouched, setMessageTouched] = useState(false);
   const [notify, setNotify] = useState(true);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<CancelOutcome | null>(null);
@@ -71,8 +83,8 @@ export function CancelWizard({ order, onClose }: { order: OrderDetail; onClose: 
   const zh = i18n.language === "zh-CN";
 
   const preview = useQuery({
-    queryKey: ["cancel-preview", order.number, reason, note],
-    queryFn: () => api.cancelPreview(order.number, reason, note || null),
+    queryKey: ["cancel-preview", order.number, reason, note, message],
+    queryFn: () => api.cancelPreview(order.number, reason, note || null, message.trim() || null),
     placeholderData: (prev) => prev,
   });
   const reasons = useQuery({ queryKey: ["reasons"], queryFn: api.reasons, staleTime: 300_000 });
@@ -83,7 +95,10 @@ export function CancelWizard({ order, onClose }: { order: OrderDetail; onClose: 
     if (!reason) return;
     setBusy(true);
     try {
-      const out = await api.cancel({ number: order.number, seen_version: order.version, reason_code: reason, note: note || null, notify_customer: notify && !!p?.customer_notice });
+      const out = await api.cancel({
+        number: order.number, seen_version: order.version, reason_code: reason, note: note || null,
+        notify_customer: notify && !!p?.customer_notice, customer_message: message.trim() || null,
+      });
       setOutcome(out);
       setFailure(null);
     } catch (e) {
@@ -92,6 +107,16 @@ export function CancelWizard({ order, onClose }: { order: OrderDetail; onClose: 
     } finally {
       setBusy(false);
       setStep(3);
+    }
+  };
+
+  const customerT = i18n.getFixedT((p?.customer_notice?.language ?? order.customer?.language) === "en" ? "en" : "zh-CN");
+  const chooseReason = (code: string | null) => {
+    setReason(code);
+    if (!messageTouched) {
+      const wording = code ? customerT(`cancel.customerWording.${code}`, { defaultValue: "" }) : "";
+      setMessage(wording);
+      form.setFieldValue("message", wording);
     }
   };
 
@@ -125,19 +150,28 @@ export function CancelWizard({ order, onClose }: { order: OrderDetail; onClose: 
         items={[{ title: t("cancel.stepPreview") }, { title: t("cancel.stepReason") }, { title: t("cancel.stepConfirm") }, { title: t("cancel.stepResult") }]} />
       {step === 0 && (p ? <PreviewBody p={p} /> : <Skeleton active />)}
       {step === 1 && (
-        <Form form={form} layout="vertical" initialValues={{ reason, note }}
-          onValuesChange={(_, v) => { setReason(v.reason ?? null); setNote(v.note ?? ""); }}>
+        <Form form={form} layout="vertical" initialValues={{ reason, note, message }}
+          onValuesChange={(changed, v) => {
+            if ("reason" in changed) chooseReason(v.reason ?? null);
+            if ("note" in changed) setNote(v.note ?? "");
+            if ("message" in changed) { setMessage(v.message ?? ""); setMessageTouched(true); }
+          }}>
           <Form.Item name="reason" label={t("cancel.reason")} rules={[{ required: true, message: t("cancel.reasonRequired") }]}>
             <Select data-testid="cancel-reason" placeholder={t("cancel.reasonRequired")}
               options={(reasons.data ?? []).filter((r) => r.active).map((r) => ({ value: r.code, label: zh ? r.label_zh : r.label_en }))} />
           </Form.Item>
-          <Form.Item name="note" label={t("cancel.note")}
+          <Form.Item name="note" label={t("cancel.note")} extra={t("cancel.noteHint")}
             rules={[
               { max: NOTE_MAX },
               { validator: (_, v) => (reason === "other" && !String(v ?? "").trim() ? Promise.reject(new Error(t("cancel.noteRequired"))) : Promise.resolve()) },
             ]}>
             <Input.TextArea rows={3} showCount maxLength={NOTE_MAX} placeholder={t("cancel.notePlaceholder")} data-testid="cancel-note" />
           </Form.Item>
+          {p?.customer_notice && (
+            <Form.Item name="message" label={t("cancel.customerMessage", { customer: p.customer_notice.customer })} extra={t("cancel.customerMessageHint")} rules={[{ max: NOTE_MAX }]}>
+              <Input.TextArea rows={2} showCount maxLength={NOTE_MAX} data-testid="cancel-customer-message" />
+            </Form.Item>
+          )}
         </Form>
       )}
       {step === 2 && p && (
@@ -148,26 +182,53 @@ export function CancelWizard({ order, onClose }: { order: OrderDetail; onClose: 
               : t("cancel.confirmText", { number: order.number, reason: reasonLabel ? (zh ? reasonLabel.label_zh : reasonLabel.label_en) : reason })}
           </Typography.Paragraph>
           <PreviewBody p={p} />
+          {note.trim() && (
+            <Typography.Text type="secondary" data-testid="cancel-internal-note">{t("cancel.internalNoteShown")}: {note.trim()}</Typography.Text>
+          )}
           {p.customer_notice && (
             <div>
               <Checkbox checked={notify} onChange={(e) => setNotify(e.target.checked)} data-testid="cancel-notify">
-                {t("cancel.sendNotice")} ({p.customer_notice.to ?? p.customer_notice.customer})
+                {t("cancel.sendNotice")} ({p.customer_notice.to ?? t("cancel.noAddress", { customer: p.customer_notice.customer })})
               </Checkbox>
-              <pre className="notice" data-testid="cancel-notice">{p.customer_notice.subject}{"\n\n"}{p.customer_notice.body}</pre>
+              {notify && (
+                <>
+                  <Typography.Paragraph type="secondary" style={{ margin: "4px 0" }}>{t("cancel.exactlyThis")}</Typography.Paragraph>
+                  <pre className="notice" data-testid="cancel-notice">{p.customer_notice.subject}{"\n\n"}{p.customer_notice.body}</pre>
+                </>
+              )}
             </div>
           )}
         </Flex>
       )}
-      {step === 3 && outcome && (
-        <Result
-          data-testid="cancel-result"
-          status={outcome.status === "cancelled" ? "success" : "info"}
-          title={outcome.status === "cancelled" ? t("cancel.doneCancelled", { number: outcome.number }) : t("cancel.donePending", { number: outcome.number })}
-          subTitle={outcome.notified.length ? `${t("cancel.notified")}: ${outcome.notified.join("、")}` : undefined}
-        />
-      )}
+      {step === 3 && outcome && <Outcome outcome={outcome} />}
       {step === 3 && failure && <Result status="warning" title={failure.title} subTitle={failure.text} data-testid="cancel-failure" />}
       {step === 0 && preview.error && <Alert type="error" title={describe(preview.error).text} />}
     </Modal>
+  );
+}
+
+/** What the cancel did, in the past tense: from → to, who was told, and
+ * whether (and where) the customer notice went. */
+function Outcome({ outcome }: { outcome: CancelOutcome }) {
+  const { t } = useTranslation();
+  const cancelled = outcome.status === "cancelled";
+  const lines = [
+    `${t(`status.${outcome.from}`)} → ${t(`status.${outcome.status}`)}`,
+    outcome.notified_names.length ? t("cancel.toldStaff", { names: outcome.notified_names.join("、") }) : t("cancel.toldNobody"),
+    !cancelled
+      ? t("cancel.noticeOnApproval")
+      : outcome.customer_message_id === null
+        ? t("cancel.noticeNotSent")
+        : outcome.customer_notice_to
+          ? t("cancel.noticeQueued", { to: outcome.customer_notice_to })
+          : t("cancel.noticeQueuedNoAddress"),
+  ];
+  return (
+    <Result
+      data-testid="cancel-result"
+      status={cancelled ? "success" : "info"}
+      title={cancelled ? t("cancel.doneCancelled", { number: outcome.number }) : t("cancel.donePending", { number: outcome.number })}
+      subTitle={<Flex vertical gap={4}>{lines.map((l) => <span key={l}>{l}</span>)}</Flex>}
+    />
   );
 }

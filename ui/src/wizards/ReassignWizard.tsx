@@ -41,7 +41,7 @@ export function ReassignWizard({ numbers, version, onClose }: { numbers: string[
         await job.start({ kind: "reassign", target, note: note || null }, { kind: "orders", orders: numbers.map((n) => [n, null]) });
       } else {
         const out = await api.reassign(numbers[0], version ?? 0, target, note || null);
-        setDone(out.handler ?? targetLabel);
+        setDone(out.handler_name ? `${out.handler_name} (${out.handler})` : targetLabel);
       }
     } catch (e) {
       setFailure(describe(e));
