@@ -243,6 +243,29 @@ pub fn find(
     Ok(out)
 }
 
+/// Reads every customer's initials again with `initials` and rewrites their
+/// short keys (a migration: the readings of names improved).
+pub fn reindex_initials(c: &Connection, initials: impl Fn(&str) -> String) -> Result<usize> {
+    let all: Vec<(i64, String, String, String)> = c
+        .prepare("SELECT id, name, name_latin, initials FROM customers")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut changed = 0;
+    for (id, name, latin, old) in all {
+        let new = initials(&name);
+        if new == old {
+            continue;
+        }
+        c.prepare_cached("UPDATE customers SET initials = ?2 WHERE id = ?1")?
+            .execute(params![id, new])?;
+        c.prepare_cached("DELETE FROM customer_grams WHERE customer_id = ?1")?
+            .execute([id])?;
+        write_keys(c, CustomerId(id), &name, &latin, &new)?;
+        changed += 1;
+    }
+    Ok(changed)
+}
+
 /// A typed prefix, and its capitals when they differ.
 pub(crate) fn prefixes(text: &str) -> Vec<String> {
     let upper = text.to_uppercase();
@@ -294,7 +317,7 @@ fn short_keys(name: &str, latin: &str, initials: &str) -> std::collections::BTre
     let words = format!("{} {}", name, latin).to_lowercase();
     for word in words
         .split(|c: char| !c.is_ascii_alphanumeric())
-        .chain(std::iter::once(initials))
+        .chain(initials.split_whitespace())
         .filter(|w| !w.is_empty() && w.is_ascii())
     {
         keys.insert(word[..1].to_string());

@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_sessions.sql"),
     include_str!("migrations/0006_own_data.sql"),
     include_str!("migrations/0007_customer_message.sql"),
+    include_str!("migrations/0008_initials.sql"),
 ];
 /// Rows `ANALYZE` samples per index: at 1,000 the planner's statistics were
 /// off by a factor of 300 on a million orders; at 10,000, by two.
@@ -209,8 +210,27 @@ impl Store {
     }
 }
 
+/// The migration whose hook reads every customer's initials again.
+const REINDEX_INITIALS: usize = 7;
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+    Migrations::new(
+        MIGRATIONS
+            .iter()
+            .enumerate()
+            .map(|(i, sql)| {
+                if i == REINDEX_INITIALS {
+                    M::up_with_hook(sql, |tx: &Transaction| {
+                        customers::reindex_initials(tx, crate::names::initials)
+                            .map(|_| ())
+                            .map_err(|e| rusqlite_migration::HookError::Hook(e.log_detail()))
+                    })
+                } else {
+                    M::up(sql)
+                }
+            })
+            .collect(),
+    )
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

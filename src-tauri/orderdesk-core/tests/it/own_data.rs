@@ -425,3 +425,57 @@ fn order_entry_refuses_what_cannot_be_booked() {
             .any(|e| e.kind == "product_deactivated" && e.subject == "T-9")
     );
 }
+
+#[test]
+fn pinyin_initials_follow_words_and_keep_every_unsure_reading() {
+    let f = fixture(30);
+    let clerk = login(&f.store, "clerk01");
+    let names = [
+        ("厦门东方办公设备有限公司", "xmdf"),
+        ("重庆长城重工有限公司", "cqcczg"),
+        ("长沙乐山贸易", "csls"),
+        ("成都蚌埠六安商行", "cdbbla"),
+        ("中国银行长丰支行", "zgyh"),
+        ("长丰贸易", "cfmy"),
+        ("长丰贸易", "zfmy"),
+    ];
+    for (i, (name, _)) in names.iter().enumerate() {
+        customer(&f.store, &format!("PY{i}"), name);
+    }
+    for (name, typed) in names {
+        let found = customers::find(&f.store, &clerk, typed, false, 20).expect("find");
+        assert!(
+            found.iter().any(|c| c.name == name),
+            "{typed} finds {name}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn an_older_database_has_its_initials_read_again_when_opened() {
+    let f = fixture(30);
+    let made = customer(&f.store, "OLD-1", "厦门润发商贸有限公司");
+    let path = f.store.path().to_path_buf();
+    // As the old reading stored it, before migration 8.
+    f.store
+        .write(|c| {
+            c.execute(
+                "UPDATE customers SET initials = 'smrfsmyxgs' WHERE id = ?1",
+                [made.id.0],
+            )?;
+            c.execute(
+                "DELETE FROM customer_grams WHERE customer_id = ?1",
+                [made.id.0],
+            )?;
+            c.execute_batch("PRAGMA user_version = 7")?;
+            Ok(())
+        })
+        .expect("make it old");
+    drop(f.store);
+    let store = Store::open(&path).expect("reopen and migrate");
+    let clerk = login(&store, "clerk01");
+    for typed in ["xmrf", "xm"] {
+        let found = customers::find(&store, &clerk, typed, false, 20).expect("find");
+        assert!(found.iter().any(|c| c.id == made.id), "{typed}: {found:?}");
+    }
+}
