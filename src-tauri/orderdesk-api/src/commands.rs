@@ -124,6 +124,8 @@ macro_rules! for_each_command {
             session desk user_create(user: NewUser) -> UserId;
             session desk user_update(change: UserChange) -> ();
             session desk user_reset_password(login: String, password: String) -> ();
+            /// Lifts a lock after failed logins.
+            session desk user_unlock(login: String) -> ();
             session desk department_create(name_zh: String, name_en: String) -> DepartmentId;
             session desk department_rename(id: DepartmentId, name_zh: String, name_en: String) -> Department;
             session desk reason_save(reason: Reason) -> ();

@@ -67,6 +67,12 @@ fn check_password(password: &str) -> Result<String> {
     if password.chars().count() < MIN_PASSWORD {
         return Err(Error::invalid(Msg::PasswordTooShort { min: MIN_PASSWORD }));
     }
+    if password.chars().count() > crate::auth::MAX_PASSWORD {
+        return Err(Error::invalid(Msg::TextTooLong {
+            field: "password".into(),
+            max: crate::auth::MAX_PASSWORD,
+        }));
+    }
     hash_password(password)
 }
 
@@ -211,5 +217,28 @@ pub fn rename_department(
             name_zh: zh.clone(),
             name_en: en.clone(),
         })
+    })
+}
+
+/// Lifts a lock after failed logins at once (the administrator knows the
+/// person); logged.
+pub fn unlock_user(store: &Store, s: &Session, login: &str) -> Result<()> {
+    require_admin(s)?;
+    let at = store::stamp(store.now());
+    store.write(|tx| {
+        let user = store::users::by_login(tx, login.trim())?.ok_or_else(|| {
+            Error::not_found(Msg::UserNotFound {
+                login: login.trim().into(),
+            })
+        })?;
+        store::users::set_login_failures(tx, user.id, 0, None)?;
+        store::settings::record_event(
+            tx,
+            &at,
+            (s.user_id.0, &s.login),
+            "user_unlocked",
+            &user.login,
+            None,
+        )
     })
 }

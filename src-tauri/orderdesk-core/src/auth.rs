@@ -57,47 +57,88 @@ fn password_matches(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Checks a password and opens a session. Five failures in a row lock the
-/// account for five minutes; a wrong login and a wrong password read the same.
-/// The (deliberately slow) hash check runs outside the write transaction, so
-/// a login never holds up other people's work.
+/// The longest password accepted: argon2 would hash megabytes, slowly.
+pub const MAX_PASSWORD: usize = 256;
+
+/// A hash of a random password nobody knows, made once: checked for logins
+/// that are no user, so an unknown login takes as long as a known one.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        let secret = format!("{:032x}", rand::random::<u128>());
+        hash_password(&secret).unwrap_or_default()
+    })
+}
+
+/// Checks a password and opens a session. The password is checked first;
+/// only the right one learns that the account is disabled or locked. Five
+/// failures in a row lock the account for five minutes, counted in one
+/// statement; the last two attempts are warned of. A login that is no user
+/// is answered (and counted, and timed) exactly like a wrong password. The
+/// slow hash check runs outside the write transaction.
 pub fn login(store: &Store, login: &str, password: &str) -> Result<Session> {
     let now = store.now();
-    let Some(user) = store.read(|c| store::users::by_login(c, login.trim()))? else {
-        return Err(Error::forbidden(Msg::WrongCredentials));
-    };
-    if !user.active {
-        return Err(Error::forbidden(Msg::AccountDisabled { login: user.login }));
-    }
-    let locked = |until: DateTime<Utc>| {
-        Error::forbidden(Msg::AccountLocked {
-            until: until.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-        })
-    };
-    if let Some(until) = locked_until(&user.locked_until, now) {
-        return Err(locked(until));
-    }
-    if password_matches(password, &user.password_hash) {
-        if user.failed_logins != 0 || user.locked_until.is_some() {
-            store.write(|tx| store::users::set_login_failures(tx, user.id, 0, None))?;
-        }
-        return Ok(session_of(&user));
-    }
-    // Count the failure against the stored counter (another failure may have
-    // landed meanwhile), and lock at the fifth.
+    let login = login.trim();
+    let user = store.read(|c| store::users::by_login(c, login))?;
+    let hash = user
+        .as_ref()
+        .map_or(dummy_hash(), |u| u.password_hash.as_str());
+    let right = password.chars().count() <= MAX_PASSWORD && password_matches(password, hash);
+    let until = store::stamp(now + Duration::minutes(LOCKOUT_MINUTES));
     store.write(|tx| {
+        let Some(user) = user.as_ref() else {
+            let key = login.to_lowercase();
+            let (failures, locked) =
+                store::users::count_unknown_failure(tx, &key, MAX_FAILED_LOGINS, &until)?;
+            return Ok(Err(failure(failures, locked.as_deref(), now)));
+        };
+        // As stored now: a lock set by another attempt meanwhile counts.
         let current = store::users::by_id(tx, user.id)?
-            .map(|u| u.failed_logins)
-            .unwrap_or(0);
-        let failed = current + 1;
-        if failed >= MAX_FAILED_LOGINS {
-            let until = now + Duration::minutes(LOCKOUT_MINUTES);
-            store::users::set_login_failures(tx, user.id, 0, Some(&store::stamp(until)))?;
-            return Ok(Err(locked(until)));
+            .ok_or_else(|| Error::internal("user vanished during login"))?;
+        if !right {
+            let (failures, locked) =
+                store::users::count_failure(tx, user.id, MAX_FAILED_LOGINS, &until)?;
+            return Ok(Err(failure(failures, locked.as_deref(), now)));
         }
-        store::users::set_login_failures(tx, user.id, failed, None)?;
-        Ok(Err(Error::forbidden(Msg::WrongCredentials)))
+        if !current.active {
+            return Ok(Err(Error::forbidden(Msg::AccountDisabled {
+                login: current.login,
+            })));
+        }
+        if let Some(until) = locked_until(&current.locked_until, now) {
+            return Ok(Err(locked_error(until, now)));
+        }
+        if current.failed_logins != 0 || current.locked_until.is_some() {
+            store::users::set_login_failures(tx, user.id, 0, None)?;
+        }
+        Ok(Ok(session_of(&current)))
     })?
+}
+
+/// The answer to a wrong password: locked when this attempt locked it, a
+/// warning when one or two attempts are left, else just wrong.
+fn failure(failures: i64, locked: Option<&str>, now: DateTime<Utc>) -> Error {
+    if failures == 0
+        && let Some(until) = locked_until(&locked.map(str::to_string), now)
+    {
+        return locked_error(until, now);
+    }
+    let left = MAX_FAILED_LOGINS - failures;
+    if left <= 2 {
+        return Error::forbidden(Msg::WrongCredentialsTriesLeft {
+            left,
+            minutes: LOCKOUT_MINUTES,
+        });
+    }
+    Error::forbidden(Msg::WrongCredentials)
+}
+
+fn locked_error(until: DateTime<Utc>, now: DateTime<Utc>) -> Error {
+    let seconds = (until - now).num_seconds().max(0);
+    Error::forbidden(Msg::AccountLocked {
+        until: until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        minutes: (seconds + 59) / 60,
+    })
 }
 
 fn locked_until(stored: &Option<String>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
@@ -388,6 +429,12 @@ pub fn create_first_admin(
     }
     if password.chars().count() < MIN_PASSWORD {
         return Err(Error::invalid(Msg::PasswordTooShort { min: MIN_PASSWORD }));
+    }
+    if password.chars().count() > MAX_PASSWORD {
+        return Err(Error::invalid(Msg::TextTooLong {
+            field: "password".into(),
+            max: MAX_PASSWORD,
+        }));
     }
     let hash = hash_password(password)?;
     store.write(|tx| {

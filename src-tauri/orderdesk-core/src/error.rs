@@ -234,6 +234,11 @@ pub enum Msg {
     },
 
     WrongCredentials,
+    /// Wrong, and `left` more wrong attempts lock the account.
+    WrongCredentialsTriesLeft {
+        left: i64,
+        minutes: i64,
+    },
     NotLoggedIn,
     AlreadyExists {
         value: String,
@@ -244,7 +249,11 @@ pub enum Msg {
     },
     AlreadySetUp,
     AccountLocked {
+        /// RFC 3339, UTC: a desk shows it in local time.
         until: String,
+        /// Minutes left, rounded up.
+        #[serde(default)]
+        minutes: i64,
     },
     AccountDisabled {
         login: String,
@@ -632,12 +641,21 @@ impl Msg {
             Msg::AlreadySetUp => "This database already has users; it is set up.".into(),
             Msg::WrongCredentials if zh => "用户名或密码错误。".into(),
             Msg::WrongCredentials => "Wrong login or password.".into(),
-            Msg::AccountLocked { until } if zh => {
-                format!("登录失败次数过多，账户已锁定至 {until}。")
-            }
-            Msg::AccountLocked { until } => {
-                format!("Too many failed logins; the account is locked until {until}.")
-            }
+            Msg::AccountLocked { until, minutes } if zh => format!(
+                "登录失败次数过多，账户已锁定，约 {minutes} 分钟后（{}）可再试；如需立即使用，请联系管理员解锁。",
+                utc_clock(until)
+            ),
+            Msg::AccountLocked { until, minutes } => format!(
+                "Too many failed logins: the account is locked for about {minutes} more minutes (until {}). Ask your administrator to unlock it if you need it now.",
+                utc_clock(until)
+            ),
+            Msg::WrongCredentialsTriesLeft { left, minutes } if zh => format!(
+                "用户名或密码错误。再错 {left} 次，账户将被锁定 {minutes} 分钟。"
+            ),
+            Msg::WrongCredentialsTriesLeft { left, minutes } => format!(
+                "Wrong login or password. {left} more wrong {} lock the account for {minutes} minutes.",
+                if *left == 1 { "attempt" } else { "attempts" }
+            ),
             Msg::AccountDisabled { login } if zh => format!("账户 {login} 已停用。"),
             Msg::AccountDisabled { login } => format!("The account {login} is disabled."),
             Msg::NoAccess { number } if zh => format!("您无权查看 {number}。"),
@@ -818,6 +836,14 @@ impl Msg {
 /// The first characters of a fingerprint, enough to compare by eye.
 fn short(fingerprint: &str) -> &str {
     fingerprint.get(..16).unwrap_or(fingerprint)
+}
+
+/// "2026-11-29T10:05:00Z" → "10:05 UTC" (a desk shows local time itself).
+fn utc_clock(stamp: &str) -> String {
+    match stamp.get(11..16) {
+        Some(hm) => format!("{hm} UTC"),
+        None => stamp.to_string(),
+    }
 }
 
 fn field_label(field: &str, lang: Lang) -> &str {

@@ -119,6 +119,25 @@ describe("the cancel wizard keeps the internal note from the customer", () => {
   });
 });
 
+describe("the login page says a lock in this desk's time", () => {
+  it("shows the local time, the minutes left and what to do", async () => {
+    const until = new Date(Date.now() + 4 * 60_000);
+    mockIPC((cmd) => {
+      if (cmd === "login") {
+        return Promise.reject({ kind: "forbidden", message: "locked (server text)", details: { message_id: "account_locked", until: until.toISOString(), minutes: 4 } });
+      }
+      return null;
+    });
+    wrap(<LoginPage onLogin={() => {}} lang="en" onLang={() => {}} desk={null} notice={null} onConnection={() => {}} />);
+    fireEvent.change(screen.getByTestId("login-user"), { target: { value: "clerk01" } });
+    fireEvent.change(screen.getByTestId("login-password"), { target: { value: "wrong" } });
+    fireEvent.click(screen.getByTestId("login-submit"));
+    const local = until.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+    await waitFor(() => expect(screen.getByTestId("login-error").textContent).toContain(`until ${local} (about 4 minutes)`));
+    expect(screen.getByTestId("login-error").textContent).toContain("Ask your administrator");
+  });
+});
+
 describe("the login page", () => {
   it("shows the lockout message the core sends", async () => {
     mockIPC((cmd) => {

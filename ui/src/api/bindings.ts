@@ -137,6 +137,8 @@ export const commands = {
 	userCreate: (user: NewUser) => typedError<UserId, BridgeError>(__TAURI_INVOKE("user_create", { user })),
 	userUpdate: (change: UserChange) => typedError<null, BridgeError>(__TAURI_INVOKE("user_update", { change })),
 	userResetPassword: (login: string, password: string) => typedError<null, BridgeError>(__TAURI_INVOKE("user_reset_password", { login, password })),
+	/**  Lifts a lock after failed logins. */
+	userUnlock: (login: string) => typedError<null, BridgeError>(__TAURI_INVOKE("user_unlock", { login })),
 	departmentCreate: (nameZh: string, nameEn: string) => typedError<DepartmentId, BridgeError>(__TAURI_INVOKE("department_create", { nameZh, nameEn })),
 	departmentRename: (id: DepartmentId, nameZh: string, nameEn: string) => typedError<Department, BridgeError>(__TAURI_INVOKE("department_rename", { id, nameZh, nameEn })),
 	reasonSave: (reason: Reason) => typedError<null, BridgeError>(__TAURI_INVOKE("reason_save", { reason })),

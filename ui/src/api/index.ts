@@ -40,11 +40,14 @@ export type * from "./bindings";
 export class ApiError extends Error {
   readonly kind: ErrorKind;
   readonly id: string;
+  /** The core's message as data (its fields by name), for the UI to act on. */
+  readonly details: Record<string, unknown>;
   constructor(e: BridgeError) {
     super(e.message);
     this.kind = e.kind;
-    const details = e.details as { message_id?: unknown } | null;
-    this.id = typeof details?.message_id === "string" ? details.message_id : "";
+    const details = (e.details ?? {}) as Record<string, unknown>;
+    this.details = details;
+    this.id = typeof details.message_id === "string" ? details.message_id : "";
   }
 }
 
@@ -140,6 +143,7 @@ export const api = {
   createUser: (user: NewUser) => unwrap(commands.userCreate(user)),
   updateUser: (change: UserChange) => unwrap(commands.userUpdate(change)),
   resetPassword: (login: string, password: string) => unwrap(commands.userResetPassword(login, password)),
+  unlockUser: (login: string) => unwrap(commands.userUnlock(login)),
   createDepartment: (zh: string, en: string) => unwrap(commands.departmentCreate(zh, en)),
   renameDepartment: (id: DepartmentId, zh: string, en: string) => unwrap(commands.departmentRename(id, zh, en)),
   saveReason: (reason: Reason) => unwrap(commands.reasonSave(reason)),

@@ -21,7 +21,7 @@ export const en = {
   },
   login: {
     title: "Log in to OrderDesk", login: "Login", password: "Password", submit: "Log in",
-    loginRequired: "Enter your login", passwordRequired: "Enter your password", demoHint: "Demo users: admin, mgr.east, clerk01 … password “demo”",
+    locked_one: "Too many failed logins: the account is locked until {{time}} (about {{count}} minute). Ask your administrator to unlock it if you need it now.", locked_other: "Too many failed logins: the account is locked until {{time}} (about {{count}} minutes). Ask your administrator to unlock it if you need it now.", loginRequired: "Enter your login", passwordRequired: "Enter your password", demoHint: "Demo users: admin, mgr.east, clerk01 … password “demo”",
   },
   setup: {
     title: "Welcome to OrderDesk", intro: "This database is empty. How would you like to start?",
@@ -101,7 +101,7 @@ export const en = {
     security: "Security", idleLock: "Lock a window after this many minutes without activity", idleLockHint: "The session also ends on the server; unlocking asks for the password.",
     title: "Settings", users: "Users", departments: "Departments", reasons: "Cancellation reasons", approval: "Approval rules",
     notifications: "Notifications", backups: "Backups", log: "Change log", saved: "Saved; in effect for every window now.",
-    newUser: "New user", role: "Role", active: "Active", locked: "Locked", resetPassword: "Reset password",
+    newUser: "New user", role: "Role", active: "Active", locked: "Locked", unlock: "Unlock", resetPassword: "Reset password",
     roles: { clerk: "Clerk", manager: "Manager", admin: "Administrator" },
     newDepartment: "New department", rename: "Edit", newReason: "New reason", code: "Code",
     reasonsNote: "Reasons are never deleted (archived orders refer to them): retire one by switching it off.",

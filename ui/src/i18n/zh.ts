@@ -23,7 +23,7 @@ export const zh: Catalogue = {
   },
   login: {
     title: "登录 OrderDesk", login: "登录名", password: "密码", submit: "登录",
-    loginRequired: "请输入登录名", passwordRequired: "请输入密码", demoHint: "演示用户：admin、mgr.east、clerk01 …… 密码均为“demo”",
+    locked_one: "登录失败次数过多，账户已锁定至 {{time}}（约 {{count}} 分钟）。如需立即使用，请联系管理员解锁。", locked_other: "登录失败次数过多，账户已锁定至 {{time}}（约 {{count}} 分钟）。如需立即使用，请联系管理员解锁。", loginRequired: "请输入登录名", passwordRequired: "请输入密码", demoHint: "演示用户：admin、mgr.east、clerk01 …… 密码均为“demo”",
   },
   setup: {
     title: "欢迎使用 OrderDesk", intro: "数据库为空。您希望如何开始？",
@@ -103,7 +103,7 @@ export const zh: Catalogue = {
     security: "安全", idleLock: "无操作多少分钟后锁定窗口", idleLockHint: "服务器上的登录也会结束；解锁时需要输入密码。",
     title: "设置", users: "用户", departments: "部门", reasons: "取消原因", approval: "审批规则",
     notifications: "通知", backups: "备份", log: "变更记录", saved: "已保存，所有窗口立即生效。",
-    newUser: "新建用户", role: "角色", active: "启用", locked: "已锁定", resetPassword: "重置密码",
+    newUser: "新建用户", role: "角色", active: "启用", locked: "已锁定", unlock: "解锁", resetPassword: "重置密码",
     roles: { clerk: "文员", manager: "主管", admin: "管理员" },
     newDepartment: "新建部门", rename: "编辑", newReason: "新建原因", code: "代码",
     reasonsNote: "原因不会被删除（归档订单仍引用它们）；关闭开关即停用。",

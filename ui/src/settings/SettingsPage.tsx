@@ -49,7 +49,13 @@ export function Users({ departments }: { departments: Department[] }) {
           { title: t("settings.role"), render: (_, u) => <Select size="small" value={u.role} style={{ width: 110 }} onChange={(role) => change(u, { role })} options={ROLES.map((r) => ({ value: r, label: t(`settings.roles.${r}`) }))} /> },
           { title: t("orders.department"), render: (_, u) => <Select size="small" value={u.department_id} style={{ width: 150 }} onChange={(department_id) => change(u, { department_id })} options={departments.map((d) => ({ value: d.id, label: deptName(d.id) }))} /> },
           { title: t("settings.active"), render: (_, u) => <Switch size="small" checked={u.active} onChange={(active) => change(u, { active })} /> },
-          { title: "", render: (_, u) => <Space>{u.locked && <Tag color="orange">{t("settings.locked")}</Tag>}<Button size="small" onClick={() => setResetting(u.login)}>{t("settings.resetPassword")}</Button></Space> },
+          { title: "", render: (_, u) => (
+            <Space>
+              {u.locked && <Tag color="orange">{t("settings.locked")}</Tag>}
+              {u.locked && <Button size="small" onClick={() => save(() => api.unlockUser(u.login))} data-testid={`unlock-${u.login}`}>{t("settings.unlock")}</Button>}
+              <Button size="small" onClick={() => setResetting(u.login)}>{t("settings.resetPassword")}</Button>
+            </Space>
+          ) },
         ]} />
       <Modal open={creating} title={t("settings.newUser")} okButtonProps={{ "data-testid": "user-ok" } as never} onCancel={() => setCreating(false)} onOk={async () => {
         const v = await form.validateFields();

@@ -32,6 +32,12 @@ pub fn user_reset_password(ctx: &Ctx, login: String, password: String) -> Result
     admin::reset_password(ctx.store(), &ctx.session, &login, &password)
 }
 
+pub fn user_unlock(ctx: &Ctx, login: String) -> Result<()> {
+    admin::unlock_user(ctx.store(), &ctx.session, &login)?;
+    changed(ctx, "users");
+    Ok(())
+}
+
 pub fn department_create(ctx: &Ctx, name_zh: String, name_en: String) -> Result<DepartmentId> {
     let id = admin::create_department(ctx.store(), &ctx.session, &name_zh, &name_en)?;
     changed(ctx, "departments");

@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_own_data.sql"),
     include_str!("migrations/0007_customer_message.sql"),
     include_str!("migrations/0008_initials.sql"),
+    include_str!("migrations/0009_login_failures.sql"),
 ];
 /// Rows `ANALYZE` samples per index: at 1,000 the planner's statistics were
 /// off by a factor of 300 on a million orders; at 10,000, by two.

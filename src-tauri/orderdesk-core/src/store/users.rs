@@ -104,6 +104,43 @@ pub fn set_login_failures(
     Ok(())
 }
 
+/// Counts one failed login in one statement (so failures arriving together
+/// are all counted, and none clears a lock another set): at the `max`th the
+/// counter starts again and the account is locked until `until`. Returns the
+/// failures counted now and the lock, as stored after.
+pub fn count_failure(
+    c: &Connection,
+    id: UserId,
+    max: i64,
+    until: &str,
+) -> Result<(i64, Option<String>)> {
+    Ok(c.prepare_cached(
+        "UPDATE users SET
+                 locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END,
+                 failed_logins = CASE WHEN failed_logins + 1 >= ?2 THEN 0 ELSE failed_logins + 1 END
+             WHERE id = ?1
+             RETURNING failed_logins, locked_until",
+    )?
+    .query_row(params![id.0, max, until], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}
+
+/// The same for a name that is no user.
+pub fn count_unknown_failure(
+    c: &Connection,
+    login: &str,
+    max: i64,
+    until: &str,
+) -> Result<(i64, Option<String>)> {
+    Ok(c.prepare_cached(
+        "INSERT INTO login_failures (login, failures, locked_until) VALUES (?1, 1, NULL)
+             ON CONFLICT (login) DO UPDATE SET
+                 locked_until = CASE WHEN failures + 1 >= ?2 THEN ?3 ELSE locked_until END,
+                 failures = CASE WHEN failures + 1 >= ?2 THEN 0 ELSE failures + 1 END
+             RETURNING failures, locked_until",
+    )?
+    .query_row(params![login, max, until], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}
+
 /// Active users of a department with a given role (managers for approvals and
 /// notifications; everyone for a department queue).
 pub fn in_department(

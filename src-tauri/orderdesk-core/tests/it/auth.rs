@@ -12,23 +12,111 @@ fn five_failures_lock_the_account_for_five_minutes() {
     let now = Arc::new(Mutex::new(Utc::now()));
     let clock = now.clone();
     f.store.set_clock(move || *clock.lock().expect("clock"));
-    for i in 1..=4 {
+    let expected = |i: i64| match i {
+        1 | 2 => "wrong",
+        3 | 4 => "warned",
+        _ => "locked",
+    };
+    for i in 1..=5 {
         let e = auth::login(&f.store, "clerk01", "wrong").expect_err("wrong password");
-        assert!(
-            matches!(e.msg(), Msg::WrongCredentials),
-            "attempt {i}: {e:?}"
-        );
+        let got = match e.msg() {
+            Msg::WrongCredentials => "wrong",
+            Msg::WrongCredentialsTriesLeft { left, .. } if *left == 5 - i => "warned",
+            Msg::AccountLocked { minutes: 5, .. } => "locked",
+            other => panic!("attempt {i}: {other:?}"),
+        };
+        assert_eq!(got, expected(i), "attempt {i}");
     }
-    let e = auth::login(&f.store, "clerk01", "wrong").expect_err("fifth");
-    assert!(matches!(e.msg(), Msg::AccountLocked { .. }), "{e:?}");
     let e = auth::login(&f.store, "clerk01", "demo").expect_err("locked");
     assert!(
         matches!(e.msg(), Msg::AccountLocked { .. }),
         "the right password waits too"
     );
+    // A wrong password while locked says nothing of the lock.
+    let e = auth::login(&f.store, "clerk01", "wrong").expect_err("still wrong");
+    assert!(matches!(e.msg(), Msg::WrongCredentials), "{e:?}");
     *now.lock().expect("clock") += Duration::minutes(6);
     let s = auth::login(&f.store, "clerk01", "demo").expect("unlocked");
     assert_eq!(s.login, "clerk01");
+}
+
+#[test]
+fn an_unknown_login_is_answered_exactly_like_a_known_one() {
+    let f = fixture(50);
+    let answers = |login: &str| -> Vec<String> {
+        (0..5)
+            .map(|_| {
+                let e = auth::login(&f.store, login, "wrong").expect_err("refused");
+                let text = e.message(orderdesk_core::domain::Lang::En);
+                // The time in a lock message is the only thing that may differ.
+                text.split(" (until").next().unwrap_or("").to_string()
+            })
+            .collect()
+    };
+    assert_eq!(answers("clerk02"), answers("no-such-person"));
+}
+
+#[test]
+fn a_disabled_or_locked_account_is_named_only_to_the_right_password() {
+    let f = fixture(50);
+    let admin = login(&f.store, "admin");
+    orderdesk_core::admin::update_user(
+        &f.store,
+        &admin,
+        &orderdesk_core::admin::UserChange {
+            login: "clerk03".into(),
+            role: orderdesk_core::domain::Role::Clerk,
+            department_id: auth::session_for(&f.store, "clerk03")
+                .expect("clerk03")
+                .department_id,
+            active: false,
+        },
+    )
+    .expect("disable");
+    let e = auth::login(&f.store, "clerk03", "wrong").expect_err("wrong");
+    assert!(matches!(e.msg(), Msg::WrongCredentials), "{e:?}");
+    let e = auth::login(&f.store, "clerk03", "demo").expect_err("disabled");
+    assert!(matches!(e.msg(), Msg::AccountDisabled { .. }), "{e:?}");
+}
+
+#[test]
+fn failures_arriving_together_all_count_and_lock() {
+    let f = fixture(50);
+    let store = Arc::new(f.store);
+    let threads: Vec<_> = (0..11)
+        .map(|_| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                let _ = auth::login(&store, "clerk04", "wrong");
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("thread");
+    }
+    let e = auth::login(&store, "clerk04", "demo").expect_err("locked");
+    assert!(matches!(e.msg(), Msg::AccountLocked { .. }), "{e:?}");
+    // The administrator lifts it.
+    let admin = login(&store, "admin");
+    orderdesk_core::admin::unlock_user(&store, &admin, "clerk04").expect("unlock");
+    auth::login(&store, "clerk04", "demo").expect("unlocked");
+    let log = orderdesk_core::settings::log(&store, &admin, 10).expect("log");
+    assert!(
+        log.iter()
+            .any(|e| e.kind == "user_unlocked" && e.subject == "clerk04")
+    );
+}
+
+#[test]
+fn a_huge_password_is_refused_without_hashing_it() {
+    let f = fixture(50);
+    let huge = "x".repeat(1_000_000);
+    let e = auth::login(&f.store, "clerk05", &huge).expect_err("refused");
+    assert!(e.is_forbidden());
+    let admin = login(&f.store, "admin");
+    let e = orderdesk_core::admin::reset_password(&f.store, &admin, "clerk05", &"y".repeat(300))
+        .expect_err("too long");
+    assert!(e.is_invalid_input());
 }
 
 #[test]
