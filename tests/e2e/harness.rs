@@ -312,6 +312,11 @@ pub struct Launch<'a> {
 
 impl App {
     pub async fn start(fx: &Fixture) -> App {
+        App::start_named(fx, "").await
+    }
+
+    /// Starts the app on the fixture, its screenshots named from `prefix`.
+    pub async fn start_named(fx: &Fixture, prefix: &'static str) -> App {
         let xdg = fx.dir.path().join("xdg");
         std::fs::create_dir_all(fx.export_dir()).expect("exports");
         std::fs::create_dir_all(&xdg).expect("xdg");
@@ -324,7 +329,7 @@ impl App {
             ],
             bus: None,
             driver_port: DRIVER_PORT,
-            prefix: "",
+            prefix,
         })
         .await
     }

@@ -197,6 +197,9 @@ pub enum Msg {
         number: String,
         outstanding: i64,
     },
+    FullyPaid {
+        number: String,
+    },
     /// A quantity, price or total past what the books can hold.
     AmountTooLarge,
     FieldRequired {
@@ -567,6 +570,8 @@ impl Msg {
                 "{number} has {} outstanding; a payment cannot be more than that.",
                 crate::domain::Money(*outstanding).format("CNY")
             ),
+            Msg::FullyPaid { number } if zh => format!("{number} 已全额收款。"),
+            Msg::FullyPaid { number } => format!("{number} is paid in full."),
             Msg::AmountTooLarge if zh => "数量或金额太大，超出了可记账的范围。".into(),
             Msg::AmountTooLarge => "The quantity or amount is too large to be booked.".into(),
             Msg::FieldRequired { field } if zh => format!("请填写{}。", field_label(field, lang)),

@@ -318,7 +318,12 @@ pub(crate) fn payment_refusal(
         }));
     }
     let owed = outstanding(c, order)?;
-    if owed <= 0 || amount.is_some_and(|a| a > owed) {
+    if owed <= 0 {
+        return Err(Error::rule(Msg::FullyPaid {
+            number: order.number.clone(),
+        }));
+    }
+    if amount.is_some_and(|a| a > owed) {
         return Err(Error::rule(Msg::Overpayment {
             number: order.number.clone(),
             outstanding: owed.max(0),

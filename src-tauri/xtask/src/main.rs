@@ -304,6 +304,10 @@ fn end_to_end() -> Result<(), String> {
         ),
         ("end-to-end: two desks on one office server", "office"),
         ("end-to-end: a new site on its own data", "own_data"),
+        (
+            "end-to-end: what a clerk and a manager stumbled on",
+            "stumbles",
+        ),
     ] {
         eprintln!("\n==> {title}");
         step(

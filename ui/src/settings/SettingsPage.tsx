@@ -42,7 +42,7 @@ export function Users({ departments }: { departments: Department[] }) {
   return (
     <>
       <Flex justify="end" style={{ marginBottom: 12 }}><Button type="primary" onClick={() => setCreating(true)} data-testid="user-new">{t("settings.newUser")}</Button></Flex>
-      <Table<UserRow> size="small" rowKey="login" loading={users.isLoading} dataSource={users.data ?? []} pagination={{ pageSize: 12 }}
+      <Table<UserRow> size="small" rowKey="login" loading={users.isLoading} dataSource={users.data ?? []} pagination={{ pageSize: 50, hideOnSinglePage: true }}
         columns={[
           { title: t("login.login"), dataIndex: "login" },
           { title: t("setup.adminName"), dataIndex: "display_name" },
