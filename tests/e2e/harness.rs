@@ -498,7 +498,16 @@ impl App {
                 .await
                 .unwrap_or_else(|e| panic!("no input inside {testid}: {e}")),
         };
-        input.click().await.expect("focus");
+        // A dropdown or dialog still fading out may cover it for a moment.
+        for attempt in 1..=5 {
+            match input.click().await {
+                Ok(()) => break,
+                Err(e) if attempt < 5 && e.to_string().contains("intercepted") => {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("focus {testid}: {e}"),
+            }
+        }
         input
             .send_keys(Key::Control + "a")
             .await
