@@ -39,7 +39,7 @@ export function ApprovalsPage({ onOpen }: { onOpen: (n: string) => void }) {
           {
             title: "", width: 90,
             render: (_, r) => (
-              <Button size="small" onClick={() => setExpanded([...new Set([...open, r.number])])} disabled={open.includes(r.number)} data-testid={`review-${r.number}`}>
+              <Button size="small" onClick={() => setExpanded([r.number])} disabled={open.includes(r.number)} data-testid={`review-${r.number}`}>
                 {t("approvals.review")}
               </Button>
             ),
