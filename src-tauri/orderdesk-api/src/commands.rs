@@ -59,6 +59,8 @@ macro_rules! for_each_command {
             /// Changes a draft's customer, date, notes and lines; the new version.
             session desk order_edit(number: String, version: i64, draft: DraftOrder) -> i64;
             public desk reasons() -> Vec<Reason>;
+            /// What the core accepts at most (and at least) in each field.
+            public desk limits() -> Limits;
             session desk departments() -> Vec<Department>;
             /// A department's id from its Chinese or English name.
             session tool department_id(name: String) -> DepartmentId;

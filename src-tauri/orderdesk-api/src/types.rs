@@ -19,6 +19,7 @@ pub use orderdesk_core::import::{FieldColumn, ImportKind, ImportReport, ImportSh
 pub use orderdesk_core::inbox::InboxItem;
 pub use orderdesk_core::jobs::{ArchivePreview, ItemResult, JobKind, JobStatus, Selection};
 pub use orderdesk_core::lifecycle::Step;
+pub use orderdesk_core::limits::Limits;
 pub use orderdesk_core::products::{ProductInput, StockChange};
 pub use orderdesk_core::reassign::{Candidates, ReassignOutcome, Target};
 pub use orderdesk_core::search::{Row, SearchPage, SearchQuery};

@@ -381,7 +381,26 @@ pub fn lang_of(cli: &Cli) -> Lang {
         .unwrap_or(Lang::En)
 }
 
+/// A closed output pipe (`orderdesk-cli search | head`) ends the program
+/// quietly, as a shell expects; any other panic is reported as usual.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if text.contains("Broken pipe") || text.contains("os error 32") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     let lang = lang_of(&cli);
     if let Some(l) = &cli.lang

@@ -472,7 +472,7 @@ fn queue_customer_notice(
     Ok(Some(notify::queue_notice(c, order, &notice, at)?))
 }
 
-fn check_pending(c: &Connection, s: &Session, order: &Order, seen: i64) -> Result<()> {
+pub(crate) fn check_pending(c: &Connection, s: &Session, order: &Order, seen: i64) -> Result<()> {
     can_manage(c, s, order)?;
     check_version(c, order, seen)?;
     if order.status != Status::CancelPending {

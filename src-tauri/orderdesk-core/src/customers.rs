@@ -14,9 +14,9 @@ use crate::store::{self, Store, customers::CustomerRecord};
 
 pub const NAME_MAX: usize = 100;
 pub const CODE_MAX: usize = 32;
-const CONTACT_MAX: usize = 60;
-const PHONE_MAX: usize = 40;
-const EMAIL_MAX: usize = 254;
+pub const CONTACT_MAX: usize = 60;
+pub const PHONE_MAX: usize = 40;
+pub const EMAIL_MAX: usize = 254;
 /// Rows a picker or a page of the list asks for at most.
 pub const FIND_MAX: i64 = 200;
 

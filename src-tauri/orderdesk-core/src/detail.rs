@@ -5,9 +5,9 @@
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{Session, can_manage, can_modify, can_read};
+use crate::auth::{Session, can_modify, can_read};
 use crate::domain::{Lang, Status};
-use crate::error::{Error, Msg, Problem, Result};
+use crate::error::{Error, Problem, Result};
 use crate::lifecycle::{Step, load, record};
 use crate::search::Row;
 use crate::store::{
@@ -179,43 +179,13 @@ fn next_step(status: Status) -> Option<Step> {
 }
 
 fn actions(c: &Connection, s: &Session, o: &Order) -> Result<Actions> {
-    let reassign = if o.handler_id.is_none() && o.department_id == s.department_id {
-        Ok(())
-    } else {
-        can_modify(c, s, o)
-    }
-    .and_then(|_| match o.status {
-        status if Status::WORKING.contains(&status) => Ok(()),
-        Status::CancelPending => Err(Error::rule(Msg::Frozen {
-            number: o.number.clone(),
-        })),
-        Status::Archived => Err(Error::rule(Msg::ArchivedReadOnly {
-            number: o.number.clone(),
-        })),
-        status => Err(Error::rule(Msg::ReassignNotAllowed {
-            number: o.number.clone(),
-            status,
-        })),
-    });
-    let approve = can_manage(c, s, o).and_then(|_| {
-        if o.status != Status::CancelPending {
-            Err(Error::rule(Msg::NotPending {
-                number: o.number.clone(),
-            }))
-        } else if o.cancel_requested_by == Some(s.user_id) && !s.is_admin() {
-            Err(Error::forbidden(Msg::OwnRequest {
-                number: o.number.clone(),
-            }))
-        } else {
-            Ok(())
-        }
-    });
+    // Each action asks the very check its use-case runs.
     Ok(Actions {
         cancel: Action::from(crate::cancel::check_cancellable(c, s, o)),
         archive: Action::from(crate::jobs::archive_refusal(c, s, o, o.version)),
-        reassign: Action::from(reassign),
+        reassign: Action::from(crate::reassign::refusal(c, s, o)),
         copy: Action::from(can_read(c, s, o)),
-        approve: Action::from(approve),
+        approve: Action::from(crate::cancel::check_pending(c, s, o, o.version)),
         advance: next_step(o.status).map(|step| {
             (
                 step,

@@ -249,18 +249,21 @@ impl Sink {
         let closed = r.closed_at.as_deref().unwrap_or("");
         match self {
             Sink::Csv(w) => w
-                .write_record([
-                    r.number.as_str(),
-                    r.customer.as_str(),
-                    &l.closed_as(r),
-                    &handler,
-                    l.department(r),
-                    &format!("{}.{:02}", r.total_minor / 100, (r.total_minor % 100).abs()),
-                    r.currency.as_str(),
-                    r.order_date.as_str(),
-                    closed.get(..10).unwrap_or(closed),
-                    &l.reason(r),
-                ])
+                .write_record(
+                    [
+                        r.number.as_str(),
+                        r.customer.as_str(),
+                        &l.closed_as(r),
+                        &handler,
+                        l.department(r),
+                        &format!("{}.{:02}", r.total_minor / 100, (r.total_minor % 100).abs()),
+                        r.currency.as_str(),
+                        r.order_date.as_str(),
+                        closed.get(..10).unwrap_or(closed),
+                        &l.reason(r),
+                    ]
+                    .map(|cell| safe_cell(cell).into_owned()),
+                )
                 .map_err(|e| Error::internal(e.to_string())),
             Sink::Xlsx {
                 book, money, day, ..
@@ -313,11 +316,36 @@ impl Sink {
         }
     }
 }
+/// A spreadsheet application runs a cell that starts like a formula (`=`,
+/// `+`, `-`, `@`, a tab or a carriage return): such text is written with a
+/// leading apostrophe, as those applications expect for literal text.
+pub(crate) fn safe_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
 /// The handler as people name them: "王芳 (clerk03)"; empty for a queue.
 fn person(r: &Row) -> String {
     match (&r.handler_name, &r.handler) {
         (Some(name), Some(login)) => format!("{name} ({login})"),
         (None, Some(login)) => login.clone(),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_cell;
+
+    #[test]
+    fn formulas_are_written_as_text() {
+        for bad in ["=HYPERLINK(\"x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(safe_cell(bad), format!("'{bad}"));
+        }
+        assert_eq!(safe_cell("上海华联"), "上海华联");
+        assert_eq!(safe_cell("SO-2026-000001"), "SO-2026-000001");
     }
 }

@@ -24,6 +24,7 @@ pub mod import;
 pub mod inbox;
 pub mod jobs;
 pub mod lifecycle;
+pub mod limits;
 pub mod names;
 pub mod notify;
 pub mod products;

@@ -114,6 +114,16 @@ pub(crate) fn clean_note(note: Option<&str>, max: usize) -> Result<Option<String
             max,
         }));
     }
+    // Line breaks and tabs are writing; NUL and other controls are not.
+    if note
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(Error::invalid(Msg::BadField {
+            field: "note".into(),
+            value: note.chars().filter(|c| !c.is_control()).collect(),
+        }));
+    }
     Ok(Some(note.to_string()))
 }
 

@@ -15,7 +15,7 @@ use crate::store::{self, Store, products::Product, products::StockAdjustment};
 
 pub const SKU_MAX: usize = 40;
 pub const NAME_MAX: usize = 120;
-const UNIT_MAX: usize = 10;
+pub const UNIT_MAX: usize = 10;
 pub const REASON_MAX: usize = 200;
 /// The most of one product on hand, or on one order line: far above any
 /// office's stock, far below what sums of them could overflow.

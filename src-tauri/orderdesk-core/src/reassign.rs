@@ -199,23 +199,43 @@ fn resolve(c: &Connection, target: &Target) -> Result<Resolved> {
     }
 }
 
+/// Whether the order's status lets it be handed over at all.
+fn status_refusal(order: &Order) -> Result<()> {
+    let number = order.number.clone();
+    match order.status {
+        Status::Archived => Err(Error::rule(Msg::ArchivedReadOnly { number })),
+        Status::CancelPending => Err(Error::rule(Msg::Frozen { number })),
+        status if !Status::WORKING.contains(&status) => {
+            Err(Error::rule(Msg::ReassignNotAllowed { number, status }))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A clerk may take an order waiting in their own department's queue.
+fn in_my_queue(s: &Session, order: &Order) -> bool {
+    order.handler_id.is_none() && order.department_id == s.department_id
+}
+
 /// May `s` hand this order over? Who may change it may; a clerk may also
 /// take an order waiting in their own department's queue.
 fn check_reassignable(c: &Connection, s: &Session, order: &Order, to: &Resolved) -> Result<()> {
     can_read(c, s, order)?;
-    let number = order.number.clone();
-    match order.status {
-        Status::Archived => return Err(Error::rule(Msg::ArchivedReadOnly { number })),
-        Status::CancelPending => return Err(Error::rule(Msg::Frozen { number })),
-        status if !Status::WORKING.contains(&status) => {
-            return Err(Error::rule(Msg::ReassignNotAllowed { number, status }));
-        }
-        _ => {}
+    status_refusal(order)?;
+    let to_me = to.handler.as_ref().is_some_and(|(id, _)| *id == s.user_id);
+    if in_my_queue(s, order) && to_me {
+        return Ok(());
     }
-    let claims_from_queue = order.handler_id.is_none()
-        && order.department_id == s.department_id
-        && to.handler.as_ref().is_some_and(|(id, _)| *id == s.user_id);
-    if claims_from_queue {
+    can_modify(c, s, order)
+}
+
+/// Why `s` may not hand this order over to anyone now, if anything: the
+/// same checks as `execute` for the most open target (themselves, for a
+/// queue order). The detail pane's button asks this.
+pub(crate) fn refusal(c: &Connection, s: &Session, order: &Order) -> Result<()> {
+    can_read(c, s, order)?;
+    status_refusal(order)?;
+    if in_my_queue(s, order) {
         return Ok(());
     }
     can_modify(c, s, order)

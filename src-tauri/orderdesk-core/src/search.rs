@@ -177,6 +177,16 @@ pub fn search(store: &Store, s: &Session, q: &SearchQuery) -> Result<SearchPage>
             .transpose()?,
         ..Plan::default()
     };
+    // NUL and other control characters are never part of a number or a
+    // name: a person's mistake, said as such (not a storage error).
+    if let Some(t) = q.text.as_deref()
+        && t.chars().any(char::is_control)
+    {
+        return Err(Error::invalid(Msg::BadField {
+            field: "search".into(),
+            value: t.chars().filter(|c| !c.is_control()).collect(),
+        }));
+    }
     if q.text.as_deref().is_some_and(|t| t.chars().count() > 200) {
         return Err(Error::invalid(Msg::TextTooLong {
             field: "search".into(),

@@ -119,6 +119,21 @@ describe("the cancel wizard keeps the internal note from the customer", () => {
   });
 });
 
+describe("limits come from the core", () => {
+  it("the note field takes the length the core says", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "cancel_preview") return preview({});
+      if (cmd === "reasons") return [];
+      if (cmd === "limits") return { note: 7, order_notes: 9, order_lines: 3, customer_name: 5, customer_code: 5, contact: 5, phone: 5, email: 5, sku: 5, product_name: 5, unit: 2, stock_reason: 5, password_min: 8, password_max: 256 };
+      return null;
+    });
+    wrap(<CancelWizard order={order} onClose={() => {}} />);
+    await screen.findByTestId("cancel-preview");
+    fireEvent.click(screen.getByTestId("cancel-next"));
+    await waitFor(() => expect(screen.getByTestId("cancel-note").getAttribute("maxlength")).toBe("7"));
+  });
+});
+
 describe("the login page says a lock in this desk's time", () => {
   it("shows the local time, the minutes left and what to do", async () => {
     const until = new Date(Date.now() + 4 * 60_000);

@@ -93,6 +93,8 @@ export const commands = {
 	/**  Changes a draft's customer, date, notes and lines; the new version. */
 	orderEdit: (number: string, version: number, draft: DraftOrder) => typedError<number, BridgeError>(__TAURI_INVOKE("order_edit", { number, version, draft })),
 	reasons: () => typedError<Reason[], BridgeError>(__TAURI_INVOKE("reasons")),
+	/**  What the core accepts at most (and at least) in each field. */
+	limits: () => typedError<Limits, BridgeError>(__TAURI_INVOKE("limits")),
 	departments: () => typedError<Department[], BridgeError>(__TAURI_INVOKE("departments")),
 	customersFind: (text: string, includeInactive: boolean, limit: number) => typedError<CustomerRecord[], BridgeError>(__TAURI_INVOKE("customers_find", { text, includeInactive, limit })),
 	customerGet: (id: CustomerId) => typedError<CustomerRecord, BridgeError>(__TAURI_INVOKE("customer_get", { id })),
@@ -593,6 +595,28 @@ export type JobStatus = {
 
 /**  The language a person reads: messages, notifications and customer notices. */
 export type Lang = "zh-CN" | "en";
+
+export type Limits = {
+	/**
+	 *  Notes on a cancel, a rejection or a hand-over, and the message to
+	 *  the customer.
+	 */
+	note: number,
+	/**  An order's own notes. */
+	order_notes: number,
+	order_lines: number,
+	customer_name: number,
+	customer_code: number,
+	contact: number,
+	phone: number,
+	email: number,
+	sku: number,
+	product_name: number,
+	unit: number,
+	stock_reason: number,
+	password_min: number,
+	password_max: number,
+};
 
 export type Line = {
 	line_no: number,

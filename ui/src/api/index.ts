@@ -112,6 +112,7 @@ export const api = {
   copy: (number: string) => unwrap(commands.copyOrder(number)),
   advance: (number: string, version: number, step: Step) => unwrap(commands.advanceOrder(number, version, step)),
   reasons: () => unwrap(commands.reasons()),
+  limits: () => unwrap(commands.limits()),
   departments: () => unwrap(commands.departments()),
 
   cancelPreview: (number: string, reason: string | null, note: string | null, customerMessage: string | null = null) =>

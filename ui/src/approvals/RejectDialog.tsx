@@ -1,6 +1,7 @@
 import { App, Form, Input, Modal } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useLimits } from "../common/limits";
 import { api } from "../api";
 import { describe } from "../common/errors";
 
@@ -10,6 +11,7 @@ export function RejectDialog({ number, version, onClose }: { number: string; ver
   const { message } = App.useApp();
   const [form] = Form.useForm<{ note: string }>();
   const [busy, setBusy] = useState(false);
+  const limits = useLimits();
   const ok = async () => {
     const { note } = await form.validateFields();
     setBusy(true);
@@ -27,7 +29,7 @@ export function RejectDialog({ number, version, onClose }: { number: string; ver
     <Modal open title={t("approvals.rejectTitle", { number })} onOk={ok} onCancel={onClose} confirmLoading={busy}
       okButtonProps={{ danger: true, ...{ "data-testid": "reject-confirm" } }} okText={t("detail.reject")}>
       <Form form={form} layout="vertical">
-        <Form.Item name="note" label={t("approvals.rejectNote")} rules={[{ required: true, whitespace: true, message: t("approvals.rejectNote") }, { max: 1000 }]}>
+        <Form.Item name="note" label={t("approvals.rejectNote")} rules={[{ required: true, whitespace: true, message: t("approvals.rejectNote") }, { max: limits?.note }]}>
           <Input.TextArea rows={3} data-testid="reject-note" />
         </Form.Item>
       </Form>

@@ -3,6 +3,7 @@ import { PlusOutlined } from "@ant-design/icons";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useLimits } from "../common/limits";
 import { api, type CustomerInput, type CustomerRecord } from "../api";
 import { describe } from "../common/errors";
 import { moment } from "../common/format";
@@ -59,6 +60,7 @@ function CustomerDrawer({ customer, editor, onClose }: { customer: CustomerRecor
   const qc = useQueryClient();
   const [form] = Form.useForm<CustomerInput>();
   const [saving, setSaving] = useState(false);
+  const limits = useLimits();
   const history = useQuery({ queryKey: ["customers", "history", customer?.id], queryFn: () => api.customerHistory(customer!.id), enabled: !!customer && editor });
   const run = async (f: () => Promise<unknown>, done: string) => {
     setSaving(true);
@@ -97,14 +99,14 @@ function CustomerDrawer({ customer, editor, onClose }: { customer: CustomerRecor
           contact: customer?.contact ?? "", phone: customer?.phone ?? "", email: customer?.email ?? "", language: customer?.language ?? "zh-CN",
         }}
         onKeyDown={(e) => { if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") { e.preventDefault(); void save(); } }}>
-        <Form.Item name="name" label={t("own.customerName")} rules={[{ required: true, whitespace: true, max: 100 }]}><Input autoFocus data-testid="customer-name" /></Form.Item>
-        <Form.Item name="name_latin" label={t("own.nameLatin")} extra={t("own.nameLatinHint")}><Input maxLength={100} /></Form.Item>
-        <Form.Item name="code" label={t("own.code")} extra={customer ? undefined : t("own.codeHint")}><Input maxLength={32} data-testid="customer-code" /></Form.Item>
+        <Form.Item name="name" label={t("own.customerName")} rules={[{ required: true, whitespace: true, max: limits?.customer_name }]}><Input autoFocus data-testid="customer-name" /></Form.Item>
+        <Form.Item name="name_latin" label={t("own.nameLatin")} extra={t("own.nameLatinHint")}><Input maxLength={limits?.customer_name} /></Form.Item>
+        <Form.Item name="code" label={t("own.code")} extra={customer ? undefined : t("own.codeHint")}><Input maxLength={limits?.customer_code} data-testid="customer-code" /></Form.Item>
         <Flex gap={12}>
-          <Form.Item name="contact" label={t("own.contact")} style={{ flex: 1 }}><Input maxLength={60} /></Form.Item>
-          <Form.Item name="phone" label={t("own.phone")} style={{ flex: 1 }}><Input maxLength={40} /></Form.Item>
+          <Form.Item name="contact" label={t("own.contact")} style={{ flex: 1 }}><Input maxLength={limits?.contact} /></Form.Item>
+          <Form.Item name="phone" label={t("own.phone")} style={{ flex: 1 }}><Input maxLength={limits?.phone} /></Form.Item>
         </Flex>
-        <Form.Item name="email" label={t("own.email")} rules={[{ type: "email" }]} extra={t("own.emailHint")}><Input maxLength={254} data-testid="customer-email" /></Form.Item>
+        <Form.Item name="email" label={t("own.email")} rules={[{ type: "email" }]} extra={t("own.emailHint")}><Input maxLength={limits?.email} data-testid="customer-email" /></Form.Item>
         <Form.Item name="language" label={t("own.language")}>
           <Radio.Group options={[{ value: "zh-CN", label: "中文" }, { value: "en", label: "English" }]} />
         </Form.Item>

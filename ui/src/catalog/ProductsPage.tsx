@@ -3,6 +3,7 @@ import { PlusOutlined } from "@ant-design/icons";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useLimits } from "../common/limits";
 import { api, type Product, type StockAdjustment } from "../api";
 import { describe } from "../common/errors";
 import { count, money, moment } from "../common/format";
@@ -69,6 +70,7 @@ function ProductDrawer({ product, editor, onClose, onSaved }: {
   const { message } = App.useApp();
   const qc = useQueryClient();
   const [form] = Form.useForm<ProductForm>();
+  const limits = useLimits();
   const [saving, setSaving] = useState(false);
   const run = async (f: () => Promise<Product>, done: string) => {
     setSaving(true);
@@ -107,13 +109,13 @@ function ProductDrawer({ product, editor, onClose, onSaved }: {
       <Form form={form} layout="vertical" disabled={!editor} requiredMark={editor}
         initialValues={{ sku: product?.sku ?? "", name_zh: product?.name_zh ?? "", name_en: product?.name_en ?? "", price: (product?.unit_price_minor ?? 0) / 100, unit: product?.unit ?? "" }}>
         <Flex gap={12}>
-          <Form.Item name="sku" label="SKU" rules={[{ required: true, whitespace: true, max: 40 }]} style={{ flex: 1 }} extra={product ? t("own.skuFixed") : undefined}>
+          <Form.Item name="sku" label="SKU" rules={[{ required: true, whitespace: true, max: limits?.sku }]} style={{ flex: 1 }} extra={product ? t("own.skuFixed") : undefined}>
             <Input autoFocus={!product} disabled={!!product} data-testid="product-sku" />
           </Form.Item>
-          <Form.Item name="unit" label={t("own.unit")} style={{ width: 100 }}><Input maxLength={10} placeholder="件" /></Form.Item>
+          <Form.Item name="unit" label={t("own.unit")} style={{ width: 100 }}><Input maxLength={limits?.unit} placeholder="件" /></Form.Item>
         </Flex>
-        <Form.Item name="name_zh" label={t("own.nameZh")} rules={[{ required: true, whitespace: true, max: 120 }]}><Input data-testid="product-name" /></Form.Item>
-        <Form.Item name="name_en" label={t("own.nameEn")} extra={t("own.nameEnHint")}><Input maxLength={120} /></Form.Item>
+        <Form.Item name="name_zh" label={t("own.nameZh")} rules={[{ required: true, whitespace: true, max: limits?.product_name }]}><Input data-testid="product-name" /></Form.Item>
+        <Form.Item name="name_en" label={t("own.nameEn")} extra={t("own.nameEnHint")}><Input maxLength={limits?.product_name} /></Form.Item>
         <Form.Item name="price" label={t("detail.unitPrice")} rules={[{ required: true }]}>
           <InputNumber min={0} precision={2} prefix="¥" style={{ width: 200 }} data-testid="product-price" />
         </Form.Item>
@@ -132,6 +134,7 @@ function Stock({ product, editor, onChanged }: { product: Product; editor: boole
   const [quantity, setQuantity] = useState<number | null>(null);
   const [reason, setReason] = useState("");
   const [saving, setSaving] = useState(false);
+  const limits = useLimits();
   const stock = useQuery({ queryKey: ["products", "stock", product.id], queryFn: () => api.stockHistory(product.id, 50) });
   const history = useQuery({ queryKey: ["products", "history", product.id], queryFn: () => api.productHistory(product.id), enabled: editor });
   const apply = async () => {
@@ -166,7 +169,7 @@ function Stock({ product, editor, onChanged }: { product: Product; editor: boole
           <Flex gap={8}>
             <InputNumber min={kind === "receipt" ? 1 : 0} precision={0} value={quantity} onChange={setQuantity} style={{ width: 160 }}
               placeholder={kind === "receipt" ? t("own.receivedQty") : t("own.countedQty")} data-testid="stock-quantity" />
-            <Input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} placeholder={t("own.stockReason")}
+            <Input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={limits?.stock_reason} placeholder={t("own.stockReason")}
               onPressEnter={() => void apply()} data-testid="stock-reason" />
             <Button type="primary" loading={saving} disabled={quantity === null || !reason.trim()} onClick={() => void apply()} data-testid="stock-apply">
               {t("own.record")}

@@ -5,6 +5,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import dayjs from "dayjs";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useLimits } from "../common/limits";
 import { api, type CustomerRecord, type OrderDetail, type Product } from "../api";
 import { describe } from "../common/errors";
 import { money } from "../common/format";
@@ -47,6 +48,7 @@ export function OrderForm({ draft, onClose, onSaved }: {
         }))
       : [emptyLine()],
   );
+  const limits = useLimits();
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [tried, setTried] = useState(false);
@@ -160,7 +162,7 @@ export function OrderForm({ draft, onClose, onSaved }: {
           </Form.Item>
         </Flex>
         <Form.Item label={t("own.notes")}>
-          <Input.TextArea rows={2} maxLength={2000} value={notes} onChange={(e) => setNotes(e.target.value)} data-testid="order-notes" />
+          <Input.TextArea rows={2} maxLength={limits?.order_notes} value={notes} onChange={(e) => setNotes(e.target.value)} data-testid="order-notes" />
         </Form.Item>
       </Form>
       <Table<Line> size="small" pagination={false} rowKey="key" dataSource={lines} data-testid="order-lines"

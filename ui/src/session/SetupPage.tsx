@@ -2,6 +2,7 @@ import { Alert, Button, Card, Col, Flex, Form, Input, Row, Segmented, Spin, Typo
 import { DatabaseOutlined, UserAddOutlined } from "@ant-design/icons";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useLimits } from "../common/limits";
 import { api, type Session } from "../api";
 import { describe } from "../common/errors";
 import type { UiLang } from "../i18n";
@@ -13,6 +14,7 @@ export function SetupPage({ onDemo, onAdmin, lang, onLang }: {
   const { t } = useTranslation();
   const [busy, setBusy] = useState<"demo" | "admin" | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const limits = useLimits();
 
   const demo = async () => {
     setBusy("demo");
@@ -69,7 +71,7 @@ export function SetupPage({ onDemo, onAdmin, lang, onLang }: {
                 <Form.Item name="name" label={t("setup.adminName")} rules={[{ required: true }]}>
                   <Input data-testid="setup-name" />
                 </Form.Item>
-                <Form.Item name="password" label={t("setup.adminPassword")} rules={[{ required: true, min: 8 }]}>
+                <Form.Item name="password" label={t("setup.adminPassword")} rules={[{ required: true, min: limits?.password_min, max: limits?.password_max }]}>
                   <Input.Password autoComplete="new-password" data-testid="setup-password" />
                 </Form.Item>
                 <Form.Item name="again" label={t("setup.adminPasswordAgain")} dependencies={["password"]}

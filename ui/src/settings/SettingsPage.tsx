@@ -2,6 +2,7 @@ import { App, Button, Card, Checkbox, Col, Flex, Form, Input, InputNumber, Modal
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useLimits } from "../common/limits";
 import { api, type ApprovalRules, type CustomerTemplates, type Department, type NotificationRules, type NotifyEvent, type Reason, type RecipientKind, type Role, type Template, type UserRow } from "../api";
 import { describe } from "../common/errors";
 import { moment } from "../common/format";
@@ -32,6 +33,7 @@ export function Users({ departments }: { departments: Department[] }) {
   const { t, i18n } = useTranslation();
   const save = useSave();
   const users = useQuery({ queryKey: ["settings", "users"], queryFn: api.users });
+  const limits = useLimits();
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<string | null>(null);
   const [form] = Form.useForm();
@@ -66,14 +68,14 @@ export function Users({ departments }: { departments: Department[] }) {
           <Form.Item name="display_name" label={t("setup.adminName")} rules={[{ required: true }]}><Input data-testid="user-display-name" /></Form.Item>
           <Form.Item name="role" label={t("settings.role")}><Select options={ROLES.map((r) => ({ value: r, label: t(`settings.roles.${r}`) }))} /></Form.Item>
           <Form.Item name="department_id" label={t("orders.department")}><Select data-testid="user-department" options={departments.map((d) => ({ value: d.id, label: String(deptName(d.id)) }))} /></Form.Item>
-          <Form.Item name="password" label={t("setup.adminPassword")} rules={[{ required: true, min: 8 }]}><Input.Password data-testid="user-password" /></Form.Item>
+          <Form.Item name="password" label={t("setup.adminPassword")} rules={[{ required: true, min: limits?.password_min, max: limits?.password_max }]}><Input.Password data-testid="user-password" /></Form.Item>
         </Form>
       </Modal>
       <Modal open={resetting !== null} title={`${t("settings.resetPassword")} ${resetting ?? ""}`} onCancel={() => setResetting(null)} onOk={async () => {
         const v = await pw.validateFields();
         if (resetting && (await save(() => api.resetPassword(resetting, v.password)))) { setResetting(null); pw.resetFields(); }
       }}>
-        <Form form={pw} layout="vertical"><Form.Item name="password" label={t("setup.adminPassword")} rules={[{ required: true, min: 8 }]}><Input.Password /></Form.Item></Form>
+        <Form form={pw} layout="vertical"><Form.Item name="password" label={t("setup.adminPassword")} rules={[{ required: true, min: limits?.password_min, max: limits?.password_max }]}><Input.Password /></Form.Item></Form>
       </Modal>
     </>
   );

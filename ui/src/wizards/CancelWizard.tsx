@@ -2,11 +2,10 @@ import { Alert, Button, Checkbox, Descriptions, Flex, Form, Input, Modal, Result
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useLimits } from "../common/limits";
 import { api, type CancelOutcome, type CancelPreview, type OrderDetail, type Reversal } from "../api";
 import { describe } from "../common/errors";
 import { money } from "../common/format";
-
-export const NOTE_MAX = 1000;
 
 /** Every step a cancel reverses: stock released, credit notes, refunds due. */
 export function ReversalList({ r, currency }: { r: Reversal; currency: string }) {
@@ -81,6 +80,8 @@ export function CancelWizard({ order, onClose }: { order: OrderDetail; onClose: 
   const [failure, setFailure] = useState<{ title: string; text: string } | null>(null);
   const [form] = Form.useForm();
   const zh = i18n.language === "zh-CN";
+  const limits = useLimits();
+  const NOTE_MAX = limits?.note;
 
   const preview = useQuery({
     queryKey: ["cancel-preview", order.number, reason, note, message],
@@ -162,13 +163,13 @@ export function CancelWizard({ order, onClose }: { order: OrderDetail; onClose: 
           </Form.Item>
           <Form.Item name="note" label={t("cancel.note")} extra={t("cancel.noteHint")}
             rules={[
-              { max: NOTE_MAX },
+              ...(NOTE_MAX ? [{ max: NOTE_MAX }] : []),
               { validator: (_, v) => (reason === "other" && !String(v ?? "").trim() ? Promise.reject(new Error(t("cancel.noteRequired"))) : Promise.resolve()) },
             ]}>
             <Input.TextArea rows={3} showCount maxLength={NOTE_MAX} placeholder={t("cancel.notePlaceholder")} data-testid="cancel-note" />
           </Form.Item>
           {p?.customer_notice && (
-            <Form.Item name="message" label={t("cancel.customerMessage", { customer: p.customer_notice.customer })} extra={t("cancel.customerMessageHint")} rules={[{ max: NOTE_MAX }]}>
+            <Form.Item name="message" label={t("cancel.customerMessage", { customer: p.customer_notice.customer })} extra={t("cancel.customerMessageHint")} rules={NOTE_MAX ? [{ max: NOTE_MAX }] : []}>
               <Input.TextArea rows={2} showCount maxLength={NOTE_MAX} data-testid="cancel-customer-message" />
             </Form.Item>
           )}

@@ -3,6 +3,7 @@ import { ApartmentOutlined, UserOutlined } from "@ant-design/icons";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useLimits } from "../common/limits";
 import { api, type Target } from "../api";
 import { describe } from "../common/errors";
 import { JobResults } from "./JobResults";
@@ -21,6 +22,7 @@ export function ReassignWizard({ numbers, version, onClose }: { numbers: string[
   const [targetLabel, setTargetLabel] = useState("");
   const [note, setNote] = useState("");
   const [busy, setBusy] = useState(false);
+  const limits = useLimits();
   const [done, setDone] = useState<string | null>(null);
   const [failure, setFailure] = useState<{ title: string; text: string } | null>(null);
   const job = useJob();
@@ -109,7 +111,7 @@ export function ReassignWizard({ numbers, version, onClose }: { numbers: string[
       {step === 1 && (
         <Flex vertical gap={12}>
           <Typography.Text>{t("reassign.confirm", { target: targetLabel })}</Typography.Text>
-          <Input.TextArea rows={3} maxLength={1000} showCount value={note} onChange={(e) => setNote(e.target.value)}
+          <Input.TextArea rows={3} maxLength={limits?.note} showCount value={note} onChange={(e) => setNote(e.target.value)}
             placeholder={t("reassign.note")} data-testid="reassign-note" />
         </Flex>
       )}

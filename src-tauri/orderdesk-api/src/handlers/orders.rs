@@ -50,6 +50,10 @@ pub fn record_payment(
     })
 }
 
+pub fn limits(_api: &Api) -> Result<Limits> {
+    Ok(orderdesk_core::limits::limits())
+}
+
 pub fn reasons(api: &Api) -> Result<Vec<Reason>> {
     settings::reasons(api.store())
 }

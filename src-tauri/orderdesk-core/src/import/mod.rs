@@ -26,6 +26,7 @@ pub use fields::{Field, FieldColumn, auto_map};
 use crate::auth::{Session, require_admin};
 use crate::domain::{Lang, OrderId};
 use crate::error::{Error, Result};
+use crate::export::safe_cell;
 use crate::jobs::{ItemResult, JobKind, JobStatus};
 use crate::store::{self, Store, jobs::JobItem};
 use fields::Columns;
@@ -338,16 +339,6 @@ pub fn template(kind: ImportKind, lang: Lang, xlsx: bool) -> Result<Vec<u8>> {
     w.flush().map_err(|e| Error::internal(e.to_string()))?;
     drop(w);
     Ok(out)
-}
-
-/// A spreadsheet application runs a cell that starts like a formula; such
-/// text is written with a leading apostrophe, as they expect.
-fn safe_cell(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}").into()
-    } else {
-        text.into()
-    }
 }
 
 /// A job's results as CSV (UTF-8 with BOM): row, key, result, why.

@@ -59,9 +59,20 @@ const ARCHIVED_COLUMNS: &str = "id, number, customer_id, handler_id, department_
     order_date, created_at, archived_at, archived_by, closed_at, version, cancel_reason_code, \
     cancel_note, NULL, NULL, NULL, notes, NULL";
 
+/// A status column; a code this version does not know is a damaged row, an
+/// error, never guessed as some status.
 fn status_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Status>> {
     let text: Option<String> = r.get(i)?;
-    Ok(text.and_then(|s| s.parse().ok()))
+    text.map(|s| {
+        s.parse().map_err(|_| {
+            rusqlite::Error::FromSqlConversionFailure(
+                i,
+                rusqlite::types::Type::Text,
+                format!("unknown order status {s:?}").into(),
+            )
+        })
+    })
+    .transpose()
 }
 
 fn order_row(r: &Row<'_>) -> rusqlite::Result<Order> {
@@ -72,7 +83,11 @@ fn order_row(r: &Row<'_>) -> rusqlite::Result<Order> {
         handler_id: r.get::<_, Option<i64>>(3)?.map(UserId),
         department_id: DepartmentId(r.get(4)?),
         sales_rep_id: UserId(r.get(5)?),
-        status: status_col(r, 6)?.unwrap_or(Status::Draft),
+        status: status_col(r, 6)?.ok_or(rusqlite::Error::InvalidColumnType(
+            6,
+            "status".into(),
+            rusqlite::types::Type::Null,
+        ))?,
         closed_as: status_col(r, 7)?,
         status_before_cancel: status_col(r, 8)?,
         total_minor: r.get(9)?,
@@ -259,8 +274,10 @@ pub struct Line {
 }
 
 impl Line {
+    /// Quantity × price; saturates rather than wraps (the books never hold
+    /// such a line: entry and import refuse it with a checked product).
     pub fn amount_minor(&self) -> i64 {
-        self.quantity * self.unit_price_minor
+        self.quantity.saturating_mul(self.unit_price_minor)
     }
 }
 

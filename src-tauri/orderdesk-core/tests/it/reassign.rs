@@ -77,6 +77,21 @@ fn to_a_department_queue_then_a_clerk_there_takes_it() {
             .any(|i| i.order_number.as_deref() == Some(row.number.as_str()))
     );
     let v = detail::version(&f.store, &taker, &row.number).expect("version");
+    // The button and the use-case ask the same check: a queue order of
+    // one's own department is open to take, and hand-over to someone else
+    // is the handler's or the manager's.
+    let d = show(&f.store, &taker, &row.number);
+    assert!(d.actions.reassign.allowed, "{:?}", d.actions.reassign);
+    let e = reassign::execute(
+        &f.store,
+        &taker,
+        &row.number,
+        v,
+        &Target::User("clerk14".into()),
+        None,
+    )
+    .expect_err("not to someone else");
+    assert_eq!(e.kind(), ErrorKind::Forbidden);
     reassign::execute(
         &f.store,
         &taker,
