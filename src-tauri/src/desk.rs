@@ -51,7 +51,8 @@ pub fn load(data: &Path) -> Option<DeskConfig> {
 
 /// Saves the choice whole or not at all (written beside, then renamed).
 pub fn save(data: &Path, config: &DeskConfig) -> std::io::Result<()> {
-    std::fs::create_dir_all(data)?;
+    orderdesk_core::store::files::private_dir(data)
+        .map_err(|e| std::io::Error::other(e.log_detail()))?;
     let path = data.join(FILE);
     let part = path.with_extension("json.part");
     std::fs::write(&part, serde_json::to_string_pretty(config)?)?;

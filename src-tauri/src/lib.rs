@@ -91,11 +91,12 @@ fn os_lang() -> Lang {
 
 /// On this PC, a verified backup beside the database when the newest is a
 /// day old, seven kept; checked every hour, off the main thread (when
-/// connected, the office server keeps the backups). The first check waits a
-/// while, so that copying a large file never slows the first minutes of work.
+/// connected, the office server keeps the backups). The first check comes a
+/// minute after start: a PC that is only on for an hour still gets its
+/// backup.
 fn start_automatic_backups(app: tauri::AppHandle) {
     std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_secs(15 * 60));
+        std::thread::sleep(std::time::Duration::from_secs(60));
         loop {
             let state = app.state::<AppState>();
             if let Ok(backend) = state.backend()
@@ -156,7 +157,9 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
-            let data = desk::data_dir(app.path().app_data_dir().ok());
+            // Local, not roaming, AppData on Windows: a domain may redirect the
+            // roaming folder to a network share, where SQLite must never be.
+            let data = desk::data_dir(app.path().app_local_data_dir().ok());
             app.manage(AppState::new(app.handle().clone(), data, os_lang()));
             tauri::async_runtime::block_on(commands::session::log_in_from_env(
                 app.handle().clone(),

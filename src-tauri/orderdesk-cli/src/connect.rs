@@ -14,7 +14,8 @@ use orderdesk_core::{Msg, Store};
 use crate::{Cli, Failure};
 
 pub fn default_db_path() -> PathBuf {
-    dirs::data_dir()
+    // The app's folder: local (never roaming) AppData on Windows.
+    dirs::data_local_dir()
         .unwrap_or_else(|| PathBuf::from("."))
         .join(orderdesk_core::APP_IDENTIFIER)
         .join(orderdesk_core::DB_FILE_NAME)
@@ -37,7 +38,7 @@ pub fn open_file(cli: &Cli) -> Result<Store, Failure> {
         && let Some(dir) = path.parent()
     {
         // The default folder may not exist before the app first ran.
-        let _ = std::fs::create_dir_all(dir);
+        let _ = orderdesk_core::store::files::private_dir(dir);
     }
     Ok(Store::open(&path)?)
 }

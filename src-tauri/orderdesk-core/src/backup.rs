@@ -1,6 +1,7 @@
 //! Backups: "backup now" to a chosen file, and automatic daily backups kept in
-//! a folder and rotated. Both use SQLite's online backup API and verify the
-//! copy with `quick_check` (see `Store::backup_to`).
+//! a folder and rotated. Both use SQLite's online backup API, check the copy
+//! whole before it takes the target's name, and never touch the live file
+//! (see `Store::backup_to`); a failed backup leaves the previous one.
 
 use std::path::{Path, PathBuf};
 
@@ -8,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Session, require_admin};
-use crate::error::{Error, Msg, Result};
+use crate::error::{Error, Result};
 use crate::settings::audit;
 use crate::store::Store;
 
@@ -38,13 +39,6 @@ fn info(path: &Path) -> Option<BackupInfo> {
 /// "Backup now" to `target` (administrators); logged in the settings log.
 pub fn now(store: &Store, s: &Session, target: &Path) -> Result<BackupInfo> {
     require_admin(s)?;
-    if target == store.path() {
-        return Err(Error::invalid(Msg::BadField {
-            field: "file".into(),
-            value: target.display().to_string(),
-        }));
-    }
-    let _ = std::fs::remove_file(target);
     store.backup_to(target)?;
     let path = target.display().to_string();
     store.write(|tx| audit(tx, store, s, "backup", &path, None))?;
@@ -70,6 +64,21 @@ pub fn list(dir: &Path) -> Vec<BackupInfo> {
     all
 }
 
+fn partials(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().contains(".partial-"))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Makes an automatic backup in `dir` unless one is younger than
 /// `min_hours`, then keeps only the newest `keep`. Returns the new one.
 pub fn automatic(
@@ -88,15 +97,11 @@ pub fn automatic(
     {
         return Ok(None);
     }
-    std::fs::create_dir_all(dir).map_err(|e| {
-        Error::with_source(
-            crate::ErrorKind::Storage,
-            Msg::CannotOpen {
-                path: dir.display().to_string(),
-            },
-            e,
-        )
-    })?;
+    crate::store::files::private_dir(dir)?;
+    // Copies cut off by a crash are never backups.
+    for stale in partials(dir) {
+        let _ = std::fs::remove_file(stale);
+    }
     let target: PathBuf = dir.join(format!("{PREFIX}{}.db", now.format("%Y%m%d-%H%M%S")));
     store.backup_to(&target)?;
     for old in list(dir).into_iter().skip(keep.max(1)) {

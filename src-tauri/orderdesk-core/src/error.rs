@@ -307,6 +307,14 @@ pub enum Msg {
     NotBenchFile {
         path: String,
     },
+    /// A backup aimed at the live database or one of its side files.
+    BackupOntoLive {
+        path: String,
+    },
+    /// A copy (backup, restore source) failed its checks.
+    CopyDamaged {
+        detail: String,
+    },
 
     /// The token is unknown, revoked, or belongs to a logged-out session.
     SessionEnded,
@@ -830,6 +838,18 @@ impl Msg {
             ),
             Msg::NotConnected if zh => "本机尚未连接办公室服务器。".into(),
             Msg::NotConnected => "This desk is not connected to an office server.".into(),
+            Msg::BackupOntoLive { path } if zh => {
+                format!("{path} 就是正在使用的数据库（或其附属文件），不能作为备份目标；请选择其他文件。")
+            }
+            Msg::BackupOntoLive { path } => format!(
+                "{path} is the database in use (or one of its side files); choose another file for the backup."
+            ),
+            Msg::CopyDamaged { .. } if zh => {
+                "副本未通过完整性检查或审计链校验，未使用；原有文件保持不变。".into()
+            }
+            Msg::CopyDamaged { .. } => {
+                "The copy failed its integrity or audit-chain check and was not used; the previous file is unchanged.".into()
+            }
             Msg::ServerStopping if zh => "办公室服务器正在关闭，操作未执行；请稍后重试。".into(),
             Msg::ServerStopping => {
                 "The office server is shutting down; nothing was done. Try again shortly.".into()

@@ -192,7 +192,8 @@ pub fn write(
         });
     }
     sink.finish(&partial)?;
-    std::fs::rename(&partial, path).map_err(|e| io_error(path, e))?;
+    crate::store::files::make_private(&partial)?;
+    crate::store::files::replace(&partial, path).map_err(|e| io_error(path, e))?;
     Ok(ExportReport {
         rows: done,
         path: path.display().to_string(),

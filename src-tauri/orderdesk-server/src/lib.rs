@@ -74,8 +74,8 @@ impl std::fmt::Debug for Server {
 /// Opens (or creates) the database and the certificate in `opts.data`,
 /// binds, and serves until [`Server::shutdown`].
 pub async fn start(opts: Options) -> Result<Server, String> {
-    std::fs::create_dir_all(&opts.data)
-        .map_err(|e| format!("cannot create {}: {e}", opts.data.display()))?;
+    orderdesk_core::store::files::private_dir(&opts.data)
+        .map_err(|e| format!("cannot create {}: {}", opts.data.display(), e.log_detail()))?;
     let db = opts
         .db
         .clone()

@@ -9,6 +9,7 @@ pub mod archive;
 pub mod bulk;
 pub mod customers;
 pub mod events;
+pub mod files;
 pub mod inbox;
 pub mod invariants;
 pub mod jobs;
@@ -69,7 +70,13 @@ impl Store {
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
         let shown = path.display().to_string();
+        let new = !path.exists();
         let mut conn = Connection::open(&path).map_err(|e| open_error(e, &shown))?;
+        if new {
+            // Before the WAL exists: SQLite gives its -wal and -shm the
+            // database file's permissions.
+            files::make_private(&path)?;
+        }
         check_is_ours(&conn, &shown)?;
         configure(&conn, true).map_err(|e| open_error(e, &shown))?;
         migrations()
@@ -165,24 +172,65 @@ impl Store {
     }
 
     /// Online backup to `target` through SQLite's backup API (never a file copy
-    /// of a live WAL database), read from its own connection so writers go on;
-    /// then `quick_check` on the copy.
+    /// of a live WAL database), read from its own connection so writers go on.
+    /// The copy is written beside the target under another name, checked
+    /// whole (`integrity_check` and the audit chain), made private to its
+    /// owner, and only then renamed over the target: a failed backup leaves
+    /// the previous one as it was. The live database (under any spelling)
+    /// and its `-wal`/`-shm` are refused.
     pub fn backup_to(&self, target: &Path) -> Result<()> {
+        self.refuse_live(target)?;
         let shown = target.display().to_string();
+        let partial = files::partial_beside(target);
+        let made = self.backup_into(&partial, &shown).and_then(|()| {
+            files::make_private(&partial)?;
+            files::replace(&partial, target).map_err(|e| {
+                Error::with_source(
+                    ErrorKind::Storage,
+                    Msg::CannotOpen {
+                        path: shown.clone(),
+                    },
+                    e,
+                )
+            })
+        });
+        if made.is_err() {
+            let _ = std::fs::remove_file(&partial);
+        }
+        made
+    }
+
+    fn backup_into(&self, partial: &Path, shown: &str) -> Result<()> {
         let source = self.open_reader()?;
-        let mut dest = Connection::open(target).map_err(|e| open_error(e, &shown))?;
+        let mut dest = Connection::open(partial).map_err(|e| open_error(e, shown))?;
         {
             let backup = rusqlite::backup::Backup::new(&source, &mut dest)
-                .map_err(|e| open_error(e, &shown))?;
+                .map_err(|e| open_error(e, shown))?;
             backup
                 .run_to_completion(4096, Duration::from_millis(0), None)
-                .map_err(|e| open_error(e, &shown))?;
+                .map_err(|e| open_error(e, shown))?;
         }
-        let verdict: String = dest.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-        if verdict != "ok" {
-            return Err(Error::internal(format!(
-                "backup failed quick_check: {verdict}"
-            )));
+        verify_copy(&dest)?;
+        // A copy is one file: no WAL beside it.
+        dest.pragma_update(None, "journal_mode", "DELETE")?;
+        Ok(())
+    }
+
+    /// Refuses `target` when it is the live database or one of its side
+    /// files, however it is spelt (relative, `./`, a symlink, another case
+    /// on Windows and macOS, another hard link).
+    fn refuse_live(&self, target: &Path) -> Result<()> {
+        let live = files::canonical(&self.path);
+        let wanted = files::canonical(target);
+        let same_name = ["", "-wal", "-shm", "-journal"].iter().any(|suffix| {
+            let mut side = live.clone().into_os_string();
+            side.push(suffix);
+            files::same_path(&wanted, Path::new(&side))
+        });
+        if same_name || files::same_file(target, &self.path) {
+            return Err(Error::invalid(Msg::BackupOntoLive {
+                path: target.display().to_string(),
+            }));
         }
         Ok(())
     }
@@ -323,6 +371,28 @@ pub(crate) fn in_savepoint<T>(c: &Connection, f: impl FnOnce() -> Result<T>) -> 
             Err(e)
         }
     }
+}
+
+/// A database copy is sound: `integrity_check` passes and the audit chain
+/// re-computes.
+pub(crate) fn verify_copy(c: &Connection) -> Result<()> {
+    let verdict: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    if verdict != "ok" {
+        return Err(Error::new(
+            ErrorKind::Storage,
+            Msg::CopyDamaged { detail: verdict },
+        ));
+    }
+    let chain = events::verify(c)?;
+    if !chain.ok {
+        return Err(Error::new(
+            ErrorKind::Storage,
+            Msg::CopyDamaged {
+                detail: format!("audit chain broken at event {:?}", chain.first_broken_event),
+            },
+        ));
+    }
+    Ok(())
 }
 
 /// A timestamp as stored: RFC 3339, UTC, milliseconds.

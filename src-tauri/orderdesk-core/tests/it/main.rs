@@ -13,3 +13,4 @@ mod own_data;
 mod reassign;
 mod search;
 mod support;
+mod trust;

@@ -1,0 +1,105 @@
+//! Files on disk: where a copy is written before it replaces its target,
+//! whether two spellings name one file, and keeping the database, its WAL,
+//! backups and exports private to the person (0600 files, 0700 folders on
+//! Unix; on Windows the data stays under the local AppData, whose rights are
+//! the user's own).
+
+use std::path::{Path, PathBuf};
+
+/// The path as the file system resolves it; for a file that does not exist
+/// yet, its folder resolved and its name kept.
+pub fn canonical(path: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    let name = path.file_name().map(PathBuf::from).unwrap_or_default();
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::canonicalize(&folder)
+        .map(|f| f.join(&name))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Two canonical paths name the same entry; Windows and macOS ignore case.
+pub fn same_path(a: &Path, b: &Path) -> bool {
+    if cfg!(any(windows, target_os = "macos")) {
+        a.to_string_lossy().to_lowercase() == b.to_string_lossy().to_lowercase()
+    } else {
+        a == b
+    }
+}
+
+/// Both exist and are one file (a hard link or another spelling).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return x.dev() == y.dev() && x.ino() == y.ino();
+        }
+        false
+    }
+    #[cfg(not(unix))]
+    {
+        a.exists() && b.exists() && same_path(&canonical(a), &canonical(b))
+    }
+}
+
+/// A name beside `target` for the copy being written.
+pub fn partial_beside(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "orderdesk".into());
+    let tag: u32 = rand::random();
+    target.with_file_name(format!(".{name}.partial-{tag:08x}"))
+}
+
+/// Flushes `from` to disk and renames it over `to` (one step on every
+/// system: `to` is either the old file or the new one, never half).
+pub fn replace(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::File::open(from)?.sync_all()?;
+    std::fs::rename(from, to)?;
+    #[cfg(unix)]
+    if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
+        // The rename itself reaches the disk.
+        let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+    }
+    Ok(())
+}
+
+/// Readable and writable by its owner only (Unix); a no-op elsewhere.
+pub fn make_private(path: &Path) -> crate::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if path.is_dir() { 0o700 } else { 0o600 };
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(|e| {
+            crate::Error::with_source(
+                crate::ErrorKind::Storage,
+                crate::Msg::CannotOpen {
+                    path: path.display().to_string(),
+                },
+                e,
+            )
+        })?;
+    }
+    let _ = path;
+    Ok(())
+}
+
+/// Creates a folder (and its parents) private to its owner.
+pub fn private_dir(dir: &Path) -> crate::Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        crate::Error::with_source(
+            crate::ErrorKind::Storage,
+            crate::Msg::CannotOpen {
+                path: dir.display().to_string(),
+            },
+            e,
+        )
+    })?;
+    make_private(dir)
+}
