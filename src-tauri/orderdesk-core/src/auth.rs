@@ -338,6 +338,9 @@ pub fn resume(store: &Store, token: &Token) -> Result<Session> {
             Some(r) => store::users::by_id(c, r.user_id)?,
             None => None,
         };
+        if row.is_none() && store::sessions::ended_reason(c, &hash)?.is_some() {
+            return Err(Error::forbidden(Msg::DatabaseRestored));
+        }
         Ok((
             row,
             user,

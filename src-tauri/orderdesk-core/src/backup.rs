@@ -141,3 +141,70 @@ mod tests {
         drop(copy);
     }
 }
+
+/// What a restore did.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RestoreReport {
+    /// The backup the database now holds.
+    pub restored_from: String,
+    /// Where the database as it was before is kept.
+    pub previous_kept_at: String,
+    pub active_orders: i64,
+    pub archived_orders: i64,
+}
+
+/// Restores the database from the backup at `source` (administrators).
+/// The backup is checked first (ours, not newer, whole, audit chain intact);
+/// the database as it is now is kept as a dated copy in `keep_dir`; then the
+/// backup's content replaces it in place and every session ends (each
+/// window logs in again, told why). Logged in the restored settings log.
+pub fn restore(
+    store: &Store,
+    s: &Session,
+    source: &Path,
+    keep_dir: &Path,
+) -> Result<RestoreReport> {
+    require_admin(s)?;
+    if crate::store::files::same_file(source, store.path()) {
+        return Err(Error::invalid(crate::Msg::BackupOntoLive {
+            path: source.display().to_string(),
+        }));
+    }
+    crate::store::check_restorable(source)?;
+    crate::store::files::private_dir(keep_dir)?;
+    let now = store.now();
+    let kept = keep_dir.join(format!(
+        "orderdesk-before-restore-{}.db",
+        now.format("%Y%m%d-%H%M%S")
+    ));
+    // Kept as it is, even if it fails its own checks (that may be why).
+    store.copy_unchecked(&kept)?;
+    let tokens: Vec<String> = store.read(|c| crate::store::sessions::all_hashes(c))?;
+    store.replace_with(source)?;
+    let at = crate::store::stamp(now);
+    let subject = source.display().to_string();
+    store.write(|tx| {
+        crate::store::sessions::end_all(tx, &tokens, "restored", &at)?;
+        audit(
+            tx,
+            store,
+            s,
+            "restore",
+            &subject,
+            Some(&kept.display().to_string()),
+        )
+    })?;
+    let (active_orders, archived_orders) = store.read(|c| {
+        Ok((
+            crate::store::orders::count_active(c)?,
+            crate::store::orders::count_archived(c)?,
+        ))
+    })?;
+    Ok(RestoreReport {
+        restored_from: subject,
+        previous_kept_at: kept.display().to_string(),
+        active_orders,
+        archived_orders,
+    })
+}

@@ -318,6 +318,8 @@ pub enum Msg {
 
     /// The token is unknown, revoked, or belongs to a logged-out session.
     SessionEnded,
+    /// An administrator restored the database from a backup: everyone logs in again.
+    DatabaseRestored,
     /// Nothing was done for the idle time the administrator set.
     SessionLocked {
         minutes: i64,
@@ -838,6 +840,12 @@ impl Msg {
             ),
             Msg::NotConnected if zh => "本机尚未连接办公室服务器。".into(),
             Msg::NotConnected => "This desk is not connected to an office server.".into(),
+            Msg::DatabaseRestored if zh => {
+                "管理员已从备份恢复数据库，请重新登录。".into()
+            }
+            Msg::DatabaseRestored => {
+                "An administrator restored the database from a backup; please log in again.".into()
+            }
             Msg::BackupOntoLive { path } if zh => {
                 format!("{path} 就是正在使用的数据库（或其附属文件），不能作为备份目标；请选择其他文件。")
             }
@@ -1003,7 +1011,10 @@ impl Error {
     }
     /// The session is gone or locked: the person must log in (again).
     pub fn needs_login(&self) -> bool {
-        matches!(self.msg, Msg::SessionEnded | Msg::SessionLocked { .. })
+        matches!(
+            self.msg,
+            Msg::SessionEnded | Msg::SessionLocked { .. } | Msg::DatabaseRestored
+        )
     }
 }
 

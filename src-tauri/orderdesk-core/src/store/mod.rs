@@ -42,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_customer_message.sql"),
     include_str!("migrations/0008_initials.sql"),
     include_str!("migrations/0009_login_failures.sql"),
+    include_str!("migrations/0010_ended_sessions.sql"),
 ];
 /// Rows `ANALYZE` samples per index: at 1,000 the planner's statistics were
 /// off by a factor of 300 on a million orders; at 10,000, by two.
@@ -200,6 +201,25 @@ impl Store {
         made
     }
 
+    /// A copy with no checks, made private: the database as it is before a
+    /// restore replaces it (it may be kept precisely because it is damaged).
+    pub fn copy_unchecked(&self, target: &Path) -> Result<()> {
+        self.refuse_live(target)?;
+        let shown = target.display().to_string();
+        let source = self.open_reader()?;
+        let mut dest = Connection::open(target).map_err(|e| open_error(e, &shown))?;
+        {
+            let backup = rusqlite::backup::Backup::new(&source, &mut dest)
+                .map_err(|e| open_error(e, &shown))?;
+            backup
+                .run_to_completion(4096, Duration::from_millis(0), None)
+                .map_err(|e| open_error(e, &shown))?;
+        }
+        dest.pragma_update(None, "journal_mode", "DELETE")?;
+        drop(dest);
+        files::make_private(target)
+    }
+
     fn backup_into(&self, partial: &Path, shown: &str) -> Result<()> {
         let source = self.open_reader()?;
         let mut dest = Connection::open(partial).map_err(|e| open_error(e, shown))?;
@@ -232,6 +252,33 @@ impl Store {
                 path: target.display().to_string(),
             }));
         }
+        Ok(())
+    }
+
+    /// Replaces this database's content with the OrderDesk database at
+    /// `source` through SQLite's backup API, into the writer (every
+    /// connection sees the result; no file is swapped under them), then
+    /// brings its schema up to date. `source` must already be checked
+    /// (`check_restorable`).
+    pub fn replace_with(&self, source: &Path) -> Result<()> {
+        let shown = source.display().to_string();
+        let from = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| open_error(e, &shown))?;
+        let mut writer = lock(&self.writer);
+        {
+            let backup = rusqlite::backup::Backup::new(&from, &mut writer)
+                .map_err(|e| open_error(e, &shown))?;
+            backup
+                .run_to_completion(4096, Duration::from_millis(0), None)
+                .map_err(|e| open_error(e, &shown))?;
+        }
+        migrations()
+            .to_latest(&mut writer)
+            .map_err(|e| Error::with_source(ErrorKind::Storage, Msg::Storage, e))?;
+        writer.pragma_update(None, "application_id", APPLICATION_ID)?;
+        drop(writer);
+        // Readers opened before would keep their own cache: open new ones.
+        lock(&self.readers).clear();
         Ok(())
     }
 
@@ -371,6 +418,24 @@ pub(crate) fn in_savepoint<T>(c: &Connection, f: impl FnOnce() -> Result<T>) -> 
             Err(e)
         }
     }
+}
+
+/// Whether the file at `path` can be restored into this version: an
+/// OrderDesk database, not from a newer version, whole (`integrity_check`)
+/// and with an intact audit chain. Nothing is written to it.
+pub fn check_restorable(path: &Path) -> Result<()> {
+    let shown = path.display().to_string();
+    let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| open_error(e, &shown))?;
+    check_is_ours(&c, &shown)?;
+    let version: i64 = c.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version == 0 {
+        return Err(Error::new(
+            ErrorKind::Storage,
+            Msg::ForeignDatabase { path: shown },
+        ));
+    }
+    verify_copy(&c)
 }
 
 /// A database copy is sound: `integrity_check` passes and the audit chain

@@ -66,3 +66,32 @@ pub fn count(c: &Connection) -> Result<i64> {
     Ok(c.prepare_cached("SELECT count(*) FROM sessions")?
         .query_row([], |r| r.get(0))?)
 }
+
+/// Every session's token hash.
+pub fn all_hashes(c: &Connection) -> Result<Vec<String>> {
+    let mut stmt = c.prepare("SELECT token_hash FROM sessions")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Ends every session (and the extra `hashes`, from a database this one
+/// replaced) for `reason`: their next call is told why.
+pub fn end_all(c: &Connection, hashes: &[String], reason: &str, at: &str) -> Result<()> {
+    let mut keep = c.prepare_cached(
+        "INSERT OR REPLACE INTO ended_sessions (token_hash, reason, at) VALUES (?1, ?2, ?3)",
+    )?;
+    for h in hashes.iter().cloned().chain(all_hashes(c)?) {
+        keep.execute(params![h, reason, at])?;
+    }
+    c.execute("DELETE FROM sessions", [])?;
+    Ok(())
+}
+
+/// Why a session that is gone ended, when it ended for everyone.
+pub fn ended_reason(c: &Connection, token_hash: &str) -> Result<Option<String>> {
+    Ok(
+        c.prepare_cached("SELECT reason FROM ended_sessions WHERE token_hash = ?1")?
+            .query_row([token_hash], |r| r.get(0))
+            .optional()?,
+    )
+}

@@ -153,3 +153,65 @@ fn a_database_with_flipped_bytes_is_refused_or_fails_its_check_never_a_panic() {
         }
     }
 }
+
+#[test]
+fn a_restore_checks_the_backup_keeps_the_current_file_and_ends_every_session() {
+    use orderdesk_core::auth;
+    use orderdesk_core::domain::Status;
+    let f = fixture(300);
+    let admin = login(&f.store, "admin");
+    let backup_file = f.dir.path().join("monday.db");
+    backup::now(&f.store, &admin, &backup_file).expect("backup");
+    // Work goes on after the backup.
+    let row = crate::support::pick(&f.store, Status::Draft, true);
+    let clerk = login(&f.store, &crate::support::handler(&row));
+    orderdesk_core::detail::copy(&f.store, &clerk, &row.number).expect("a new order");
+    let after_backup = orderdesk_core::store::orders::count_active;
+    let changed = f.store.read(|c| after_backup(c)).expect("count");
+    let (token, _) = auth::open_session(&f.store, "clerk01", "demo", "desk").expect("session");
+
+    // A backup from a newer version, and a damaged one, are refused; nothing changes.
+    let newer = f.dir.path().join("newer.db");
+    std::fs::copy(&backup_file, &newer).expect("copy");
+    rusqlite::Connection::open(&newer)
+        .and_then(|c| c.execute_batch("PRAGMA user_version = 999"))
+        .expect("newer");
+    let keep = f.dir.path().join("kept");
+    let e = backup::restore(&f.store, &admin, &newer, &keep).expect_err("newer");
+    assert!(matches!(e.msg(), Msg::NewerSchema { .. }), "{e:?}");
+    let damaged = f.dir.path().join("damaged.db");
+    std::fs::copy(&backup_file, &damaged).expect("copy");
+    rusqlite::Connection::open(&damaged)
+        .and_then(|c| {
+            c.execute_batch(
+                "DROP TRIGGER order_events_no_update;
+                 UPDATE order_events SET note = 'x' WHERE id = 2;",
+            )
+        })
+        .expect("damage");
+    let e = backup::restore(&f.store, &admin, &damaged, &keep).expect_err("damaged");
+    assert!(matches!(e.msg(), Msg::CopyDamaged { .. }), "{e:?}");
+    let clerk_session = login(&f.store, "clerk02");
+    let e = backup::restore(&f.store, &clerk_session, &backup_file, &keep).expect_err("admins");
+    assert!(e.is_forbidden());
+    assert_eq!(f.store.read(|c| after_backup(c)).expect("count"), changed);
+    auth::resume(&f.store, &token).expect("nothing ended yet");
+
+    let report = backup::restore(&f.store, &admin, &backup_file, &keep).expect("restore");
+    assert_eq!(report.active_orders, changed - 1, "Monday's orders");
+    assert_eq!(
+        f.store.read(|c| after_backup(c)).expect("count"),
+        changed - 1
+    );
+    let e = auth::resume(&f.store, &token).expect_err("everyone logs in again");
+    assert!(matches!(e.msg(), Msg::DatabaseRestored), "{e:?}");
+    // The database as it was is kept, with the work done after the backup.
+    let kept = Store::open(&report.previous_kept_at).expect("kept copy opens");
+    assert_eq!(kept.read(|c| after_backup(c)).expect("count"), changed);
+    assert!(check::invariants(&f.store).expect("check").ok);
+    assert!(check::verify_audit(&f.store).expect("chain").ok);
+    // And work goes on.
+    let again = login(&f.store, "admin");
+    let log = orderdesk_core::settings::log(&f.store, &again, 5).expect("log");
+    assert_eq!(log[0].kind, "restore");
+}
