@@ -97,4 +97,15 @@ impl orderdesk_api::Events for ShellEvents {
             },
         );
     }
+
+    fn sessions_ended(&self, msg: &orderdesk_core::Msg) {
+        let state = tauri::Manager::state::<crate::state::AppState>(&self.0);
+        emit(
+            &self.0,
+            SessionEnded {
+                message: msg.text(state.lang()),
+                reason: crate::live::msg_id(msg),
+            },
+        );
+    }
 }

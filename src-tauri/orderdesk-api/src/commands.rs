@@ -144,6 +144,10 @@ macro_rules! for_each_command {
             /// office server, where no desk names a path) into its backups folder.
             session shell backup_now(target: Option<String>) -> BackupInfo;
             session desk backups_list() -> Vec<BackupInfo>;
+            /// Restores the database from a backup (administrators): a
+            /// backup of the list, a file on this PC, or one sent whole.
+            /// Every session ends; the windows log in again.
+            session shell restore(source: RestoreSource) -> RestoreReport;
 
             // Inbox and outbox.
             session shell inbox_list(unread_only: bool, limit: Option<i64>) -> Vec<InboxItem>;

@@ -48,6 +48,9 @@ pub trait Events: Send + Sync {
     fn job_progress(&self, _token: &Token, _status: &JobStatus) {}
     /// An administrator changed a setting (`what` names it).
     fn settings_changed(&self, _what: &str) {}
+    /// Every session ended at once (the database was restored): each
+    /// window is told `msg` and logs in again.
+    fn sessions_ended(&self, _msg: &orderdesk_core::Msg) {}
 }
 
 /// Events nobody listens to.

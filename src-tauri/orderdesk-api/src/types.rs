@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 pub use orderdesk_core::admin::{NewUser, UserChange, UserRow};
 pub use orderdesk_core::analytics::{Dimension, Report, ReportFilter};
 pub use orderdesk_core::auth::{Session, Token};
-pub use orderdesk_core::backup::BackupInfo;
+pub use orderdesk_core::backup::{BackupInfo, RestoreReport};
 pub use orderdesk_core::cancel::{CancelOutcome, CancelPreview, CancelRequest, PendingCancel};
 pub use orderdesk_core::check::CheckReport;
 pub use orderdesk_core::customers::CustomerInput;
@@ -86,4 +86,17 @@ pub struct OrderState {
 pub struct InterruptedJob {
     pub job: UnfinishedJob,
     pub running: bool,
+}
+
+/// Where a restore takes the database from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RestoreSource {
+    /// A file on the PC the API runs on (this PC only).
+    Path { path: String },
+    /// One of the automatic or "backup now" backups, by name.
+    Backup { name: String },
+    /// A backup file sent whole (a desk or the CLI to the office server).
+    Upload { file: Upload },
 }

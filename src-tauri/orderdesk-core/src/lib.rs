@@ -10,6 +10,7 @@
 
 pub mod admin;
 pub mod analytics;
+pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod cancel;

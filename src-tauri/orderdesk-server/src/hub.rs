@@ -253,4 +253,10 @@ impl Events for Hub {
     fn settings_changed(&self, what: &str) {
         self.push(Work::Settings(what.to_string()));
     }
+
+    fn sessions_ended(&self, msg: &orderdesk_core::Msg) {
+        for (_, conn) in lock(&self.conns).drain() {
+            let _ = conn.tx.send(ServerEvent::SessionEnded { msg: msg.clone() });
+        }
+    }
 }

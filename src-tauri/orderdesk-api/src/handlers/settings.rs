@@ -113,15 +113,7 @@ pub fn backup_now(ctx: &Ctx, target: Option<String>) -> Result<BackupInfo> {
         }
         (_, None) => {
             let dir = ctx.api.backup_dir();
-            std::fs::create_dir_all(&dir).map_err(|e| {
-                Error::with_source(
-                    orderdesk_core::ErrorKind::Storage,
-                    Msg::CannotOpen {
-                        path: dir.display().to_string(),
-                    },
-                    e,
-                )
-            })?;
+            orderdesk_core::store::files::private_dir(&dir)?;
             let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
             dir.join(format!("orderdesk-{stamp}.db"))
         }
@@ -129,6 +121,51 @@ pub fn backup_now(ctx: &Ctx, target: Option<String>) -> Result<BackupInfo> {
     let info = backup::now(ctx.store(), &ctx.session, &target)?;
     changed(ctx, "backup");
     Ok(info)
+}
+
+/// Restores the database from a backup; every session ends, told why.
+pub fn restore(ctx: &Ctx, source: RestoreSource) -> Result<RestoreReport> {
+    auth::require_admin(&ctx.session)?;
+    let dir = ctx.api.backup_dir();
+    let (path, scratch) = match (ctx.api.place(), source) {
+        (Place::ThisPc, RestoreSource::Path { path }) => (PathBuf::from(path), None),
+        (Place::Server, RestoreSource::Path { .. }) => {
+            return Err(Error::invalid(Msg::LocalOnly {
+                command: "restore (a path)".into(),
+            }));
+        }
+        (_, RestoreSource::Backup { name }) => {
+            // A name from the backups list, never a path elsewhere.
+            if name.contains(['/', '\\']) || name.starts_with('.') {
+                return Err(Error::invalid(Msg::BadField {
+                    field: "file".into(),
+                    value: name,
+                }));
+            }
+            (dir.join(name), None)
+        }
+        (_, RestoreSource::Upload { file }) => {
+            orderdesk_core::store::files::private_dir(&dir)?;
+            let path = orderdesk_core::store::files::partial_beside(&dir.join("upload.db"));
+            std::fs::write(&path, &file.data).map_err(|e| {
+                Error::with_source(
+                    orderdesk_core::ErrorKind::Storage,
+                    Msg::CannotOpen {
+                        path: path.display().to_string(),
+                    },
+                    e,
+                )
+            })?;
+            (path.clone(), Some(path))
+        }
+    };
+    let outcome = backup::restore(ctx.store(), &ctx.session, &path, &dir);
+    if let Some(scratch) = scratch {
+        let _ = std::fs::remove_file(scratch);
+    }
+    let report = outcome?;
+    ctx.api.events().sessions_ended(&Msg::DatabaseRestored);
+    Ok(report)
 }
 
 pub fn backups_list(ctx: &Ctx) -> Result<Vec<BackupInfo>> {

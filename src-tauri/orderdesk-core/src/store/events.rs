@@ -1,7 +1,10 @@
 //! The audit trail: order events, append-only and hash-chained.
 //!
 //! Each event's hash covers the previous event's hash and the event's own
-//! fields, so changing or deleting any row breaks every hash after it.
+//! fields, so changing or deleting any row breaks every hash after it. From
+//! the anchor's `events_from` on, it also covers the row id and the
+//! database's nonce; checkpoints (count, last id, head) recorded elsewhere
+//! then show a log cut short or chained again.
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -45,8 +48,71 @@ pub struct Event {
     pub data: Option<serde_json::Value>,
 }
 
+/// The database's audit anchor: its nonce, and the first ids chained with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Anchor {
+    pub nonce: String,
+    pub events_from: i64,
+    pub settings_from: i64,
+}
+
+/// The anchor; a database from before it (an old backup) has none, and
+/// its logs are checked the first way only.
+pub fn anchor(c: &Connection) -> Result<Anchor> {
+    let has: bool = c
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'audit_anchor')",
+        )?
+        .query_row([], |r| r.get(0))?;
+    if !has {
+        return Ok(Anchor {
+            nonce: String::new(),
+            events_from: i64::MAX,
+            settings_from: i64::MAX,
+        });
+    }
+    Ok(
+        c.prepare_cached(
+            "SELECT nonce, events_from, settings_from FROM audit_anchor WHERE id = 1",
+        )?
+        .query_row([], |r| {
+            Ok(Anchor {
+                nonce: r.get(0)?,
+                events_from: r.get(1)?,
+                settings_from: r.get(2)?,
+            })
+        })?,
+    )
+}
+
+/// The id the next row of an AUTOINCREMENT table will get.
+pub(crate) fn next_id(c: &Connection, table: &str) -> Result<i64> {
+    Ok(c.prepare_cached(
+        "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?1), 0) + 1",
+    )?
+    .query_row([table], |r| r.get(0))?)
+}
+
+/// Hashes fields as the chain does: a marker for NULL, then each text with
+/// its length, so no two lists of fields hash alike.
+pub(crate) fn hash_fields(fields: &[Option<&str>]) -> String {
+    let mut h = Sha256::new();
+    for field in fields {
+        match field {
+            None => h.update([0u8]),
+            Some(text) => {
+                h.update([1u8]);
+                h.update((text.len() as u64).to_le_bytes());
+                h.update(text.as_bytes());
+            }
+        }
+    }
+    hex::encode(h.finalize())
+}
+
 #[allow(clippy::too_many_arguments)]
 fn chain_hash(
+    v2: Option<(&str, i64)>,
     prev: &str,
     order_id: i64,
     order_number: &str,
@@ -60,11 +126,17 @@ fn chain_hash(
     note: Option<&str>,
     data: Option<&str>,
 ) -> String {
-    let mut h = Sha256::new();
     let actor_id = actor_id.map(|a| a.to_string());
-    let fields = [
+    let order_id = order_id.to_string();
+    let mut fields: Vec<Option<&str>> = Vec::with_capacity(15);
+    let row_id;
+    if let Some((nonce, id)) = v2 {
+        row_id = id.to_string();
+        fields.extend([Some("v2"), Some(nonce), Some(row_id.as_str())]);
+    }
+    fields.extend([
         Some(prev),
-        Some(&order_id.to_string()),
+        Some(order_id.as_str()),
         Some(order_number),
         Some(kind),
         actor_id.as_deref(),
@@ -75,23 +147,31 @@ fn chain_hash(
         reason,
         note,
         data,
-    ];
-    for field in fields {
-        match field {
-            // A distinct marker for NULL so that NULL and "" hash differently.
-            None => h.update([0u8]),
-            Some(text) => {
-                h.update([1u8]);
-                h.update((text.len() as u64).to_le_bytes());
-                h.update(text.as_bytes());
-            }
-        }
-    }
-    hex::encode(h.finalize())
+    ]);
+    hash_fields(&fields)
 }
 
 pub fn count(c: &Connection) -> Result<i64> {
     Ok(c.query_row("SELECT count(*) FROM order_events", [], |r| r.get(0))?)
+}
+
+/// The newest event's id and hash (0 and the genesis when there is none).
+pub fn last(c: &Connection) -> Result<(i64, String)> {
+    Ok(
+        c.prepare_cached("SELECT id, hash FROM order_events ORDER BY id DESC LIMIT 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .unwrap_or((0, GENESIS.to_string())),
+    )
+}
+
+/// The hash of the event with this id, if there is one.
+pub fn hash_of(c: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(
+        c.prepare_cached("SELECT hash FROM order_events WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?,
+    )
 }
 
 /// Hash of the newest event (the chain's head).
@@ -115,7 +195,10 @@ pub fn append(c: &Connection, e: &NewEvent<'_>) -> Result<String> {
 pub fn append_after(c: &Connection, prev: &str, e: &NewEvent<'_>) -> Result<String> {
     let from = e.from.map(Status::code);
     let to = e.to.map(Status::code);
+    let anchor = anchor(c)?;
+    let id = next_id(c, "order_events")?;
     let hash = chain_hash(
+        Some((&anchor.nonce, id)),
         prev,
         e.order_id,
         e.order_number,
@@ -130,9 +213,9 @@ pub fn append_after(c: &Connection, prev: &str, e: &NewEvent<'_>) -> Result<Stri
         e.data.as_deref(),
     );
     c.prepare_cached(
-        "INSERT INTO order_events (order_id, order_number, kind, actor_id, actor_login, at,
+        "INSERT INTO order_events (id, order_id, order_number, kind, actor_id, actor_login, at,
              from_status, to_status, reason_code, note, data, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+         VALUES (?14, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?
     .execute(params![
         e.order_id,
@@ -147,7 +230,8 @@ pub fn append_after(c: &Connection, prev: &str, e: &NewEvent<'_>) -> Result<Stri
         e.note,
         e.data,
         prev,
-        hash
+        hash,
+        id
     ])?;
     Ok(hash)
 }
@@ -209,6 +293,7 @@ pub struct ChainReport {
 }
 
 pub fn verify(c: &Connection) -> Result<ChainReport> {
+    let anchor = anchor(c)?;
     let mut stmt = c.prepare(
         "SELECT id, order_id, order_number, kind, actor_id, actor_login, at, from_status,
                 to_status, reason_code, note, data, prev_hash, hash
@@ -222,7 +307,9 @@ pub fn verify(c: &Connection) -> Result<ChainReport> {
         let id: i64 = r.get(0)?;
         let prev: String = r.get(12)?;
         let stored: String = r.get(13)?;
+        let v2 = (id >= anchor.events_from).then_some((anchor.nonce.as_str(), id));
         let computed = chain_hash(
+            v2,
             &prev,
             r.get(1)?,
             &r.get::<_, String>(2)?,

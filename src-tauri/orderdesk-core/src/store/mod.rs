@@ -6,6 +6,7 @@
 //! Nothing here knows the lifecycle rules; the use-case modules do.
 
 pub mod archive;
+pub mod audit;
 pub mod bulk;
 pub mod customers;
 pub mod events;
@@ -43,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_initials.sql"),
     include_str!("migrations/0009_login_failures.sql"),
     include_str!("migrations/0010_ended_sessions.sql"),
+    include_str!("migrations/0011_audit_anchor.sql"),
 ];
 /// Rows `ANALYZE` samples per index: at 1,000 the planner's statistics were
 /// off by a factor of 300 on a million orders; at 10,000, by two.
@@ -183,7 +185,8 @@ impl Store {
         self.refuse_live(target)?;
         let shown = target.display().to_string();
         let partial = files::partial_beside(target);
-        let made = self.backup_into(&partial, &shown).and_then(|()| {
+        let made = self.backup_into(&partial, &shown).and_then(|point| {
+            self.keep_checkpoint(&point)?;
             files::make_private(&partial)?;
             files::replace(&partial, target).map_err(|e| {
                 Error::with_source(
@@ -220,7 +223,15 @@ impl Store {
         files::make_private(target)
     }
 
-    fn backup_into(&self, partial: &Path, shown: &str) -> Result<()> {
+    /// A checkpoint a backup carries is also kept by the live database and
+    /// the file beside it.
+    fn keep_checkpoint(&self, point: &crate::audit::Checkpoint) -> Result<()> {
+        self.write(|tx| audit::insert(tx, point))?;
+        crate::audit::append_line(&crate::audit::beside(&self.path), point)
+    }
+
+    /// Copies into `partial`, records the copy's checkpoint in it, checks it.
+    fn backup_into(&self, partial: &Path, shown: &str) -> Result<crate::audit::Checkpoint> {
         let source = self.open_reader()?;
         let mut dest = Connection::open(partial).map_err(|e| open_error(e, shown))?;
         {
@@ -230,10 +241,12 @@ impl Store {
                 .run_to_completion(4096, Duration::from_millis(0), None)
                 .map_err(|e| open_error(e, shown))?;
         }
+        let point = crate::audit::checkpoint_in(&dest, &stamp(self.now()))?;
+        audit::insert(&dest, &point)?;
         verify_copy(&dest)?;
         // A copy is one file: no WAL beside it.
         dest.pragma_update(None, "journal_mode", "DELETE")?;
-        Ok(())
+        Ok(point)
     }
 
     /// Refuses `target` when it is the live database or one of its side
@@ -449,11 +462,15 @@ pub(crate) fn verify_copy(c: &Connection) -> Result<()> {
         ));
     }
     let chain = events::verify(c)?;
-    if !chain.ok {
+    let settings_chain = settings::verify_settings(c)?;
+    if !chain.ok || !settings_chain.ok {
         return Err(Error::new(
             ErrorKind::Storage,
             Msg::CopyDamaged {
-                detail: format!("audit chain broken at event {:?}", chain.first_broken_event),
+                detail: format!(
+                    "audit chain broken at event {:?}, settings entry {:?}",
+                    chain.first_broken_event, settings_chain.first_broken_event
+                ),
             },
         ));
     }

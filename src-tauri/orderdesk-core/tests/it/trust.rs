@@ -215,3 +215,135 @@ fn a_restore_checks_the_backup_keeps_the_current_file_and_ends_every_session() {
     let log = orderdesk_core::settings::log(&f.store, &again, 5).expect("log");
     assert_eq!(log[0].kind, "restore");
 }
+
+/// The chain's hashing as an attacker who read the source would redo it.
+fn attacker_hash(fields: &[Option<&str>]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for f in fields {
+        match f {
+            None => h.update([0u8]),
+            Some(t) => {
+                h.update([1u8]);
+                h.update((t.len() as u64).to_le_bytes());
+                h.update(t.as_bytes());
+            }
+        }
+    }
+    hex::encode(h.finalize())
+}
+
+/// One event row as the attacker reads it.
+type EventRow = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// Changes event `from` and chains every later event again, triggers dropped.
+fn rechain(store: &Store, from: i64) {
+    store
+        .write(|c| {
+            c.execute_batch("DROP TRIGGER order_events_no_update")?;
+            c.execute("UPDATE order_events SET note = 'harmless' WHERE id = ?1", [from])?;
+            let nonce: String =
+                c.query_row("SELECT nonce FROM audit_anchor", [], |r| r.get(0))?;
+            let mut prev: String = c.query_row(
+                "SELECT hash FROM order_events WHERE id < ?1 ORDER BY id DESC LIMIT 1",
+                [from],
+                |r| r.get(0),
+            )?;
+            let rows: Vec<EventRow> = c
+                .prepare("SELECT id, order_id, order_number, kind, actor_id, actor_login, at, from_status, to_status, reason_code, note, data FROM order_events WHERE id >= ?1 ORDER BY id")?
+                .query_map([from], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (id, order_id, number, kind, actor_id, actor_login, at, from_s, to_s, reason, note, data) in rows {
+                let (id_s, order_s, actor_s) = (id.to_string(), order_id.to_string(), actor_id.map(|a| a.to_string()));
+                let hash = attacker_hash(&[
+                    Some("v2"), Some(&nonce), Some(&id_s), Some(&prev), Some(&order_s), Some(&number), Some(&kind),
+                    actor_s.as_deref(), actor_login.as_deref(), Some(&at), from_s.as_deref(), to_s.as_deref(),
+                    reason.as_deref(), note.as_deref(), data.as_deref(),
+                ]);
+                c.execute("UPDATE order_events SET prev_hash = ?2, hash = ?3 WHERE id = ?1", rusqlite::params![id, prev, hash])?;
+                prev = hash;
+            }
+            Ok(())
+        })
+        .expect("rechain");
+}
+
+#[test]
+fn a_log_cut_short_or_chained_again_shows_against_a_checkpoint() {
+    use orderdesk_core::audit;
+    for attack in ["cut", "rechain"] {
+        let f = fixture(300);
+        let point = audit::record(&f.store).expect("checkpoint");
+        assert!(point.events > 40 && point.head.len() == 64);
+        assert!(audit::verify(&f.store, &[]).expect("verify").ok);
+        let beside = audit::beside(f.store.path());
+        match attack {
+            "cut" => f
+                .store
+                .write(|c| {
+                    c.execute_batch(
+                        "DROP TRIGGER order_events_no_delete;
+                         DELETE FROM order_events WHERE id > (SELECT max(id) - 20 FROM order_events);
+                         DELETE FROM audit_checkpoints;",
+                    )?;
+                    Ok(())
+                })
+                .expect("cut"),
+            _ => {
+                rechain(&f.store, 10);
+                f.store
+                    .write(|c| Ok(c.execute("DELETE FROM audit_checkpoints", [])?))
+                    .expect("forget");
+            }
+        }
+        // The chain in the file alone looks whole: that is the attack.
+        let alone = check::verify_audit(&f.store).expect("chain");
+        assert!(alone.ok, "{attack}: the chain re-computes by itself");
+        // Against the checkpoint kept beside the database, it does not.
+        let kept = audit::read_checkpoints(&beside).expect("read");
+        let report = audit::verify(&f.store, &kept).expect("verify");
+        assert!(!report.ok, "{attack} not seen");
+        assert!(!report.problems.is_empty(), "{attack}: {report:?}");
+    }
+}
+
+#[test]
+fn the_settings_log_is_chained_and_a_backup_carries_its_checkpoint() {
+    use orderdesk_core::audit;
+    let f = fixture(100);
+    let admin = login(&f.store, "admin");
+    orderdesk_core::admin::create_department(&f.store, &admin, "审计部", "Audit").expect("dept");
+    let target = f.dir.path().join("with-checkpoint.db");
+    backup::now(&f.store, &admin, &target).expect("backup");
+    let carried = audit::read_checkpoints(&target).expect("from the backup");
+    assert!(
+        carried.len() >= 2,
+        "the backup's checkpoint and its own state"
+    );
+    assert!(audit::verify(&f.store, &carried).expect("verify").ok);
+    // An administrator's change rewritten afterwards shows.
+    f.store
+        .write(|c| {
+            c.execute_batch(
+                "DROP TRIGGER settings_events_no_update;
+                 UPDATE settings_events SET subject = 'someone else' WHERE kind = 'department_created';",
+            )?;
+            Ok(())
+        })
+        .expect("tamper");
+    let report = audit::verify(&f.store, &[]).expect("verify");
+    assert!(!report.settings_ok && !report.ok, "{report:?}");
+}
