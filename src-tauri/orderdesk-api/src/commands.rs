@@ -163,7 +163,10 @@ macro_rules! for_each_command {
             /// Every invariant (stock, finance, events, summaries, audit chain).
             public tool check() -> CheckReport;
             /// The audit trail's hash chain, re-computed.
-            public tool audit_verify() -> ChainReport;
+            public tool audit_verify(against: Option<Vec<Checkpoint>>) -> AuditReport;
+            /// Takes a checkpoint of the audit logs and records it (in the
+            /// database and in the file beside it); managers and administrators.
+            session tool audit_checkpoint() -> Checkpoint;
         }
     };
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 pub use orderdesk_core::admin::{NewUser, UserChange, UserRow};
 pub use orderdesk_core::analytics::{Dimension, Report, ReportFilter};
+pub use orderdesk_core::audit::{AuditReport, Checkpoint};
 pub use orderdesk_core::auth::{Session, Token};
 pub use orderdesk_core::backup::{BackupInfo, RestoreReport};
 pub use orderdesk_core::cancel::{CancelOutcome, CancelPreview, CancelRequest, PendingCancel};

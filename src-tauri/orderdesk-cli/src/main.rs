@@ -195,6 +195,14 @@ pub enum Command {
         #[arg(long, default_value = "50")]
         limit: String,
     },
+    /// A verified online backup to FILE (on the office server: into its
+    /// backups folder, FILE left out). Administrators.
+    Backup { file: Option<PathBuf> },
+    /// Restore the database from a backup FILE (checked first; the current
+    /// database kept as a dated copy; everyone logs in again). Administrators.
+    Restore { file: PathBuf },
+    /// Export the archive under the archive search's filters to CSV or XLSX.
+    Export(ExportArgs),
     /// Bulk jobs with work left (stopped, or cut off by a crash), to resume.
     Jobs,
     /// Continue a bulk job (archive, reassign or cancel) where it stopped.
@@ -320,6 +328,38 @@ pub struct SearchArgs {
     pub after: Option<String>,
 }
 
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// csv or xlsx
+    #[arg(long)]
+    pub format: String,
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// A customer name, initials or an order number.
+    pub text: Option<String>,
+    /// completed or cancelled
+    #[arg(long)]
+    pub closed_as: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub closed_from: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub closed_to: Option<String>,
+    #[arg(long, value_name = "LOGIN")]
+    pub handler: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    pub department: Option<String>,
+    #[arg(long)]
+    pub reason: Option<String>,
+    #[arg(long)]
+    pub min_total: Option<String>,
+    #[arg(long)]
+    pub max_total: Option<String>,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum ReportCommand {
     /// Cancellations in the archive, grouped.
@@ -339,8 +379,16 @@ pub enum ReportCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Re-compute the hash chain of every event.
-    Verify,
+    /// Re-compute both audit logs' chains, and hold them against every
+    /// checkpoint recorded (and those in FILE: a checkpoint file, the
+    /// `.audit` file beside a database, or a backup).
+    Verify {
+        #[arg(long, value_name = "FILE")]
+        against: Option<PathBuf>,
+    },
+    /// Take a checkpoint of the audit logs, record it beside the database,
+    /// and print it (`{ "events", "head", … }` with --json).
+    Checkpoint,
 }
 
 /// Exit code for an error kind.
@@ -411,7 +459,11 @@ fn main() -> ExitCode {
     }
     // One thread is plenty for one command; the server benchmark runs a
     // server and many desks in this process, on every core.
-    let mut builder = if matches!(cli.command, Command::ServerBench { .. }) {
+    // The export writes its file page by page from a blocking writer.
+    let mut builder = if matches!(
+        cli.command,
+        Command::ServerBench { .. } | Command::Export(_)
+    ) {
         tokio::runtime::Builder::new_multi_thread()
     } else {
         tokio::runtime::Builder::new_current_thread()

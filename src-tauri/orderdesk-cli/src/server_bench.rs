@@ -146,7 +146,7 @@ pub async fn run(opts: Options) -> Result<u8, Failure> {
     let compare = side_by_side(&local, &remote, opts.samples).await?;
     let load = many_desks(&server, opts.desks, opts.seconds, opts.think_ms).await?;
     let invariants_ok = local.check().await?.ok;
-    let audit_chain_ok = local.audit_verify().await?.ok;
+    let audit_chain_ok = local.audit_verify(None).await?.ok;
     server.shutdown().await;
     let _ = std::fs::remove_dir_all(&tls);
     let report = Report {

@@ -873,3 +873,118 @@ fn import_reports_a_result_per_row_and_a_second_run_changes_nothing() {
         assert_eq!(check["ok"], true, "{check}");
     });
 }
+
+#[test]
+fn backup_restore_checkpoint_verify_and_export_from_the_terminal() {
+    both(300, |db| {
+        let dir = db.path.parent().expect("dir").to_path_buf();
+        // A checkpoint, then the logs verified against it.
+        let point = db.json(Some("mgr.east"), &["audit", "checkpoint"], 0);
+        assert!(point["events"].as_i64().is_some_and(|n| n > 0), "{point}");
+        assert_eq!(point["head"].as_str().map(str::len), Some(64));
+        let file = dir.join("point.json");
+        std::fs::write(&file, point.to_string()).expect("write");
+        let verified = db.json(
+            None,
+            &["audit", "verify", "--against", &file.to_string_lossy()],
+            0,
+        );
+        assert_eq!(verified["ok"], true, "{verified}");
+        // A clerk may not take checkpoints, back up or restore.
+        db.json(Some("clerk01"), &["audit", "checkpoint"], 5);
+
+        // Export of the archive with a filter.
+        let csv = dir.join("cancelled.csv");
+        let out = db.json(
+            Some("mgr.east"),
+            &[
+                "export",
+                "--format",
+                "csv",
+                "--out",
+                &csv.to_string_lossy(),
+                "--closed-as",
+                "cancelled",
+            ],
+            0,
+        );
+        assert_eq!(out["complete"], true);
+        let text = std::fs::read_to_string(&csv).expect("csv");
+        assert_eq!(
+            text.lines().count() as i64,
+            out["rows"].as_i64().expect("rows") + 1
+        );
+
+        // Backup, a change, restore: the change is gone, and so is every session.
+        let backup = dir.join("before.db");
+        let made = if db.served() {
+            db.json(Some("admin"), &["backup"], 0)
+        } else {
+            db.json(Some("admin"), &["backup", &backup.to_string_lossy()], 0)
+        };
+        let backup = if db.served() {
+            PathBuf::from(made["path"].as_str().expect("path"))
+        } else {
+            backup
+        };
+        let (number, handler, _) = order_in(db, "draft");
+        db.json(Some(&handler), &["copy", &number], 0);
+        let before = db.json(
+            Some("admin"),
+            &["search", "--status", "draft", "--limit", "500"],
+            0,
+        );
+        let restored = db.json(Some("admin"), &["restore", &backup.to_string_lossy()], 0);
+        assert!(
+            restored["previous_kept_at"].as_str().is_some(),
+            "{restored}"
+        );
+        let after = db.json(
+            Some("admin"),
+            &["search", "--status", "draft", "--limit", "500"],
+            0,
+        );
+        assert_eq!(
+            after["total"].as_i64(),
+            before["total"].as_i64().map(|n| n - 1)
+        );
+        let check = db.json(None, &["check"], 0);
+        assert_eq!(check["ok"], true, "{check}");
+        // The live database itself is never a backup target.
+        if !db.served() {
+            let e = db.json(Some("admin"), &["backup", &db.path.to_string_lossy()], 7);
+            assert_eq!(e["kind"], "invalid_input");
+        }
+    });
+}
+
+#[test]
+fn a_closed_output_pipe_ends_the_cli_quietly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("orderdesk.db");
+    seed_file(&path, 3000);
+    let mut child = Command::new(cli_bin())
+        .arg("--db")
+        .arg(&path)
+        .args(["--as", "admin", "search", "--limit", "500"])
+        .env("ORDERDESK_PASSWORD", "demo")
+        .env_remove("ORDERDESK_SERVER")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Read one line, then close the pipe, as `| head -1` does.
+    {
+        use std::io::BufRead;
+        let stdout = child.stdout.take().expect("stdout");
+        let mut first = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut first)
+            .expect("line");
+        assert!(!first.is_empty());
+    }
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{:?} {stderr}", out.status);
+}

@@ -122,13 +122,24 @@ pub fn archive(
 ) -> Result<ExportReport> {
     require_manager(s)?;
     let reasons = store.read(|c| store::settings::reasons(c))?;
+    let checkpoint = crate::audit::record(store)?;
     let mut pages = |q: &SearchQuery| search::search(store, s, q);
-    write(&reasons, &mut pages, query, format, lang, path, progress)
+    write(
+        &reasons,
+        &mut pages,
+        query,
+        format,
+        lang,
+        path,
+        Some(&checkpoint),
+        progress,
+    )
 }
 
 /// The writing half of [`archive`], with the pages coming from `pages`: the
 /// store in this process, or an office server (a desk then writes the file
 /// on its own disk, page by page, as search results).
+#[allow(clippy::too_many_arguments)]
 pub fn write(
     reasons: &[Reason],
     pages: &mut dyn FnMut(&SearchQuery) -> Result<SearchPage>,
@@ -136,6 +147,7 @@ pub fn write(
     format: Format,
     lang: Lang,
     path: &Path,
+    checkpoint: Option<&crate::audit::Checkpoint>,
     progress: &mut dyn FnMut(i64, i64) -> bool,
 ) -> Result<ExportReport> {
     let labels = Labels {
@@ -191,9 +203,13 @@ pub fn write(
             complete,
         });
     }
-    sink.finish(&partial)?;
+    sink.finish(&partial, checkpoint)?;
     crate::store::files::make_private(&partial)?;
     crate::store::files::replace(&partial, path).map_err(|e| io_error(path, e))?;
+    // A CSV has one table: the audit checkpoint goes beside it.
+    if let (Format::Csv, Some(point)) = (format, checkpoint) {
+        crate::audit::append_line(&crate::audit::beside(path), point)?;
+    }
     Ok(ExportReport {
         rows: done,
         path: path.display().to_string(),
@@ -302,7 +318,7 @@ impl Sink {
         }
     }
 
-    fn finish(self, path: &Path) -> Result<()> {
+    fn finish(self, path: &Path, checkpoint: Option<&crate::audit::Checkpoint>) -> Result<()> {
         match self {
             Sink::Csv(mut w) => {
                 use std::io::Write;
@@ -312,11 +328,39 @@ impl Sink {
                 file.sync_all().map_err(|e| io_error(path, e))
             }
             Sink::Xlsx { mut book, .. } => {
+                if let Some(point) = checkpoint {
+                    audit_sheet(&mut book, point).map_err(|e| io_error(path, e.to_string()))?;
+                }
                 book.save(path).map_err(|e| io_error(path, e.to_string()))
             }
         }
     }
 }
+/// The audit logs' checkpoint when the export was made, on a sheet of its
+/// own ("audit"), so an export is also evidence of the log at that moment.
+fn audit_sheet(
+    book: &mut rust_xlsxwriter::Workbook,
+    p: &crate::audit::Checkpoint,
+) -> std::result::Result<(), rust_xlsxwriter::XlsxError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name("audit")?;
+    let rows = [
+        ("at", p.at.clone()),
+        ("events", p.events.to_string()),
+        ("last_event", p.last_event.to_string()),
+        ("head", p.head.clone()),
+        ("settings_events", p.settings_events.to_string()),
+        ("last_setting", p.last_setting.to_string()),
+        ("settings_head", p.settings_head.clone()),
+    ];
+    for (i, (k, v)) in rows.iter().enumerate() {
+        sheet.write_string(i as u32, 0, *k)?;
+        sheet.write_string(i as u32, 1, v)?;
+    }
+    sheet.set_column_width(1, 70)?;
+    Ok(())
+}
+
 /// A spreadsheet application runs a cell that starts like a formula (`=`,
 /// `+`, `-`, `@`, a tab or a carriage return): such text is written with a
 /// leading apostrophe, as those applications expect for literal text.

@@ -106,6 +106,8 @@ async fn write_export(
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 ) -> orderdesk_core::Result<ExportReport> {
     let reasons = backend.reasons().await?;
+    // The export carries the audit logs' checkpoint of this moment.
+    let checkpoint = backend.audit_checkpoint().await?;
     stop.store(false, Ordering::SeqCst);
     tauri::async_runtime::spawn_blocking(move || {
         let mut pages =
@@ -121,6 +123,7 @@ async fn write_export(
             format,
             lang,
             &target,
+            Some(&checkpoint),
             &mut progress,
         )
     })

@@ -1,13 +1,24 @@
-//! The audit chain and the invariants.
+//! The audit chain and its checkpoints, the invariants, backup and restore.
 
+use std::path::{Path, PathBuf};
+
+use orderdesk_api::types::RestoreSource;
 use orderdesk_client::Backend;
+use orderdesk_core::audit;
+use orderdesk_core::import::Upload;
+use orderdesk_core::{Error, ErrorKind, Msg};
 
 use super::{Out, Outcome};
+use crate::connect::Connection;
 use crate::output;
 
-pub async fn audit(b: &Backend, out: Out) -> Outcome {
+pub async fn audit(b: &Backend, against: &Option<PathBuf>, out: Out) -> Outcome {
     let lang = out.lang;
-    let report = b.audit_verify().await?;
+    let points = match against {
+        Some(file) => Some(audit::read_checkpoints(file)?),
+        None => None,
+    };
+    let report = b.audit_verify(points).await?;
     if out.json {
         output::json(&report);
     } else if report.ok {
@@ -19,15 +30,106 @@ pub async fn audit(b: &Backend, out: Out) -> Outcome {
         );
     } else {
         println!(
-            "{}: {:?}",
+            "{}",
             lang.pick(
-                "审计链已被篡改，首个异常事件",
-                "audit chain broken at event"
-            ),
-            report.first_broken_event
+                "审计记录与其链或检查点不符：",
+                "the audit logs do not match their chains or checkpoints:"
+            )
         );
+        for p in &report.problems {
+            println!("  {p}");
+        }
     }
     Ok(if report.ok { 0 } else { 1 })
+}
+
+pub async fn checkpoint(b: &Backend, out: Out) -> Outcome {
+    let point = b.audit_checkpoint().await?;
+    if out.json {
+        output::json(&point);
+    } else {
+        output::pairs(&[
+            (out.lang.pick("事件数", "events"), point.events.to_string()),
+            (out.lang.pick("链头", "head"), point.head.clone()),
+            (
+                out.lang.pick("设置日志条数", "settings entries"),
+                point.settings_events.to_string(),
+            ),
+            (
+                out.lang.pick("设置日志链头", "settings head"),
+                point.settings_head.clone(),
+            ),
+        ]);
+    }
+    Ok(0)
+}
+
+pub async fn backup(conn: &Connection, file: &Option<PathBuf>, out: Out) -> Outcome {
+    let b = &conn.backend;
+    let target = match (b.remote(), file) {
+        // The office server keeps its backups in its own folder.
+        (Some(_), _) => None,
+        (None, Some(f)) => Some(absolute(f).display().to_string()),
+        (None, None) => None,
+    };
+    let info = b.backup_now(target).await?;
+    if out.json {
+        output::json(&info);
+    } else {
+        println!(
+            "{}: {} ({} bytes)",
+            out.lang.pick("备份已完成", "backed up"),
+            info.path,
+            info.size_bytes
+        );
+    }
+    Ok(0)
+}
+
+pub async fn restore(conn: &Connection, file: &Path, out: Out) -> Outcome {
+    let b = &conn.backend;
+    let source = match b.remote() {
+        None => RestoreSource::Path {
+            path: absolute(file).display().to_string(),
+        },
+        // The file travels to the office server whole.
+        Some(_) => {
+            let data = std::fs::read(file).map_err(|e| {
+                Error::with_source(
+                    ErrorKind::InvalidInput,
+                    Msg::CannotOpen {
+                        path: file.display().to_string(),
+                    },
+                    e,
+                )
+            })?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            RestoreSource::Upload {
+                file: Upload { name, data },
+            }
+        }
+    };
+    let report = b.restore(source).await?;
+    if out.json {
+        output::json(&report);
+    } else {
+        println!(
+            "{}: {}\n{}: {}",
+            out.lang.pick("已从备份恢复", "restored from"),
+            report.restored_from,
+            out.lang
+                .pick("原数据库保存在", "the database as it was is kept at"),
+            report.previous_kept_at
+        );
+    }
+    Ok(0)
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
 pub async fn check(b: &Backend, out: Out) -> Outcome {

@@ -69,7 +69,11 @@ pub async fn run(cli: &Cli, lang: Lang) -> Outcome {
 fn needs_user(command: &Command) -> bool {
     !matches!(
         command,
-        Command::Reasons | Command::Check | Command::Audit { .. }
+        Command::Reasons
+            | Command::Check
+            | Command::Audit {
+                audit: AuditCommand::Verify { .. }
+            }
     )
 }
 
@@ -168,8 +172,14 @@ async fn dispatch(conn: &Connection, command: &Command, out: Out) -> Outcome {
             report: ReportCommand::Cancellations { .. },
         } => lists::report(b, command, out).await,
         Command::Audit {
-            audit: AuditCommand::Verify,
-        } => health::audit(b, out).await,
+            audit: AuditCommand::Verify { against },
+        } => health::audit(b, against, out).await,
+        Command::Audit {
+            audit: AuditCommand::Checkpoint,
+        } => health::checkpoint(b, out).await,
+        Command::Backup { file } => health::backup(conn, file, out).await,
+        Command::Restore { file } => health::restore(conn, file, out).await,
+        Command::Export(args) => lists::export(b, args, out).await,
         Command::Check => health::check(b, out).await,
         Command::Init
         | Command::Seed { .. }
