@@ -46,6 +46,7 @@ macro_rules! all_commands {
             commands::import::save_import_template,
             commands::import::save_job_results,
             commands::settings::backup_now,
+            commands::settings::restore_backup,
             commands::settings::template_preview,
             commands::inbox::inbox_list,
         ] $($list)*)
@@ -69,6 +70,47 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         .dangerously_cast_bigints_to_number()
         // One TypeScript type per Rust type (ours serialise and deserialise alike).
         .disable_serde_phases()
+}
+
+/// The main window's permission (every command of the bridge), generated
+/// beside the bindings; the archive window's is written by hand.
+pub const MAIN_WINDOW_PERMISSION: &str = "permissions/main-window.toml";
+pub const ARCHIVE_WINDOW_PERMISSION: &str = "permissions/archive-window.toml";
+
+/// The commands a bindings file calls, in its order: each
+/// `__TAURI_INVOKE("name"` or `__TAURI_INVOKE<Type>("name"`.
+pub fn invoked_commands(bindings: &str) -> Vec<&str> {
+    const CALL: &str = "__TAURI_INVOKE";
+    bindings
+        .match_indices(CALL)
+        .filter_map(|(at, _)| {
+            let rest = &bindings[at + CALL.len()..];
+            let rest = match rest.strip_prefix('<') {
+                Some(generic) => &generic[generic.find(">(")? + 1..],
+                None => rest,
+            };
+            let name = rest.strip_prefix("(\"")?;
+            name.find('"').map(|end| &name[..end])
+        })
+        .collect()
+}
+
+/// The main window's permission file: it may call every command the
+/// bindings call (and no other window gets it).
+pub fn main_window_permission(bindings: &str) -> String {
+    let mut out = String::from(
+        "# Generated from ui/src/api/bindings.ts by `cargo xtask bindings`: do not edit.\n\
+         # The main window may call every command of the bridge.\n\n\
+         [[permission]]\n\
+         identifier = \"main-window\"\n\
+         description = \"Every command of the bridge: the main window.\"\n\
+         commands.allow = [\n",
+    );
+    for name in invoked_commands(bindings) {
+        out.push_str(&format!("  \"{name}\",\n"));
+    }
+    out.push_str("]\n");
+    out
 }
 
 /// The TypeScript the bindings file should hold.
@@ -194,5 +236,59 @@ mod tests {
             fresh == committed,
             "ui/src/api/bindings.ts is stale: run `cargo xtask bindings` and commit it"
         );
+
+        let permission = super::main_window_permission(&fresh);
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(super::MAIN_WINDOW_PERMISSION);
+        if std::env::var_os("ORDERDESK_WRITE_BINDINGS").is_some() {
+            std::fs::write(&path, &permission).expect("write permission");
+        }
+        assert!(
+            std::fs::read_to_string(&path).unwrap_or_default() == permission,
+            "{} is stale: run `cargo xtask bindings` and commit it",
+            super::MAIN_WINDOW_PERMISSION
+        );
+    }
+
+    /// The archive window calls only commands that exist, and none that
+    /// changes settings, users, backups or orders beyond copying one.
+    #[test]
+    fn the_archive_window_gets_only_its_own_commands() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let bindings = std::fs::read_to_string(dir.join(super::BINDINGS)).expect("bindings");
+        let all = super::invoked_commands(&bindings);
+        let archive: toml::Table = toml::from_str(
+            &std::fs::read_to_string(dir.join(super::ARCHIVE_WINDOW_PERMISSION))
+                .expect("archive permission"),
+        )
+        .expect("toml");
+        let allowed: Vec<&str> = archive["permission"][0]["commands"]["allow"]
+            .as_array()
+            .expect("allow list")
+            .iter()
+            .map(|v| v.as_str().expect("a name"))
+            .collect();
+        assert!(
+            allowed.len() > 5,
+            "the archive window's commands: {allowed:?}"
+        );
+        for name in &allowed {
+            assert!(all.contains(name), "{name} is not a command of the bridge");
+        }
+        for forbidden in [
+            "backup_now",
+            "restore",
+            "users_list",
+            "settings_set",
+            "cancel_order",
+            "reassign_order",
+            "run_job",
+            "load_demo_data",
+        ] {
+            assert!(
+                !allowed.contains(&forbidden),
+                "the archive window may not call {forbidden}"
+            );
+        }
     }
 }

@@ -141,7 +141,21 @@ async fn an_office_day() {
     app.wait(by("chart-reason")).await;
     app.wait(by("kpi-cancelled")).await;
     app.shot("14-analytics").await;
+    // The archive window gets only its own commands (Tauri's capabilities):
+    // an administrator's command is refused before it reaches the backend.
+    for command in ["backup_now", "users_list", "load_demo_data"] {
+        let refused = app.invoke(command).await;
+        assert!(
+            refused.contains("not allowed"),
+            "the archive window may not call {command}: {refused}"
+        );
+    }
     app.switch_back(main_window).await;
+    let reached = app.invoke("users_list").await;
+    assert!(
+        !reached.contains("not allowed") && reached.contains("forbidden"),
+        "the main window reaches the backend, which refuses a manager: {reached}"
+    );
     app.logout().await;
 
     // An administrator lowers the approval threshold; a clerk's small cancel then needs approval.

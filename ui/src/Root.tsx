@@ -150,5 +150,5 @@ function MainWindow({ lang, onLang }: { lang: UiLang; onLang: (l: UiLang) => voi
     );
   if (s?.empty) return <SetupPage lang={lang} onLang={onLang} onDemo={() => void status.refetch()} onAdmin={(x) => { setFresh(true); setSession(x); }} />;
   return <LoginPage onLogin={(x) => { setNotice(null); setSession(x); }} lang={lang} onLang={onLang} desk={s?.desk ?? null}
-    notice={notice} onConnection={() => setScreen("choose")} />;
+    demo={s?.demo ?? false} notice={notice} onConnection={() => setScreen("choose")} />;
 }

@@ -60,6 +60,9 @@ impl Hello {
 pub struct SetupState {
     /// No users yet: offer demo data or a first administrator.
     pub empty: bool,
+    /// The database holds the demo data: the login page may name its users.
+    #[serde(default)]
+    pub demo: bool,
     pub db_path: String,
 }
 
@@ -100,4 +103,26 @@ pub enum RestoreSource {
     Backup { name: String },
     /// A backup file sent whole (a desk or the CLI to the office server).
     Upload { file: Upload },
+}
+
+impl RestoreSource {
+    /// A backup file on the caller's PC: opened where it is when the API
+    /// runs here, sent whole when it runs on the office server.
+    pub fn file(path: &std::path::Path, remote: bool) -> orderdesk_core::Result<Self> {
+        if !remote {
+            return Ok(RestoreSource::Path {
+                path: path.display().to_string(),
+            });
+        }
+        let file = Upload::read(path).map_err(|e| {
+            orderdesk_core::Error::with_source(
+                orderdesk_core::ErrorKind::InvalidInput,
+                orderdesk_core::Msg::CannotOpen {
+                    path: path.display().to_string(),
+                },
+                e,
+            )
+        })?;
+        Ok(RestoreSource::Upload { file })
+    }
 }

@@ -215,6 +215,15 @@ fn weighted<'a, T>(rng: &mut StdRng, items: &'a [(T, u32)]) -> &'a T {
 }
 
 /// Fills an empty database with demo data.
+/// The settings key that says the database holds the demo data.
+pub const DEMO_MARKER: &str = "demo_data";
+
+/// Whether the database was filled with the demo data (its users and their
+/// shared password "demo").
+pub fn holds_demo_data(store: &Store) -> Result<bool> {
+    store.read(|c| Ok(store::settings::get(c, DEMO_MARKER)?.is_some()))
+}
+
 pub fn seed(store: &Store, opts: &SeedOptions) -> Result<SeedReport> {
     let mut rng = StdRng::seed_from_u64(opts.seed);
     let already = store.read(|c| store::users::count(c))?;
@@ -228,6 +237,8 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> Result<SeedReport> {
         if store::users::count(tx)? > 0 {
             return Err(Error::rule(Msg::NotEmpty));
         }
+        // The login page names the demo users only where they exist.
+        store::settings::put(tx, DEMO_MARKER, "true")?;
         let mut depts = Vec::new();
         let mut clerk_no = 0;
         let mut admin_created = false;

@@ -20,20 +20,15 @@ const DRY_RUN_ROWS: i64 = 2000;
 
 fn read(path: &str) -> Result<Upload, Error> {
     let path = Path::new(path.trim());
-    let data = std::fs::read(path).map_err(|e| {
+    Upload::read(path).map_err(|e| {
         Error::with_source(
-            ErrorKind::InvalidInput,
+            orderdesk_core::ErrorKind::InvalidInput,
             Msg::ImportUnreadable {
                 detail: format!("{}: {e}", path.display()),
             },
             e,
         )
-    })?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Ok(Upload { name, data })
+    })
 }
 
 /// Asks for the file to import; None when the person cancelled.

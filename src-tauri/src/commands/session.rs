@@ -17,6 +17,8 @@ pub struct SetupStatus {
     pub error: Option<String>,
     /// No users yet: offer demo data or a first administrator.
     pub empty: bool,
+    /// The database holds the demo data: the login page may name its users.
+    pub demo: bool,
     pub db_path: String,
     pub session: Option<Session>,
     pub lang: Lang,
@@ -36,6 +38,7 @@ pub async fn setup_status(state: State<'_, AppState>) -> BridgeResult<SetupStatu
         Err(e) => (
             orderdesk_api::types::SetupState {
                 empty: false,
+                demo: false,
                 db_path: String::new(),
             },
             Some(e.message),
@@ -45,6 +48,7 @@ pub async fn setup_status(state: State<'_, AppState>) -> BridgeResult<SetupStatu
         ok: error.is_none(),
         error,
         empty: setup.empty,
+        demo: setup.demo,
         db_path: setup.db_path,
         session: state.current_session(),
         lang: state.lang(),

@@ -308,6 +308,7 @@ fn end_to_end() -> Result<(), String> {
             "end-to-end: what a clerk and a manager stumbled on",
             "stumbles",
         ),
+        ("end-to-end: restore from a backup, the demo hint", "trust"),
     ] {
         eprintln!("\n==> {title}");
         step(

@@ -143,7 +143,7 @@ describe("the login page says a lock in this desk's time", () => {
       }
       return null;
     });
-    wrap(<LoginPage onLogin={() => {}} lang="en" onLang={() => {}} desk={null} notice={null} onConnection={() => {}} />);
+    wrap(<LoginPage onLogin={() => {}} lang="en" onLang={() => {}} desk={null} demo={false} notice={null} onConnection={() => {}} />);
     fireEvent.change(screen.getByTestId("login-user"), { target: { value: "clerk01" } });
     fireEvent.change(screen.getByTestId("login-password"), { target: { value: "wrong" } });
     fireEvent.click(screen.getByTestId("login-submit"));
@@ -159,10 +159,18 @@ describe("the login page", () => {
       if (cmd === "login") return Promise.reject({ kind: "forbidden", message: "Too many failed logins; the account is locked until 2026-11-29 10:05:00 UTC.", details: null });
       return null;
     });
-    wrap(<LoginPage onLogin={() => {}} lang="en" onLang={() => {}} desk={null} notice={null} onConnection={() => {}} />);
+    wrap(<LoginPage onLogin={() => {}} lang="en" onLang={() => {}} desk={null} demo={false} notice={null} onConnection={() => {}} />);
     fireEvent.change(screen.getByTestId("login-user"), { target: { value: "clerk01" } });
     fireEvent.change(screen.getByTestId("login-password"), { target: { value: "wrong" } });
     fireEvent.click(screen.getByTestId("login-submit"));
     await waitFor(() => expect(screen.getByTestId("login-error").textContent).toContain("locked until"));
+  });
+
+  it("names the demo users only where the database holds the demo data", () => {
+    const { unmount } = wrap(<LoginPage onLogin={() => {}} lang="en" onLang={() => {}} desk={null} demo={false} notice={null} onConnection={() => {}} />);
+    expect(screen.queryByTestId("login-demo-hint")).toBeNull();
+    unmount();
+    wrap(<LoginPage onLogin={() => {}} lang="en" onLang={() => {}} desk={null} demo={true} notice={null} onConnection={() => {}} />);
+    expect(screen.getByTestId("login-demo-hint").textContent).toContain("password “demo”");
   });
 });

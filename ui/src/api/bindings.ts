@@ -71,6 +71,13 @@ export const commands = {
 	 *  in the office server's backups folder. None when they cancelled the dialog.
 	 */
 	backupNow: () => typedError<BackupInfo | null, BridgeError>(__TAURI_INVOKE("backup_now")),
+	/**
+	 *  Restores the database from a backup (administrators). A file chosen here
+	 *  is opened in place on this PC, or sent whole to the office server. Every
+	 *  session ends (the windows are told why); None when the person cancelled
+	 *  the dialog.
+	 */
+	restoreBackup: (choice: RestoreChoice) => typedError<RestoreReport | null, BridgeError>(__TAURI_INVOKE("restore_backup", { choice })),
 	/**  A template with sample values filled in. */
 	templatePreview: (template: Template, lang: Lang) => __TAURI_INVOKE<Template>("template_preview", { template, lang }),
 	inboxList: (unreadOnly: boolean) => typedError<InboxItem[], BridgeError>(__TAURI_INVOKE("inbox_list", { unreadOnly })),
@@ -863,6 +870,22 @@ export type Reservation = {
 	state: string,
 };
 
+/**
+ *  Which backup to restore: one from the backups list, or a file the person
+ *  chooses on this PC.
+ */
+export type RestoreChoice = { from: "backup"; name: string } | { from: "file" };
+
+/**  What a restore did. */
+export type RestoreReport = {
+	/**  The backup the database now holds. */
+	restored_from: string,
+	/**  Where the database as it was before is kept. */
+	previous_kept_at: string,
+	active_orders: number,
+	archived_orders: number,
+};
+
 /**  Everything a cancel reverses. */
 export type Reversal = {
 	stock: StockRelease[],
@@ -999,6 +1022,8 @@ export type SetupStatus = {
 	error: string | null,
 	/**  No users yet: offer demo data or a first administrator. */
 	empty: boolean,
+	/**  The database holds the demo data: the login page may name its users. */
+	demo: boolean,
 	db_path: string,
 	session: Session | null,
 	lang: Lang,

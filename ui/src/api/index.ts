@@ -20,6 +20,7 @@ import type {
   NotificationRules,
   Reason,
   ReportFilter,
+  RestoreChoice,
   SessionRules,
   Template,
   UserChange,
@@ -158,6 +159,8 @@ export const api = {
   settingsLog: () => unwrap(commands.settingsLog()),
   backupNow: () => unwrap(commands.backupNow()),
   backups: () => unwrap(commands.backupsList()),
+  /** null when the person cancelled the file dialog. */
+  restore: (choice: RestoreChoice) => unwrap(commands.restoreBackup(choice)),
 
   customersFind: (text: string, all: boolean, limit: number) => unwrap(commands.customersFind(text, all, limit)),
   customerGet: (id: number) => unwrap(commands.customerGet(id)),

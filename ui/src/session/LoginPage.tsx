@@ -6,8 +6,10 @@ import { api, type DeskConfig, type Session } from "../api";
 import { describe } from "../common/errors";
 import type { UiLang } from "../i18n";
 
-export function LoginPage({ onLogin, lang, onLang, desk, notice, onConnection }: {
+export function LoginPage({ onLogin, lang, onLang, desk, notice, onConnection, demo }: {
   onLogin: (s: Session) => void; lang: UiLang; onLang: (l: UiLang) => void;
+  /** The database holds the demo data: name its users. */
+  demo: boolean;
   /** How this desk works, shown with a way to change it. */
   desk: DeskConfig | null;
   /** Why the last session ended, if it did. */
@@ -52,9 +54,11 @@ export function LoginPage({ onLogin, lang, onLang, desk, notice, onConnection }:
             {t("login.submit")}
           </Button>
         </Form>
-        <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 0, fontSize: 12 }}>
-          {t("login.demoHint")}
-        </Typography.Paragraph>
+        {demo && (
+          <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 0, fontSize: 12 }} data-testid="login-demo-hint">
+            {t("login.demoHint")}
+          </Typography.Paragraph>
+        )}
         <Flex justify="space-between" align="center" style={{ marginTop: 12, fontSize: 12 }} data-testid="login-connection">
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {t("connect.current")}: {desk?.mode === "server" ? t("connect.currentServer", { address: desk.address }) : t("connect.currentThisPc")}

@@ -3,7 +3,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useLimits } from "../common/limits";
-import { api, type ApprovalRules, type CustomerTemplates, type Department, type NotificationRules, type NotifyEvent, type Reason, type RecipientKind, type Role, type Template, type UserRow } from "../api";
+import { api, type ApprovalRules, type CustomerTemplates, type Department, type NotificationRules, type NotifyEvent, type Reason, type RecipientKind, type RestoreChoice, type Role, type Template, type UserRow } from "../api";
 import { describe } from "../common/errors";
 import { moment } from "../common/format";
 
@@ -243,17 +243,42 @@ function Notifications() {
 
 function Backups() {
   const { t } = useTranslation();
+  const { message, modal } = App.useApp();
   const save = useSave();
   const list = useQuery({ queryKey: ["settings", "backups"], queryFn: api.backups });
+  // Asked first: everyone is logged out, and what was entered since the
+  // backup is gone from the orders (the database as it is now is kept).
+  const restore = (choice: RestoreChoice, name: string) =>
+    modal.confirm({
+      title: choice.from === "backup" ? t("settings.restoreTitle", { name }) : t("settings.restoreFileTitle"),
+      content: t("settings.restoreText"),
+      okText: choice.from === "backup" ? t("settings.restore") : t("settings.restoreChoose"),
+      okButtonProps: { danger: true, "data-testid": "restore-confirm" } as never,
+      onOk: async () => {
+        try {
+          const report = await api.restore(choice);
+          // Every session has ended: the login page follows with the reason.
+          if (report) message.success(t("settings.restored", { name: report.restored_from, kept: report.previous_kept_at }), 10);
+        } catch (e) {
+          message.error(describe(e).text);
+        }
+      },
+    });
   return (
     <Flex vertical gap={12}>
       <Flex justify="space-between" align="center">
         <Typography.Text type="secondary">{t("settings.backupsNote")}</Typography.Text>
-        <Button type="primary" onClick={() => save(() => api.backupNow())}>{t("settings.backupNow")}</Button>
+        <Space>
+          <Button danger onClick={() => restore({ from: "file" }, "")} data-testid="restore-file">{t("settings.restoreFile")}</Button>
+          <Button type="primary" onClick={() => save(() => api.backupNow())} data-testid="backup-now">{t("settings.backupNow")}</Button>
+        </Space>
       </Flex>
-      <Table size="small" rowKey="path" dataSource={list.data ?? []} pagination={false}
+      <Table size="small" rowKey="path" dataSource={list.data ?? []} pagination={false} data-testid="backups-table"
         columns={[{ title: t("settings.file"), dataIndex: "name" }, { title: t("settings.when"), dataIndex: "at", render: moment },
-          { title: t("settings.size"), dataIndex: "size_bytes", align: "right", render: (b: number) => `${(b / 1048576).toFixed(1)} MB` }]} />
+          { title: t("settings.size"), dataIndex: "size_bytes", align: "right", render: (b: number) => `${(b / 1048576).toFixed(1)} MB` },
+          { title: "", width: 110, render: (_, b) => (
+            <Button size="small" onClick={() => restore({ from: "backup", name: b.name }, b.name)} data-testid={`restore-${b.name}`}>{t("settings.restore")}</Button>
+          ) }]} />
     </Flex>
   );
 }
@@ -283,7 +308,7 @@ export function SettingsPage() {
         { key: "approval", label: <span data-testid="tab-approval">{t("settings.approval")}</span>, children: <Approval /> },
         { key: "notifications", label: t("settings.notifications"), children: <Notifications /> },
         { key: "security", label: <span data-testid="tab-security">{t("settings.security")}</span>, children: <Security /> },
-        { key: "backups", label: t("settings.backups"), children: <Backups /> },
+        { key: "backups", label: <span data-testid="tab-backups">{t("settings.backups")}</span>, children: <Backups /> },
         { key: "log", label: t("settings.log"), children: <Log /> },
       ]} />
     </Flex>

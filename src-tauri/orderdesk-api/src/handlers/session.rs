@@ -23,6 +23,7 @@ pub fn setup_state(api: &Api) -> Result<SetupState> {
     };
     Ok(SetupState {
         empty: auth::is_empty(api.store())?,
+        demo: seed::holds_demo_data(api.store())?,
         db_path,
     })
 }

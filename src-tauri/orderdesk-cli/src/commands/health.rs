@@ -5,8 +5,6 @@ use std::path::{Path, PathBuf};
 use orderdesk_api::types::RestoreSource;
 use orderdesk_client::Backend;
 use orderdesk_core::audit;
-use orderdesk_core::import::Upload;
-use orderdesk_core::{Error, ErrorKind, Msg};
 
 use super::{Out, Outcome};
 use crate::connect::Connection;
@@ -88,30 +86,7 @@ pub async fn backup(conn: &Connection, file: &Option<PathBuf>, out: Out) -> Outc
 
 pub async fn restore(conn: &Connection, file: &Path, out: Out) -> Outcome {
     let b = &conn.backend;
-    let source = match b.remote() {
-        None => RestoreSource::Path {
-            path: absolute(file).display().to_string(),
-        },
-        // The file travels to the office server whole.
-        Some(_) => {
-            let data = std::fs::read(file).map_err(|e| {
-                Error::with_source(
-                    ErrorKind::InvalidInput,
-                    Msg::CannotOpen {
-                        path: file.display().to_string(),
-                    },
-                    e,
-                )
-            })?;
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            RestoreSource::Upload {
-                file: Upload { name, data },
-            }
-        }
-    };
+    let source = RestoreSource::file(&absolute(file), b.remote().is_some())?;
     let report = b.restore(source).await?;
     if out.json {
         output::json(&report);

@@ -19,7 +19,7 @@ use crate::{Failure, parse_int};
 const REFUSED: u8 = 7;
 
 fn read(path: &Path) -> Result<Upload, Failure> {
-    let data = std::fs::read(path).map_err(|e| {
+    Upload::read(path).map_err(|e| {
         Failure::Core(Error::with_source(
             orderdesk_core::ErrorKind::InvalidInput,
             Msg::ImportUnreadable {
@@ -27,12 +27,7 @@ fn read(path: &Path) -> Result<Upload, Failure> {
             },
             e,
         ))
-    })?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Ok(Upload { name, data })
+    })
 }
 
 pub async fn run(

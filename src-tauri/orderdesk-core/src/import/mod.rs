@@ -81,6 +81,18 @@ pub struct Upload {
     pub data: Vec<u8>,
 }
 
+impl Upload {
+    /// The file at `path`, named by its last component.
+    pub fn read(path: &std::path::Path) -> std::io::Result<Upload> {
+        let data = std::fs::read(path)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok(Upload { name, data })
+    }
+}
+
 mod base64_bytes {
     use base64::Engine;
     use serde::{Deserialize, Deserializer, Serializer};

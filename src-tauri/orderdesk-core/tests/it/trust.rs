@@ -347,3 +347,15 @@ fn the_settings_log_is_chained_and_a_backup_carries_its_checkpoint() {
     let report = audit::verify(&f.store, &[]).expect("verify");
     assert!(!report.settings_ok && !report.ok, "{report:?}");
 }
+
+#[test]
+fn only_a_database_with_the_demo_data_says_so() {
+    let demo = fixture(50);
+    assert!(orderdesk_core::seed::holds_demo_data(&demo.store).expect("read"));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let own = Store::open(dir.path().join("orderdesk.db")).expect("open");
+    assert!(!orderdesk_core::seed::holds_demo_data(&own).expect("read"));
+    orderdesk_core::auth::create_first_admin(&own, "boss", "Boss", "a long secret").expect("admin");
+    assert!(!orderdesk_core::seed::holds_demo_data(&own).expect("read"));
+}
