@@ -30,6 +30,7 @@ macro_rules! all_commands {
             commands::session::logout,
             commands::session::lock_session,
             commands::session::set_language,
+            commands::session::unlock_database,
             commands::connection::connection_status,
             commands::connection::discover_servers,
             commands::connection::probe_server,

@@ -11,7 +11,7 @@ use orderdesk_api::{Api, Place};
 use orderdesk_client::{Backend, Remote};
 use orderdesk_core::auth::Session;
 use orderdesk_core::domain::Lang;
-use orderdesk_core::{Error, Msg, Store};
+use orderdesk_core::{Error, Msg};
 use serde::Serialize;
 use tauri::AppHandle;
 
@@ -150,6 +150,25 @@ impl AppState {
         Ok(())
     }
 
+    /// Whether this PC's database is encrypted and this PC lacks its key
+    /// (a new keychain, a file brought from another PC).
+    pub fn needs_key(&self) -> bool {
+        let desk = self.desk.read().unwrap_or_else(|p| p.into_inner());
+        matches!(&desk.backend, Err(e) if matches!(e.msg(), Msg::EncryptedNoKey { .. }))
+    }
+
+    /// Opens this PC's encrypted database with its recovery key, and keeps
+    /// the key in the keychain for the next start. A key that does not open
+    /// it, or a keychain that does not keep it, changes nothing.
+    pub fn unlock(&self, key: orderdesk_core::cipher::DbKey) -> Result<(), Error> {
+        let path = desk::local_db(&self.data);
+        let store = orderdesk_core::Store::open_with_key(&path, Some(key.clone()))?;
+        orderdesk_api::keys::put(&path, &key)?;
+        let mut desk = self.desk.write().unwrap_or_else(|p| p.into_inner());
+        desk.backend = Ok(this_pc(&self.app, store));
+        Ok(())
+    }
+
     pub fn current_session(&self) -> Option<Session> {
         lock(&self.session).clone()
     }
@@ -199,12 +218,16 @@ fn open(
             }
             let path = desk::local_db(data);
             log::info!("database: {}", path.display());
-            let store = Store::open(&path).inspect_err(|e| {
+            let store = orderdesk_api::keys::open_store(&path).inspect_err(|e| {
                 log::error!("cannot open the database: {}", e.log_detail());
             })?;
-            let events = Arc::new(ShellEvents(app.clone()));
-            let api = Api::new(Arc::new(store), Place::ThisPc, events);
-            Ok(Arc::new(Backend::this_pc(Arc::new(api))))
+            Ok(this_pc(app, store))
         }
     }
+}
+
+fn this_pc(app: &AppHandle, store: orderdesk_core::Store) -> Arc<Backend> {
+    let events = Arc::new(ShellEvents(app.clone()));
+    let api = Api::new(Arc::new(store), Place::ThisPc, events);
+    Arc::new(Backend::this_pc(Arc::new(api)))
 }

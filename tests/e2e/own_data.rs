@@ -175,7 +175,29 @@ async fn a_new_site_on_its_own_data() {
     app.type_into("setup-password", "secret-pass-1").await;
     app.type_into("setup-password-again", "secret-pass-1").await;
     app.click("setup-create").await;
+    // Encrypted from the start (the default): the recovery key, shown once,
+    // cannot be closed before it is written down.
+    let recovery = app.text("recovery-key").await;
+    let recovery: String = recovery
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    assert!(
+        orderdesk_core::cipher::DbKey::from_recovery(&recovery).is_ok(),
+        "a recovery key on screen: {recovery}"
+    );
+    app.shot("01b-recovery-key").await;
+    assert!(
+        !app.enabled("recovery-done").await,
+        "not before it is written down"
+    );
+    app.click("recovery-written").await;
+    app.click("recovery-done").await;
     app.wait(by("getting-started")).await;
+    assert!(
+        orderdesk_core::store::files::looks_encrypted(&dir.path().join("orderdesk.db")),
+        "the database file is encrypted"
+    );
     app.shot("02-getting-started").await;
 
     // A department and a clerk in it.

@@ -7,6 +7,7 @@
 mod harness;
 
 use harness::{App, Fixture, by};
+use orderdesk_core::cipher::DbKey;
 use orderdesk_core::customers::{self, CustomerInput};
 use orderdesk_core::domain::Lang;
 use orderdesk_core::{Store, auth, backup};
@@ -88,4 +89,33 @@ async fn an_administrator_restores_a_backup_and_everyone_logs_in_again() {
     app.login("admin").await;
     app.wait(by("nav-settings")).await;
     app.quit().await;
+
+    // The database encrypted, and this PC's keychain without its key (a new
+    // system): the app asks for the recovery key instead of failing, keeps
+    // the key in the keychain, and opens.
+    let key = DbKey::random();
+    {
+        let store = Store::open(&fx.db).expect("open");
+        store.encrypt(key.clone()).expect("encrypt");
+    }
+    let app = App::start_named(&fx, "trust-").await;
+    app.wait(by("unlock-card")).await;
+    app.type_into("unlock-key", "ABCDE-FGHJK").await;
+    app.click("unlock-submit").await;
+    app.wait(by("unlock-error")).await;
+    app.shot("04-unlock").await;
+    app.type_into("unlock-key", &key.recovery().to_lowercase())
+        .await;
+    app.click("unlock-submit").await;
+    app.wait(by("login-user")).await;
+    app.login("admin").await;
+    app.click("nav-settings").await;
+    app.click("tab-security").await;
+    app.wait(by("encryption-on")).await;
+    app.shot("05-encrypted").await;
+    app.quit().await;
+    assert!(
+        orderdesk_core::store::files::looks_encrypted(&fx.db),
+        "the file stays encrypted"
+    );
 }

@@ -147,7 +147,15 @@ macro_rules! for_each_command {
             /// Restores the database from a backup (administrators): a
             /// backup of the list, a file on this PC, or one sent whole.
             /// Every session ends; the windows log in again.
-            session shell restore(source: RestoreSource) -> RestoreReport;
+            /// An encrypted backup opens with `recovery_key` (the paper one of
+            /// the database it came from) or with this database's own key.
+            session shell restore(source: RestoreSource, recovery_key: Option<String>) -> RestoreReport;
+            /// Whether the database is encrypted at rest.
+            session desk encryption_status() -> EncryptionStatus;
+            /// Encrypts the database (administrators): its key goes to the OS
+            /// keychain of the PC that holds it; the recovery key, for paper,
+            /// is given this once.
+            session desk encryption_enable() -> RecoveryKey;
 
             // Inbox and outbox.
             session shell inbox_list(unread_only: bool, limit: Option<i64>) -> Vec<InboxItem>;

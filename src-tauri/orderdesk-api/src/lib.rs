@@ -19,6 +19,7 @@
 
 mod commands;
 pub mod handlers;
+pub mod keys;
 pub mod types;
 pub mod wire;
 

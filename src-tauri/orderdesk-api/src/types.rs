@@ -92,6 +92,20 @@ pub struct InterruptedJob {
     pub running: bool,
 }
 
+/// Whether the database is encrypted at rest (SQLCipher).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct EncryptionStatus {
+    pub encrypted: bool,
+}
+
+/// The recovery key of a database just encrypted: shown once, for paper.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RecoveryKey {
+    pub recovery_key: String,
+}
+
 /// Where a restore takes the database from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

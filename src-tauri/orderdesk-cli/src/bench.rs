@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use orderdesk_core::auth::{self, Session};
 use orderdesk_core::cancel::{self, CancelRequest};
+use orderdesk_core::cipher::DbKey;
 use orderdesk_core::domain::Status;
 use orderdesk_core::jobs::{self, JobKind, Selection};
 use orderdesk_core::reassign::{self, Target};
@@ -36,6 +37,8 @@ struct Measure {
 struct Report {
     orders: usize,
     database: PathBuf,
+    /// SQLCipher-encrypted (the database, its WAL), or a plain file.
+    encrypted: bool,
     seeded: bool,
     seed_seconds: f64,
     operations: Vec<Measure>,
@@ -120,9 +123,14 @@ fn collect(
 /// The benchmark's database at `path`, with `orders` orders and enough closed
 /// ones left for the bulk archive: reused if it already is, else (only when
 /// it is the benchmark's own, or new) built anew. The seconds seeding took.
-fn database(path: &Path, orders: usize, closed_needed: usize) -> Result<Option<f64>, Error> {
-    if bench_file::claim(path)? == Claim::Ours {
-        let fits = Store::open(path).and_then(|store| {
+fn database(
+    path: &Path,
+    key: Option<&DbKey>,
+    orders: usize,
+    closed_needed: usize,
+) -> Result<Option<f64>, Error> {
+    if bench_file::claim(path, key)? == Claim::Ours {
+        let fits = Store::open_with_key(path, key.cloned()).and_then(|store| {
             let admin = auth::session_for(&store, "admin")?;
             let total = store.read(|c| {
                 Ok(orderdesk_core::store::orders::count_active(c)?
@@ -136,7 +144,7 @@ fn database(path: &Path, orders: usize, closed_needed: usize) -> Result<Option<f
         }
         bench_file::remove(path);
     }
-    let store = Store::open(path)?;
+    let store = Store::open_with_key(path, key.cloned())?;
     eprintln!("seeding {orders} orders into {} …", path.display());
     let start = Instant::now();
     seed::seed(
@@ -153,12 +161,21 @@ fn database(path: &Path, orders: usize, closed_needed: usize) -> Result<Option<f
     Ok(Some(seconds))
 }
 
-pub fn run(db: Option<PathBuf>, orders: usize, samples: usize, json: bool) -> Result<u8, Failure> {
-    let path =
-        db.unwrap_or_else(|| std::env::temp_dir().join(format!("orderdesk-bench-{orders}.db")));
+pub fn run(
+    db: Option<PathBuf>,
+    orders: usize,
+    samples: usize,
+    encrypted: bool,
+    json: bool,
+) -> Result<u8, Failure> {
+    let key = encrypted.then(bench_file::bench_key);
+    let path = db.unwrap_or_else(|| {
+        let kind = if encrypted { "-encrypted" } else { "" };
+        std::env::temp_dir().join(format!("orderdesk-bench-{orders}{kind}.db"))
+    });
     let wanted_bulk = BULK.min(orders / 10);
-    let seeded = database(&path, orders, wanted_bulk + 3 * samples)?;
-    let store = Store::open(&path)?;
+    let seeded = database(&path, key.as_ref(), orders, wanted_bulk + 3 * samples)?;
+    let store = Store::open_with_key(&path, key)?;
     let admin = auth::session_for(&store, "admin")?;
     let clerk = auth::session_for(&store, "clerk01")?;
     let mut ops = reads(&store, &admin, samples)?;
@@ -172,6 +189,7 @@ pub fn run(db: Option<PathBuf>, orders: usize, samples: usize, json: bool) -> Re
     let report = Report {
         orders,
         database: path,
+        encrypted,
         seeded: seeded.is_some(),
         seed_seconds: seeded.unwrap_or(0.0),
         operations: ops,
@@ -404,8 +422,9 @@ fn print_report(r: &Report, json: bool) {
         return;
     }
     println!(
-        "OrderDesk benchmark: {} orders ({})",
+        "OrderDesk benchmark: {} orders, {} ({})",
         r.orders,
+        if r.encrypted { "encrypted" } else { "plain" },
         r.database.display()
     );
     if r.seeded {

@@ -6,9 +6,19 @@
 
 use std::path::{Path, PathBuf};
 
+use orderdesk_core::cipher::DbKey;
 use orderdesk_core::{Error, Msg, Store};
 
 const MARK: &str = "bench_file";
+
+/// The key of an encrypted benchmark database: fixed, since the file holds
+/// only demo data and the benchmark measures what encryption costs, not
+/// what it protects; a run reuses the file the last one made.
+pub fn bench_key() -> DbKey {
+    // "orderdesk-bench: demo data only!"
+    const KEY: &str = "6f726465726465736b2d62656e63683a2064656d6f2064617461206f6e6c7921";
+    DbKey::from_hex(KEY).unwrap_or_else(|_| DbKey::random())
+}
 
 /// Whose the file at `path` is.
 #[derive(Debug, PartialEq, Eq)]
@@ -19,7 +29,7 @@ pub enum Claim {
     Ours,
 }
 
-pub fn claim(path: &Path) -> Result<Claim, Error> {
+pub fn claim(path: &Path, key: Option<&DbKey>) -> Result<Claim, Error> {
     if !path.exists() {
         return Ok(Claim::New);
     }
@@ -29,7 +39,7 @@ pub fn claim(path: &Path) -> Result<Claim, Error> {
         })
     };
     // A read-only look: a file that is not ours is not even opened for writing.
-    match Store::peek_setting(path, MARK) {
+    match Store::peek_setting(path, key, MARK) {
         Ok(Some(_)) => Ok(Claim::Ours),
         _ => Err(refuse()),
     }

@@ -40,7 +40,7 @@ pub fn open_file(cli: &Cli) -> Result<Store, Failure> {
         // The default folder may not exist before the app first ran.
         let _ = orderdesk_core::store::files::private_dir(dir);
     }
-    Ok(Store::open(&path)?)
+    Ok(orderdesk_api::keys::open_store(&path)?)
 }
 
 fn command_name(cli: &Cli) -> String {

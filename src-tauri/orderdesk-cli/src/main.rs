@@ -200,7 +200,25 @@ pub enum Command {
     Backup { file: Option<PathBuf> },
     /// Restore the database from a backup FILE (checked first; the current
     /// database kept as a dated copy; everyone logs in again). Administrators.
-    Restore { file: PathBuf },
+    Restore {
+        file: PathBuf,
+        /// The recovery key of the database an encrypted backup came from
+        /// (from paper, on another PC); also read from ORDERDESK_RECOVERY_KEY.
+        #[arg(long, env = "ORDERDESK_RECOVERY_KEY", hide_env_values = true)]
+        recovery_key: Option<String>,
+    },
+    /// Encrypt the database at rest (SQLCipher). Its key goes to the OS
+    /// keychain of the PC that holds it; the recovery key is printed this
+    /// once: write it on paper. Administrators.
+    Encrypt,
+    /// Open an encrypted database on a PC whose keychain lacks its key (a
+    /// new PC, a reinstalled system) with its recovery key, and keep the key
+    /// in this PC's keychain. On the database file (--db) only.
+    Unlock {
+        /// The recovery key from paper; also read from ORDERDESK_RECOVERY_KEY.
+        #[arg(long, env = "ORDERDESK_RECOVERY_KEY", hide_env_values = true)]
+        recovery_key: String,
+    },
     /// Export the archive under the archive search's filters to CSV or XLSX.
     Export(ExportArgs),
     /// Bulk jobs with work left (stopped, or cut off by a crash), to resume.
@@ -257,6 +275,10 @@ pub enum Command {
         /// Samples per operation.
         #[arg(long, default_value = "200")]
         samples: String,
+        /// On an SQLCipher-encrypted database (its own file), to measure
+        /// what encryption at rest costs.
+        #[arg(long)]
+        encrypted: bool,
     },
     /// A new site's first day, timed in a database of its own: import N
     /// customers, P products and O orders of three lines from XLSX, then the

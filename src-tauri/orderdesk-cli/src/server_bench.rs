@@ -98,7 +98,7 @@ fn timing(mut times: Vec<Duration>, target: f64) -> Timing {
 
 /// The benchmark's database: made and marked here, or one it made earlier.
 fn prepare(path: &Path, orders: usize) -> Result<(), Error> {
-    if bench_file::claim(path)? == bench_file::Claim::Ours {
+    if bench_file::claim(path, None)? == bench_file::Claim::Ours {
         return Ok(());
     }
     eprintln!("seeding {orders} orders into {} …", path.display());

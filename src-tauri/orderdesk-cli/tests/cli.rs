@@ -4,20 +4,12 @@
 //! process on 127.0.0.1 (`--server`, real TLS, the fingerprint pinned).
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
 
 use serde_json::Value;
 
-/// A server process, stopped when dropped.
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+mod support;
+use support::{Proc, cli_bin, start_server_on};
 
 /// Where the commands go.
 enum Via {
@@ -36,58 +28,14 @@ struct Site {
     via: Via,
 }
 
-fn cli_bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_orderdesk-cli"))
-}
-
-/// The server binary beside the CLI's (cargo builds it for the workspace's
-/// tests; run alone, this crate's tests build it first).
-fn server_bin() -> PathBuf {
-    let bin = cli_bin().with_file_name(format!("orderdesk-server{}", std::env::consts::EXE_SUFFIX));
-    if !bin.exists() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let built = Command::new(cargo)
-            .args([
-                "build",
-                "-p",
-                "orderdesk-server",
-                "--bin",
-                "orderdesk-server",
-            ])
-            .status()
-            .expect("cargo build orderdesk-server");
-        assert!(built.success(), "could not build orderdesk-server");
-    }
-    bin
-}
-
 /// Starts `orderdesk-server` on the folder of `db`, on 127.0.0.1 with a port
 /// the system picks; returns it once `server.json` says where it listens.
 fn start_server(data: &Path) -> Via {
-    let _ = std::fs::remove_file(data.join("server.json"));
-    let process = Proc(
-        Command::new(server_bin())
-            .arg("--data")
-            .arg(data)
-            .args(["--listen", "127.0.0.1:0", "--no-discovery"])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start orderdesk-server"),
-    );
-    let end = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(text) = std::fs::read_to_string(data.join("server.json"))
-            && let Ok(state) = serde_json::from_str::<Value>(&text)
-        {
-            return Via::Server {
-                _process: process,
-                address: state["listen"].as_str().expect("listen").to_string(),
-                fingerprint: state["fingerprint"].as_str().expect("fp").to_string(),
-            };
-        }
-        assert!(Instant::now() < end, "the server did not start");
-        std::thread::sleep(Duration::from_millis(50));
+    let (process, address, fingerprint) = start_server_on(data, None).expect("the server started");
+    Via::Server {
+        _process: process,
+        address,
+        fingerprint,
     }
 }
 

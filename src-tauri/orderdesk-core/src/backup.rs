@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Session, require_admin};
+use crate::cipher::DbKey;
 use crate::error::{Error, Result};
 use crate::settings::audit;
 use crate::store::Store;
@@ -154,15 +155,28 @@ pub struct RestoreReport {
     pub archived_orders: i64,
 }
 
+/// Encrypts the database with `key` (administrators), logged in the
+/// settings log; the caller has kept the key where it will be found again.
+pub fn encrypt(store: &Store, s: &Session, key: DbKey) -> Result<()> {
+    require_admin(s)?;
+    store.encrypt(key)?;
+    let subject = store.path().display().to_string();
+    store.write(|tx| audit(tx, store, s, "encryption", &subject, None))
+}
+
 /// Restores the database from the backup at `source` (administrators).
 /// The backup is checked first (ours, not newer, whole, audit chain intact);
 /// the database as it is now is kept as a dated copy in `keep_dir`; then the
 /// backup's content replaces it in place and every session ends (each
 /// window logs in again, told why). Logged in the restored settings log.
+/// An encrypted backup opens with `recovery` (the recovery key of the
+/// database it came from, on another PC) or else with this database's own
+/// key; the database keeps its own key (or stays plain) either way.
 pub fn restore(
     store: &Store,
     s: &Session,
     source: &Path,
+    recovery: Option<&DbKey>,
     keep_dir: &Path,
 ) -> Result<RestoreReport> {
     require_admin(s)?;
@@ -171,17 +185,30 @@ pub fn restore(
             path: source.display().to_string(),
         }));
     }
-    crate::store::check_restorable(source)?;
+    // A plain backup opens as it is; an encrypted one with the recovery key
+    // given, or else with this database's own key (its own backups).
+    let own = store.key();
+    let key = if !crate::store::files::looks_encrypted(source) {
+        None
+    } else {
+        recovery.or(own.as_ref())
+    };
+    crate::store::check_restorable(source, key)?;
     crate::store::files::private_dir(keep_dir)?;
     let now = store.now();
-    let kept = keep_dir.join(format!(
-        "orderdesk-before-restore-{}.db",
-        now.format("%Y%m%d-%H%M%S")
-    ));
+    // A name of its own, even for two restores within one second.
+    let stamp = now.format("%Y%m%d-%H%M%S").to_string();
+    let kept = (1..)
+        .map(|n| match n {
+            1 => keep_dir.join(format!("orderdesk-before-restore-{stamp}.db")),
+            n => keep_dir.join(format!("orderdesk-before-restore-{stamp}-{n}.db")),
+        })
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| keep_dir.join(format!("orderdesk-before-restore-{stamp}.db")));
     // Kept as it is, even if it fails its own checks (that may be why).
     store.copy_unchecked(&kept)?;
     let tokens: Vec<String> = store.read(|c| crate::store::sessions::all_hashes(c))?;
-    store.replace_with(source)?;
+    store.replace_with(source, key)?;
     let at = crate::store::stamp(now);
     let subject = source.display().to_string();
     store.write(|tx| {

@@ -315,6 +315,21 @@ pub enum Msg {
     CopyDamaged {
         detail: String,
     },
+    /// An encrypted database, and no key for it here.
+    EncryptedNoKey {
+        path: String,
+    },
+    /// The key given does not open the database.
+    WrongKey {
+        path: String,
+    },
+    /// Text that is not a recovery key (wrong length, a typo).
+    BadRecoveryKey,
+    AlreadyEncrypted,
+    /// The OS keychain (Credential Manager, Keychain, Secret Service) failed.
+    KeychainUnavailable {
+        detail: String,
+    },
 
     /// The token is unknown, revoked, or belongs to a logged-out session.
     SessionEnded,
@@ -761,6 +776,30 @@ impl Msg {
             ),
             Msg::NotBenchFile { path } => format!(
                 "{path} is not a file this benchmark made, so it was left alone (the benchmark changes the database it runs on). Give a path that does not exist yet, or leave --db out to use a temporary file."
+            ),
+            Msg::EncryptedNoKey { path } if zh => format!(
+                "{path} 已加密，而本机没有它的密钥。请在保存密钥的电脑上打开，或由管理员输入纸上的恢复密钥。"
+            ),
+            Msg::EncryptedNoKey { path } => format!(
+                "{path} is encrypted, and this PC does not have its key. Open it on the PC that keeps its key, or have an administrator enter the recovery key from paper."
+            ),
+            Msg::WrongKey { path } if zh => {
+                format!("该密钥打不开 {path}：请核对恢复密钥是否属于这个数据库。文件未被修改。")
+            }
+            Msg::WrongKey { path } => format!(
+                "That key does not open {path}: check that the recovery key belongs to this database. The file was left unchanged."
+            ),
+            Msg::BadRecoveryKey if zh => {
+                "这不是有效的恢复密钥：恢复密钥由 55 个字母和数字组成，每五个一组；请检查是否抄错。".into()
+            }
+            Msg::BadRecoveryKey => "That is not a recovery key: it has 55 letters and digits in groups of five; check for a typo.".into(),
+            Msg::AlreadyEncrypted if zh => "数据库已经加密。".into(),
+            Msg::AlreadyEncrypted => "The database is already encrypted.".into(),
+            Msg::KeychainUnavailable { detail } if zh => {
+                format!("无法使用系统钥匙串保存或读取数据库密钥（{detail}）；未做任何更改。")
+            }
+            Msg::KeychainUnavailable { detail } => format!(
+                "The system keychain cannot keep or give the database key ({detail}); nothing was changed."
             ),
             Msg::SessionEnded if zh => "您的登录已失效，请重新登录。".into(),
             Msg::SessionEnded => "Your session has ended; please log in again.".into(),

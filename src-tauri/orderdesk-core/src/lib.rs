@@ -15,6 +15,7 @@ pub mod auth;
 pub mod backup;
 pub mod cancel;
 pub mod check;
+pub mod cipher;
 pub mod customers;
 pub mod detail;
 pub mod domain;

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use orderdesk_api::{Api, Place};
-use orderdesk_core::{DB_FILE_NAME, Store};
+use orderdesk_core::DB_FILE_NAME;
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
@@ -81,7 +81,7 @@ pub async fn start(opts: Options) -> Result<Server, String> {
         .clone()
         .unwrap_or_else(|| opts.data.join(DB_FILE_NAME));
     let opened = db.clone();
-    let store = tokio::task::spawn_blocking(move || Store::open(&opened))
+    let store = tokio::task::spawn_blocking(move || orderdesk_api::keys::open_store(&opened))
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| e.log_detail())?;

@@ -24,6 +24,9 @@ pub struct SetupStatus {
     pub lang: Lang,
     /// How this desk works; None at first start (nobody chose yet).
     pub desk: Option<DeskConfig>,
+    /// This PC's database is encrypted and this PC lacks its key: the
+    /// recovery key opens it (`unlock_database`).
+    pub needs_key: bool,
 }
 
 #[tauri::command]
@@ -53,7 +56,19 @@ pub async fn setup_status(state: State<'_, AppState>) -> BridgeResult<SetupStatu
         session: state.current_session(),
         lang: state.lang(),
         desk: state.config(),
+        needs_key: state.needs_key(),
     })
+}
+
+/// Opens this PC's encrypted database with the recovery key from paper (a
+/// new keychain, or the file brought from another PC), and keeps the key
+/// in the keychain from now on.
+#[tauri::command]
+#[specta::specta]
+pub fn unlock_database(state: State<'_, AppState>, recovery_key: String) -> BridgeResult<()> {
+    let key =
+        orderdesk_core::cipher::DbKey::from_recovery(&recovery_key).map_err(|e| state.fail(&e))?;
+    state.unlock(key).map_err(|e| state.fail(&e))
 }
 
 /// Keeps the session's token and starts what follows a login.

@@ -76,6 +76,7 @@ pub async fn restore_backup(
     app: AppHandle,
     state: State<'_, AppState>,
     choice: RestoreChoice,
+    recovery_key: Option<String>,
 ) -> BridgeResult<Option<RestoreReport>> {
     let backend = state.backend()?;
     let source = match choice {
@@ -87,7 +88,10 @@ pub async fn restore_backup(
             RestoreSource::file(&path, backend.remote().is_some()).map_err(|e| state.fail(&e))?
         }
     };
-    let report = backend.restore(source).await.map_err(|e| state.fail(&e))?;
+    let report = backend
+        .restore(source, recovery_key)
+        .await
+        .map_err(|e| state.fail(&e))?;
     Ok(Some(report))
 }
 

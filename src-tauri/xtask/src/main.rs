@@ -25,6 +25,8 @@ const APT_PACKAGES: &[&str] = &[
     "fonts-noto-cjk",
     // `systemd-analyze verify` checks the office server's unit file.
     "systemd",
+    // A Secret Service for the tests: where the database key is kept.
+    "gnome-keyring",
 ];
 
 /// The app crate's feature that embeds the built UI (no dev server).

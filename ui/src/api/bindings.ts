@@ -21,6 +21,12 @@ export const commands = {
 	 */
 	lockSession: () => typedError<null, BridgeError>(__TAURI_INVOKE("lock_session")),
 	setLanguage: (lang: Lang) => __TAURI_INVOKE<void>("set_language", { lang }),
+	/**
+	 *  Opens this PC's encrypted database with the recovery key from paper (a
+	 *  new keychain, or the file brought from another PC), and keeps the key
+	 *  in the keychain from now on.
+	 */
+	unlockDatabase: (recoveryKey: string) => typedError<null, BridgeError>(__TAURI_INVOKE("unlock_database", { recoveryKey })),
 	connectionStatus: () => __TAURI_INVOKE<Link>("connection_status"),
 	/**  Office servers that answer on the LAN. */
 	discoverServers: () => typedError<Found[], BridgeError>(__TAURI_INVOKE("discover_servers")),
@@ -77,7 +83,7 @@ export const commands = {
 	 *  session ends (the windows are told why); None when the person cancelled
 	 *  the dialog.
 	 */
-	restoreBackup: (choice: RestoreChoice) => typedError<RestoreReport | null, BridgeError>(__TAURI_INVOKE("restore_backup", { choice })),
+	restoreBackup: (choice: RestoreChoice, recoveryKey: string | null) => typedError<RestoreReport | null, BridgeError>(__TAURI_INVOKE("restore_backup", { choice, recoveryKey })),
 	/**  A template with sample values filled in. */
 	templatePreview: (template: Template, lang: Lang) => __TAURI_INVOKE<Template>("template_preview", { template, lang }),
 	inboxList: (unreadOnly: boolean) => typedError<InboxItem[], BridgeError>(__TAURI_INVOKE("inbox_list", { unreadOnly })),
@@ -159,6 +165,14 @@ export const commands = {
 	customerTemplatesSet: (templates: CustomerTemplates) => typedError<null, BridgeError>(__TAURI_INVOKE("customer_templates_set", { templates })),
 	settingsLog: () => typedError<SettingsEvent[], BridgeError>(__TAURI_INVOKE("settings_log")),
 	backupsList: () => typedError<BackupInfo[], BridgeError>(__TAURI_INVOKE("backups_list")),
+	/**  Whether the database is encrypted at rest. */
+	encryptionStatus: () => typedError<EncryptionStatus, BridgeError>(__TAURI_INVOKE("encryption_status")),
+	/**
+	 *  Encrypts the database (administrators): its key goes to the OS
+	 *  keychain of the PC that holds it; the recovery key, for paper,
+	 *  is given this once.
+	 */
+	encryptionEnable: () => typedError<RecoveryKey, BridgeError>(__TAURI_INVOKE("encryption_enable")),
 	inboxUnreadCount: () => typedError<number, BridgeError>(__TAURI_INVOKE("inbox_unread_count")),
 	/**  Marks items read (all when `ids` is empty); returns the unread count after. */
 	inboxMarkRead: (ids: number[]) => typedError<number, BridgeError>(__TAURI_INVOKE("inbox_mark_read", { ids })),
@@ -419,6 +433,11 @@ export type DraftOrder = {
 	order_date: string,
 	notes: string | null,
 	lines: DraftLine[],
+};
+
+/**  Whether the database is encrypted at rest (SQLCipher). */
+export type EncryptionStatus = {
+	encrypted: boolean,
 };
 
 /**  What went wrong, as a program sees it; the bridge and the CLI key on this. */
@@ -834,6 +853,11 @@ export type RecipientKind =
 /**  The customer, through the outbox. */
 "customer";
 
+/**  The recovery key of a database just encrypted: shown once, for paper. */
+export type RecoveryKey = {
+	recovery_key: string,
+};
+
 export type Report = {
 	by: Dimension,
 	rows: ReportRow[],
@@ -1029,6 +1053,11 @@ export type SetupStatus = {
 	lang: Lang,
 	/**  How this desk works; None at first start (nobody chose yet). */
 	desk: DeskConfig | null,
+	/**
+	 *  This PC's database is encrypted and this PC lacks its key: the
+	 *  recovery key opens it (`unlock_database`).
+	 */
+	needs_key: boolean,
 };
 
 export type Sort = "date_desc" | "date_asc" | "total_desc" | "total_asc" | "number_asc";

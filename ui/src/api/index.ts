@@ -160,7 +160,10 @@ export const api = {
   backupNow: () => unwrap(commands.backupNow()),
   backups: () => unwrap(commands.backupsList()),
   /** null when the person cancelled the file dialog. */
-  restore: (choice: RestoreChoice) => unwrap(commands.restoreBackup(choice)),
+  restore: (choice: RestoreChoice, recoveryKey: string | null) => unwrap(commands.restoreBackup(choice, recoveryKey)),
+  encryptionStatus: () => unwrap(commands.encryptionStatus()),
+  unlockDatabase: (recoveryKey: string) => unwrap(commands.unlockDatabase(recoveryKey)),
+  encryptionEnable: () => unwrap(commands.encryptionEnable()),
 
   customersFind: (text: string, all: boolean, limit: number) => unwrap(commands.customersFind(text, all, limit)),
   customerGet: (id: number) => unwrap(commands.customerGet(id)),

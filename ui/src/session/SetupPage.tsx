@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Col, Flex, Form, Input, Row, Segmented, Spin, Typography } from "antd";
+import { Alert, App, Button, Card, Checkbox, Col, Flex, Form, Input, Row, Segmented, Spin, Typography } from "antd";
 import { DatabaseOutlined, UserAddOutlined } from "@ant-design/icons";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -6,6 +6,7 @@ import { useLimits } from "../common/limits";
 import { api, type Session } from "../api";
 import { describe } from "../common/errors";
 import type { UiLang } from "../i18n";
+import { RecoveryKeyDialog } from "../settings/Encryption";
 
 /** First start on an empty database: demo data, or a first administrator. */
 export function SetupPage({ onDemo, onAdmin, lang, onLang }: {
@@ -14,6 +15,9 @@ export function SetupPage({ onDemo, onAdmin, lang, onLang }: {
   const { t } = useTranslation();
   const [busy, setBusy] = useState<"demo" | "admin" | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The first administrator, logged in, while the recovery key is shown.
+  const [created, setCreated] = useState<{ session: Session; recoveryKey: string } | null>(null);
+  const { message } = App.useApp();
   const limits = useLimits();
 
   const demo = async () => {
@@ -28,11 +32,20 @@ export function SetupPage({ onDemo, onAdmin, lang, onLang }: {
       setBusy(null);
     }
   };
-  const admin = async (v: { login: string; name: string; password: string }) => {
+  const admin = async (v: { login: string; name: string; password: string; encrypt: boolean }) => {
     setBusy("admin");
     setError(null);
     try {
-      onAdmin(await api.createFirstAdmin(v.login, v.name, v.password));
+      const session = await api.createFirstAdmin(v.login, v.name, v.password);
+      if (!v.encrypt) return onAdmin(session);
+      try {
+        const key = await api.encryptionEnable();
+        setCreated({ session, recoveryKey: key.recovery_key });
+      } catch (e) {
+        // The administrator exists: go on, and say how to encrypt later.
+        message.error(t("encryption.failed", { reason: describe(e).text }), 15);
+        onAdmin(session);
+      }
     } catch (e) {
       setError(describe(e).text);
     } finally {
@@ -80,12 +93,16 @@ export function SetupPage({ onDemo, onAdmin, lang, onLang }: {
                   })]}>
                   <Input.Password autoComplete="new-password" data-testid="setup-password-again" />
                 </Form.Item>
+                <Form.Item name="encrypt" valuePropName="checked" initialValue={true} extra={t("setup.encryptHint")}>
+                  <Checkbox data-testid="setup-encrypt">{t("setup.encrypt")}</Checkbox>
+                </Form.Item>
                 <Button htmlType="submit" loading={busy === "admin"} data-testid="setup-create">{t("setup.create")}</Button>
               </Form>
             </Card>
           </Col>
         </Row>
       </div>
+      {created && <RecoveryKeyDialog recoveryKey={created.recoveryKey} onClose={() => onAdmin(created.session)} />}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { useLimits } from "../common/limits";
 import { api, type ApprovalRules, type CustomerTemplates, type Department, type NotificationRules, type NotifyEvent, type Reason, type RecipientKind, type RestoreChoice, type Role, type Template, type UserRow } from "../api";
 import { describe } from "../common/errors";
 import { moment } from "../common/format";
+import { EncryptionCard } from "./Encryption";
 
 const ROLES: Role[] = ["clerk", "manager", "admin"];
 const EVENTS: NotifyEvent[] = ["cancel_requested", "cancel_approved", "cancel_rejected", "cancelled", "archived", "reassigned", "status_changed"];
@@ -182,14 +183,17 @@ function Security() {
     if (rules.data) form.setFieldsValue(rules.data);
   }, [rules.data, form]);
   return (
-    <Card style={{ maxWidth: 620 }}>
-      <Form form={form} layout="vertical" onFinish={(v) => save(() => api.setSessionRules({ idle_lock_minutes: Number(v.idle_lock_minutes) }))}>
-        <Form.Item name="idle_lock_minutes" label={t("settings.idleLock")} extra={t("settings.idleLockHint")}>
-          <InputNumber min={1} step={5} style={{ width: 160 }} data-testid="idle-minutes" />
-        </Form.Item>
-        <Button type="primary" htmlType="submit" data-testid="security-save">{t("settings.save")}</Button>
-      </Form>
-    </Card>
+    <Flex vertical gap={16}>
+      <Card style={{ maxWidth: 620 }}>
+        <Form form={form} layout="vertical" onFinish={(v) => save(() => api.setSessionRules({ idle_lock_minutes: Number(v.idle_lock_minutes) }))}>
+          <Form.Item name="idle_lock_minutes" label={t("settings.idleLock")} extra={t("settings.idleLockHint")}>
+            <InputNumber min={1} step={5} style={{ width: 160 }} data-testid="idle-minutes" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" data-testid="security-save">{t("settings.save")}</Button>
+        </Form>
+      </Card>
+      <EncryptionCard />
+    </Flex>
   );
 }
 
@@ -248,22 +252,33 @@ function Backups() {
   const list = useQuery({ queryKey: ["settings", "backups"], queryFn: api.backups });
   // Asked first: everyone is logged out, and what was entered since the
   // backup is gone from the orders (the database as it is now is kept).
-  const restore = (choice: RestoreChoice, name: string) =>
+  const restore = (choice: RestoreChoice, name: string) => {
+    // Only a backup of another, encrypted database needs it (from paper).
+    let recoveryKey = "";
     modal.confirm({
       title: choice.from === "backup" ? t("settings.restoreTitle", { name }) : t("settings.restoreFileTitle"),
-      content: t("settings.restoreText"),
+      width: 560,
+      content: (
+        <Flex vertical gap={12}>
+          <Typography.Text>{t("settings.restoreText")}</Typography.Text>
+          <Typography.Text type="secondary">{t("settings.recoveryKey")}</Typography.Text>
+          <Input placeholder={t("settings.recoveryKeyPlaceholder")} onChange={(e) => { recoveryKey = e.target.value; }}
+            autoComplete="off" spellCheck={false} data-testid="restore-recovery-key" />
+        </Flex>
+      ),
       okText: choice.from === "backup" ? t("settings.restore") : t("settings.restoreChoose"),
       okButtonProps: { danger: true, "data-testid": "restore-confirm" } as never,
       onOk: async () => {
         try {
-          const report = await api.restore(choice);
+          const report = await api.restore(choice, recoveryKey.trim() || null);
           // Every session has ended: the login page follows with the reason.
           if (report) message.success(t("settings.restored", { name: report.restored_from, kept: report.previous_kept_at }), 10);
         } catch (e) {
-          message.error(describe(e).text);
+          message.error(describe(e).text, 10);
         }
       },
     });
+  };
   return (
     <Flex vertical gap={12}>
       <Flex justify="space-between" align="center">

@@ -3,10 +3,11 @@
 
 use std::path::PathBuf;
 
+use orderdesk_core::cipher::DbKey;
 use orderdesk_core::{Error, Msg, Result, admin, auth, backup, settings};
 
 use crate::types::*;
-use crate::{Api, Ctx, Place};
+use crate::{Api, Ctx, Place, keys};
 
 fn changed(ctx: &Ctx, what: &str) {
     ctx.api.events().settings_changed(what);
@@ -124,8 +125,16 @@ pub fn backup_now(ctx: &Ctx, target: Option<String>) -> Result<BackupInfo> {
 }
 
 /// Restores the database from a backup; every session ends, told why.
-pub fn restore(ctx: &Ctx, source: RestoreSource) -> Result<RestoreReport> {
+pub fn restore(
+    ctx: &Ctx,
+    source: RestoreSource,
+    recovery_key: Option<String>,
+) -> Result<RestoreReport> {
     auth::require_admin(&ctx.session)?;
+    let recovery = recovery_key
+        .filter(|k| !k.trim().is_empty())
+        .map(|k| DbKey::from_recovery(&k))
+        .transpose()?;
     let dir = ctx.api.backup_dir();
     let (path, scratch) = match (ctx.api.place(), source) {
         (Place::ThisPc, RestoreSource::Path { path }) => (PathBuf::from(path), None),
@@ -159,13 +168,38 @@ pub fn restore(ctx: &Ctx, source: RestoreSource) -> Result<RestoreReport> {
             (path.clone(), Some(path))
         }
     };
-    let outcome = backup::restore(ctx.store(), &ctx.session, &path, &dir);
+    let outcome = backup::restore(ctx.store(), &ctx.session, &path, recovery.as_ref(), &dir);
     if let Some(scratch) = scratch {
         let _ = std::fs::remove_file(scratch);
     }
     let report = outcome?;
     ctx.api.events().sessions_ended(&Msg::DatabaseRestored);
     Ok(report)
+}
+
+pub fn encryption_status(ctx: &Ctx) -> Result<EncryptionStatus> {
+    Ok(EncryptionStatus {
+        encrypted: ctx.store().encrypted(),
+    })
+}
+
+/// Encrypts the database: the key is kept in the keychain (and read back)
+/// before anything is encrypted; an encryption that fails forgets it again.
+pub fn encryption_enable(ctx: &Ctx) -> Result<RecoveryKey> {
+    auth::require_admin(&ctx.session)?;
+    if ctx.store().encrypted() {
+        return Err(Error::invalid(Msg::AlreadyEncrypted));
+    }
+    let key = DbKey::random();
+    let db = ctx.store().path().to_path_buf();
+    keys::put(&db, &key)?;
+    let recovery_key = key.recovery();
+    if let Err(e) = backup::encrypt(ctx.store(), &ctx.session, key) {
+        keys::forget(&db);
+        return Err(e);
+    }
+    changed(ctx, "encryption");
+    Ok(RecoveryKey { recovery_key })
 }
 
 pub fn backups_list(ctx: &Ctx) -> Result<Vec<BackupInfo>> {

@@ -84,10 +84,15 @@ pub async fn backup(conn: &Connection, file: &Option<PathBuf>, out: Out) -> Outc
     Ok(0)
 }
 
-pub async fn restore(conn: &Connection, file: &Path, out: Out) -> Outcome {
+pub async fn restore(
+    conn: &Connection,
+    file: &Path,
+    recovery_key: Option<String>,
+    out: Out,
+) -> Outcome {
     let b = &conn.backend;
     let source = RestoreSource::file(&absolute(file), b.remote().is_some())?;
-    let report = b.restore(source).await?;
+    let report = b.restore(source, recovery_key).await?;
     if out.json {
         output::json(&report);
     } else {
@@ -98,6 +103,31 @@ pub async fn restore(conn: &Connection, file: &Path, out: Out) -> Outcome {
             out.lang
                 .pick("原数据库保存在", "the database as it was is kept at"),
             report.previous_kept_at
+        );
+    }
+    Ok(0)
+}
+
+/// Encrypts the database and prints the recovery key, once.
+pub async fn encrypt(b: &Backend, out: Out) -> Outcome {
+    let key = b.encryption_enable().await?;
+    if out.json {
+        output::json(&serde_json::json!({
+            "encrypted": true,
+            "recovery_key": key.recovery_key,
+        }));
+    } else {
+        println!(
+            "{}\n\n    {}\n\n{}",
+            out.lang.pick(
+                "数据库已加密。恢复密钥（只显示这一次，请抄在纸上并妥善保管）：",
+                "The database is encrypted. Its recovery key (shown this once: write it on paper and keep it safe):"
+            ),
+            key.recovery_key,
+            out.lang.pick(
+                "在另一台电脑上恢复备份时需要它。",
+                "It is needed to restore a backup on another PC."
+            )
         );
     }
     Ok(0)

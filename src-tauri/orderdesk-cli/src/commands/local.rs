@@ -23,6 +23,35 @@ pub fn init(cli: &Cli, out: Out) -> Outcome {
     Ok(0)
 }
 
+/// Checks that the recovery key opens the database file, then keeps the key
+/// in this PC's keychain; a key that does not open it changes nothing.
+pub fn unlock(cli: &Cli, out: Out, recovery_key: &str) -> Outcome {
+    if cli.server.is_some() {
+        let msg = Msg::LocalOnly {
+            command: "unlock".into(),
+        };
+        return Err(crate::Failure::Usage(msg.text(out_lang(cli))));
+    }
+    let key = orderdesk_core::cipher::DbKey::from_recovery(recovery_key)?;
+    let path = crate::connect::db_path(cli);
+    let store = orderdesk_core::Store::open_with_key(&path, Some(key.clone()))?;
+    drop(store);
+    orderdesk_api::keys::put(&path, &key)?;
+    if out.json {
+        output::json(&serde_json::json!({ "db": path, "unlocked": true }));
+    } else {
+        println!(
+            "{}: {}",
+            out.lang.pick(
+                "密钥已存入本机钥匙串",
+                "The key is kept in this PC's keychain"
+            ),
+            path.display()
+        );
+    }
+    Ok(0)
+}
+
 pub fn seed(
     cli: &Cli,
     out: Out,
@@ -80,7 +109,7 @@ fn out_lang(cli: &Cli) -> orderdesk_core::domain::Lang {
     crate::lang_of(cli)
 }
 
-pub fn bench(cli: &Cli, orders: &str, samples: &str) -> Outcome {
+pub fn bench(cli: &Cli, orders: &str, samples: &str, encrypted: bool) -> Outcome {
     if cli.server.is_some() {
         let msg = Msg::LocalOnly {
             command: "bench".into(),
@@ -95,7 +124,13 @@ pub fn bench(cli: &Cli, orders: &str, samples: &str) -> Outcome {
         })
         .into());
     }
-    crate::bench::run(cli.db.clone(), orders as usize, samples as usize, cli.json)
+    crate::bench::run(
+        cli.db.clone(),
+        orders as usize,
+        samples as usize,
+        encrypted,
+        cli.json,
+    )
 }
 
 /// `[customers, products, orders]` as typed; always in a new temporary

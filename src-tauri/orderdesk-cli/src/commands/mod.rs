@@ -34,13 +34,18 @@ pub async fn run(cli: &Cli, lang: Lang) -> Outcome {
     };
     match &cli.command {
         Command::Init => local::init(cli, out),
+        Command::Unlock { recovery_key } => local::unlock(cli, out, recovery_key),
         Command::Seed {
             orders,
             seed,
             anchor,
             if_empty,
         } => local::seed(cli, out, orders, seed, anchor, *if_empty),
-        Command::Bench { orders, samples } => local::bench(cli, orders, samples),
+        Command::Bench {
+            orders,
+            samples,
+            encrypted,
+        } => local::bench(cli, orders, samples, *encrypted),
         Command::ImportBench {
             customers,
             products,
@@ -178,10 +183,14 @@ async fn dispatch(conn: &Connection, command: &Command, out: Out) -> Outcome {
             audit: AuditCommand::Checkpoint,
         } => health::checkpoint(b, out).await,
         Command::Backup { file } => health::backup(conn, file, out).await,
-        Command::Restore { file } => health::restore(conn, file, out).await,
+        Command::Restore { file, recovery_key } => {
+            health::restore(conn, file, recovery_key.clone(), out).await
+        }
+        Command::Encrypt => health::encrypt(b, out).await,
         Command::Export(args) => lists::export(b, args, out).await,
         Command::Check => health::check(b, out).await,
         Command::Init
+        | Command::Unlock { .. }
         | Command::Seed { .. }
         | Command::Bench { .. }
         | Command::ImportBench { .. }

@@ -22,6 +22,24 @@ pub fn canonical(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// A file that looks like SQLCipher's: whole pages, and where SQLite
+/// writes its header a random salt instead (not text: a text file that is
+/// not a database is named as such).
+pub fn looks_encrypted(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    let whole_pages = std::fs::metadata(path).is_ok_and(|m| m.len() >= 512 && m.len() % 512 == 0);
+    whole_pages
+        && std::fs::File::open(path)
+            .and_then(|mut f| f.read_exact(&mut head))
+            .is_ok_and(|()| {
+                &head != b"SQLite format 3\0"
+                    && head
+                        .iter()
+                        .any(|b| !(b.is_ascii_graphic() || b.is_ascii_whitespace()))
+            })
+}
+
 /// Two canonical paths name the same entry; Windows and macOS ignore case.
 pub fn same_path(a: &Path, b: &Path) -> bool {
     if cfg!(any(windows, target_os = "macos")) {

@@ -6,6 +6,7 @@ mod archive;
 mod auth;
 mod bad_input;
 mod cancel;
+mod encryption;
 mod export;
 mod import;
 mod invariants;

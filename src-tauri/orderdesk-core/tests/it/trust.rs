@@ -177,7 +177,7 @@ fn a_restore_checks_the_backup_keeps_the_current_file_and_ends_every_session() {
         .and_then(|c| c.execute_batch("PRAGMA user_version = 999"))
         .expect("newer");
     let keep = f.dir.path().join("kept");
-    let e = backup::restore(&f.store, &admin, &newer, &keep).expect_err("newer");
+    let e = backup::restore(&f.store, &admin, &newer, None, &keep).expect_err("newer");
     assert!(matches!(e.msg(), Msg::NewerSchema { .. }), "{e:?}");
     let damaged = f.dir.path().join("damaged.db");
     std::fs::copy(&backup_file, &damaged).expect("copy");
@@ -189,15 +189,16 @@ fn a_restore_checks_the_backup_keeps_the_current_file_and_ends_every_session() {
             )
         })
         .expect("damage");
-    let e = backup::restore(&f.store, &admin, &damaged, &keep).expect_err("damaged");
+    let e = backup::restore(&f.store, &admin, &damaged, None, &keep).expect_err("damaged");
     assert!(matches!(e.msg(), Msg::CopyDamaged { .. }), "{e:?}");
     let clerk_session = login(&f.store, "clerk02");
-    let e = backup::restore(&f.store, &clerk_session, &backup_file, &keep).expect_err("admins");
+    let e =
+        backup::restore(&f.store, &clerk_session, &backup_file, None, &keep).expect_err("admins");
     assert!(e.is_forbidden());
     assert_eq!(f.store.read(|c| after_backup(c)).expect("count"), changed);
     auth::resume(&f.store, &token).expect("nothing ended yet");
 
-    let report = backup::restore(&f.store, &admin, &backup_file, &keep).expect("restore");
+    let report = backup::restore(&f.store, &admin, &backup_file, None, &keep).expect("restore");
     assert_eq!(report.active_orders, changed - 1, "Monday's orders");
     assert_eq!(
         f.store.read(|c| after_backup(c)).expect("count"),
