@@ -1,1 +1,4 @@
-//! End-to-end tests (see e2e/main.rs).
+//! End-to-end tests (see e2e/main.rs), and what the CLI's tests share with
+//! them: a keychain of their own.
+
+pub mod keychain;

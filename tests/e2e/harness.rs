@@ -42,7 +42,7 @@ pub struct Notifications {
     log: PathBuf,
     _monitor: Guard,
     _daemon: Option<Guard>,
-    _keychain: Option<Guard>,
+    _keychain: Option<orderdesk_e2e::keychain::Proc>,
 }
 
 /// A session bus of its own (one desk's "desktop"), so that what one desk
@@ -71,36 +71,6 @@ impl PrivateBus {
             _daemon: Guard(daemon),
         }
     }
-}
-
-/// A Secret Service on the bus, as a Linux desktop has one: gnome-keyring,
-/// its login keyring kept in the test's folder and unlocked. The app keeps
-/// the database key there when it encrypts. None when another one already
-/// answers on that bus (it exits then) or it is not installed.
-fn start_keychain(dir: &std::path::Path, bus: Option<&str>) -> Option<Guard> {
-    use std::io::Write;
-    let home = dir.join("keychain-home");
-    std::fs::create_dir_all(&home).ok()?;
-    let mut daemon = Command::new("gnome-keyring-daemon");
-    if let Some(address) = bus {
-        daemon.env("DBUS_SESSION_BUS_ADDRESS", address);
-    }
-    let mut child = daemon
-        .args(["--foreground", "--unlock", "--components=secrets"])
-        .env("HOME", &home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_RUNTIME_DIR", &home)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    // The login keyring's password, on stdin, then end of input.
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(b"e2e");
-    }
-    std::thread::sleep(Duration::from_millis(300));
-    Some(Guard(child))
 }
 
 impl Notifications {
@@ -144,7 +114,8 @@ impl Notifications {
             log,
             _monitor: Guard(monitor),
             _daemon: daemon,
-            _keychain: start_keychain(dir, bus),
+            // Where the app keeps the database key when it encrypts.
+            _keychain: orderdesk_e2e::keychain::secret_service(dir, bus),
         }
     }
 

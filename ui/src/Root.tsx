@@ -125,7 +125,7 @@ function MainWindow({ lang, onLang }: { lang: UiLang; onLang: (l: UiLang) => voi
   if (screen === "connect") return <ConnectPage onConnected={changed} onCancel={() => setScreen(s?.desk ? null : "choose")} />;
   if (screen === "choose" || (s && !s.desk && s.ok && s.empty && !session))
     return <ModePage onThisPc={changed} onServer={() => setScreen("connect")} />;
-  if (s && !s.ok && s.needs_key) return <UnlockPage problem={s.error} onUnlocked={() => void status.refetch()} />;
+  if (s && !s.ok && s.needs_key) return <UnlockPage onUnlocked={() => void status.refetch()} />;
   if (s && !s.ok) {
     const remote = s.desk?.mode === "server";
     return (

@@ -68,7 +68,13 @@ pub fn open_store(path: &Path) -> Result<Store> {
     if !files::looks_encrypted(path) {
         return Store::open(path);
     }
-    match get(path)? {
+    // A keychain that cannot be reached has no key for it either; the
+    // person is told what the file is, the log what the keychain said.
+    let key = get(path).unwrap_or_else(|e| {
+        log::warn!("{}", e.log_detail());
+        None
+    });
+    match key {
         Some(key) => Store::open_with_key(path, Some(key)),
         None => Err(Error::new(
             ErrorKind::Storage,

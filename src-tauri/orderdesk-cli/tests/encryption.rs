@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 mod support;
-use support::{Keychain, cli_bin, start_server_on};
+use support::{Keychain, cli_bin, one_at_a_time, start_server_on};
 
 fn cli(db: &Path, bus: &str, args: &[&str]) -> Output {
     Command::new(cli_bin())
@@ -57,6 +57,7 @@ fn head(path: &Path) -> Vec<u8> {
 
 #[test]
 fn encrypt_unlock_and_restore_on_another_pc() {
+    let _turn = one_at_a_time();
     let dir = tempfile::tempdir().expect("tempdir");
     let Some(pc) = Keychain::start(&dir.path().join("pc")) else {
         panic!("gnome-keyring and dbus-daemon are needed (the set-up installs them)");
@@ -109,8 +110,8 @@ fn encrypt_unlock_and_restore_on_another_pc() {
     ));
     assert_ne!(&head(&backup)[..15], b"SQLite format 3");
 
-    // Another PC's keychain does not have the key: a clear message, exit 5
-    // (storage), never "not a database".
+    // Another PC's keychain does not have the key: a clear message, never
+    // "not a database".
     let other = Keychain::start(&dir.path().join("other")).expect("a second keychain");
     let locked = cli(
         &db,
@@ -120,7 +121,8 @@ fn encrypt_unlock_and_restore_on_another_pc() {
     assert!(!locked.status.success());
     let said = String::from_utf8_lossy(&locked.stderr);
     assert!(
-        said.contains("encrypted") && !said.contains("not an SQLite"),
+        said.contains("encrypted and this PC does not have its key")
+            && said.contains("recovery key"),
         "{said}"
     );
 
@@ -170,6 +172,7 @@ fn encrypt_unlock_and_restore_on_another_pc() {
 
 #[test]
 fn the_office_server_keeps_the_key_in_its_keychain() {
+    let _turn = one_at_a_time();
     let dir = tempfile::tempdir().expect("tempdir");
     let Some(host) = Keychain::start(&dir.path().join("host")) else {
         panic!("gnome-keyring and dbus-daemon are needed (the set-up installs them)");

@@ -778,10 +778,10 @@ impl Msg {
                 "{path} is not a file this benchmark made, so it was left alone (the benchmark changes the database it runs on). Give a path that does not exist yet, or leave --db out to use a temporary file."
             ),
             Msg::EncryptedNoKey { path } if zh => format!(
-                "{path} 已加密，而本机没有它的密钥。请在保存密钥的电脑上打开，或由管理员输入纸上的恢复密钥。"
+                "{path} 无法在本机打开：它要么已加密而本机没有它的密钥（请在保存密钥的电脑上打开，或由管理员输入纸上的恢复密钥），要么根本不是 SQLite 数据库。文件未被修改。"
             ),
             Msg::EncryptedNoKey { path } => format!(
-                "{path} is encrypted, and this PC does not have its key. Open it on the PC that keeps its key, or have an administrator enter the recovery key from paper."
+                "{path} does not open on this PC: either it is encrypted and this PC does not have its key (open it on the PC that keeps its key, or have an administrator enter the recovery key from paper), or it is not an SQLite database at all. It was left unchanged."
             ),
             Msg::WrongKey { path } if zh => {
                 format!("该密钥打不开 {path}：请核对恢复密钥是否属于这个数据库。文件未被修改。")

@@ -76,7 +76,7 @@ describe("an encrypted database without its key here", () => {
       }
       return null;
     });
-    wrap(<UnlockPage problem="orderdesk.db is encrypted, and this PC does not have its key." onUnlocked={() => { opened = true; }} />);
+    wrap(<UnlockPage onUnlocked={() => { opened = true; }} />);
     expect((screen.getByTestId("unlock-submit") as HTMLButtonElement).disabled).toBe(true);
     fireEvent.change(screen.getByTestId("unlock-key"), { target: { value: "ABCDE" } });
     fireEvent.click(screen.getByTestId("unlock-submit"));

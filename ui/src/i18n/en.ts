@@ -100,6 +100,7 @@ export const en = {
   watching: { title: "Orders I handed off", empty: "You are not watching any order", hint: "Read-only: you see their progress, the new handler works on them." },
   encryption: {
     unlockTitle: "This database is encrypted", unlock: "Open with the recovery key",
+    unlockText: "This computer's database is encrypted, but its key is not in this computer's keychain (the system was reinstalled, or the file came from another computer). Enter the recovery key the administrator wrote on paper.",
     title: "Encryption at rest", on: "Encrypted", off: "Not encrypted",
     onText: "The database, its journal and every backup are encrypted (SQLCipher, 256-bit). The key is kept in the system keychain of the computer that holds the database; a backup opens on another computer only with the recovery key.",
     offText: "The database file and its backups can be read by anyone who copies them. Encrypting takes a few seconds to a minute, during which everyone waits; the key is kept in the system keychain of the computer that holds the database.",

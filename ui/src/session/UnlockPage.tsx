@@ -8,7 +8,7 @@ import { describe } from "../common/errors";
 /** This PC's database is encrypted and this PC lacks its key (a new
  * keychain, a file brought from another PC): the recovery key from paper
  * opens it, and the key is kept in the keychain from then on. */
-export function UnlockPage({ problem, onUnlocked }: { problem: string | null; onUnlocked: () => void }) {
+export function UnlockPage({ onUnlocked }: { onUnlocked: () => void }) {
   const { t } = useTranslation();
   const [key, setKey] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -29,7 +29,7 @@ export function UnlockPage({ problem, onUnlocked }: { problem: string | null; on
     <div className="center-page">
       <Card style={{ width: 560 }} data-testid="unlock-card">
         <Typography.Title level={4} style={{ marginTop: 0 }}><LockOutlined /> {t("encryption.unlockTitle")}</Typography.Title>
-        {problem && <Typography.Paragraph type="secondary">{problem}</Typography.Paragraph>}
+        <Typography.Paragraph>{t("encryption.unlockText")}</Typography.Paragraph>
         <Flex vertical gap={12}>
           <Input.TextArea value={key} onChange={(e) => setKey(e.target.value)} autoSize={{ minRows: 2 }} spellCheck={false}
             placeholder={t("settings.recoveryKeyPlaceholder")} style={{ fontFamily: "ui-monospace, Menlo, Consolas, monospace" }} data-testid="unlock-key" />

@@ -20,7 +20,7 @@ export function RecoveryKeyDialog({ recoveryKey, onClose }: { recoveryKey: strin
         {recoveryKey}
       </Typography.Paragraph>
       <Alert type="warning" showIcon title={t("encryption.recoveryWarning")} style={{ marginBottom: 16 }} />
-      <Checkbox checked={written} onChange={(e) => setWritten(e.target.checked)} data-testid="recovery-written">{t("encryption.written")}</Checkbox>
+      <Checkbox checked={written} onChange={(e) => setWritten(e.target.checked)}><span data-testid="recovery-written">{t("encryption.written")}</span></Checkbox>
     </Modal>
   );
 }

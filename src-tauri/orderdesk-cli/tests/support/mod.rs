@@ -4,20 +4,10 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-
-/// A process, stopped when dropped.
-pub struct Proc(pub Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 pub fn cli_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_orderdesk-cli"))
@@ -82,66 +72,13 @@ pub fn start_server_on(data: &Path, bus: Option<&str>) -> Option<(Proc, String, 
     }
 }
 
-/// A session bus of its own with a Secret Service on it (gnome-keyring, its
-/// login keyring kept in `dir` and unlocked): a PC's keychain. None when
-/// gnome-keyring is not installed (the set-up installs it).
-pub struct Keychain {
-    pub bus: String,
-    _daemons: Vec<Proc>,
-}
+/// A PC's keychain (gnome-keyring on a session bus of its own).
+#[allow(unused_imports)]
+pub use orderdesk_e2e::keychain::{Keychain, Proc};
 
-impl Keychain {
-    pub fn start(dir: &Path) -> Option<Keychain> {
-        use std::io::{BufRead, Write};
-        let mut bus = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address=1"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .ok()?;
-        let mut line = String::new();
-        std::io::BufReader::new(bus.stdout.take()?)
-            .read_line(&mut line)
-            .ok()?;
-        let bus = (line.trim().to_string(), Proc(bus));
-        let home = dir.join("keychain-home");
-        std::fs::create_dir_all(&home).ok()?;
-        let mut keyring = Command::new("gnome-keyring-daemon")
-            .args(["--foreground", "--unlock", "--components=secrets"])
-            .env("DBUS_SESSION_BUS_ADDRESS", &bus.0)
-            .env("HOME", &home)
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_RUNTIME_DIR", &home)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .ok()?;
-        keyring.stdin.take()?.write_all(b"test").ok()?;
-        // Until it answers on the bus.
-        let end = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < end {
-            let answered = Command::new("dbus-send")
-                .env("DBUS_SESSION_BUS_ADDRESS", &bus.0)
-                .args([
-                    "--session",
-                    "--print-reply",
-                    "--dest=org.freedesktop.secrets",
-                    "/org/freedesktop/secrets",
-                    "org.freedesktop.DBus.Peer.Ping",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success());
-            if answered {
-                return Some(Keychain {
-                    bus: bus.0,
-                    _daemons: vec![Proc(keyring), bus.1],
-                });
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        None
-    }
+/// The tests that use keychains take turns (a keychain starting while
+/// another test's asks the bus was seen to find "another secret service").
+pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TURN.lock().unwrap_or_else(|p| p.into_inner())
 }
