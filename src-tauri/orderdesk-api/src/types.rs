@@ -30,8 +30,8 @@ pub use orderdesk_core::settings::{
 };
 pub use orderdesk_core::store::customers::CustomerRecord;
 pub use orderdesk_core::store::events::ChainReport;
-pub use orderdesk_core::store::inbox::CustomerMessage;
 pub use orderdesk_core::store::jobs::UnfinishedJob;
+pub use orderdesk_core::store::outbox::CustomerMessage;
 pub use orderdesk_core::store::products::{Product, StockAdjustment};
 pub use orderdesk_core::store::settings::{Reason, SettingsEvent};
 pub use orderdesk_core::store::users::Department;

@@ -309,6 +309,8 @@ pub fn preview(
                 &customer,
                 reason_code,
                 clean_note(customer_message, NOTE_MAX)?.as_deref(),
+                s.user_id,
+                &crate::notice::day_of(&store::stamp(store.now())),
             )?)
         } else {
             None
@@ -391,6 +393,7 @@ pub(crate) fn execute_in(
         order.status = Status::Cancelled;
         order.closed_at = Some(at.to_string());
         save(c, &mut order, req.seen_version, s, at)?;
+        let notice = customer_notice_for(c, &order, req.notify_customer, s.user_id, at)?;
         record(
             c,
             &order,
@@ -401,7 +404,7 @@ pub(crate) fn execute_in(
             Some(order.status),
             Some(reason),
             note.as_deref(),
-            Some(reversal_json(&reversal)),
+            Some(detail_with_notice(&reversal, notice.as_ref())),
         )?;
         batch.add(
             c,
@@ -411,7 +414,9 @@ pub(crate) fn execute_in(
             Some(reason),
             note.as_deref(),
         )?;
-        customer_message_id = queue_customer_notice(c, &order, req.notify_customer, at)?;
+        customer_message_id = notice
+            .map(|n| notify::queue_notice(c, &order, &n, at))
+            .transpose()?;
     }
     let told = batch.flush(c, s, at)?;
     outcome(c, order, from, reversal, told, customer_message_id)
@@ -452,24 +457,40 @@ fn reversal_json(r: &Reversal) -> serde_json::Value {
     })
 }
 
-fn queue_customer_notice(
+/// The customer's notice of this cancellation, when they get one: made
+/// before the event is recorded, so that the event carries its hash.
+fn customer_notice_for(
     c: &Connection,
     order: &Order,
     wanted: bool,
+    operator: crate::domain::UserId,
     at: &str,
-) -> Result<Option<i64>> {
+) -> Result<Option<notify::CustomerNotice>> {
     if !wanted || !notify::customer_included(c, NotifyEvent::Cancelled)? {
         return Ok(None);
     }
     let customer = store::customers::get(c, order.customer_id)?;
-    let notice = notify::cancellation_notice(
+    Ok(Some(notify::cancellation_notice(
         c,
         order,
         &customer,
         order.cancel_reason_code.as_deref(),
         order.cancel_customer_message.as_deref(),
-    )?;
-    Ok(Some(notify::queue_notice(c, order, &notice, at)?))
+        operator,
+        &crate::notice::day_of(at),
+    )?))
+}
+
+/// The reversal's detail for the audit event, with the customer notice's hash.
+fn detail_with_notice(
+    reversal: &Reversal,
+    notice: Option<&notify::CustomerNotice>,
+) -> serde_json::Value {
+    let mut detail = reversal_json(reversal);
+    if let Some(n) = notice {
+        detail["customer_notice_hash"] = serde_json::Value::String(n.hash());
+    }
+    detail
 }
 
 pub(crate) fn check_pending(c: &Connection, s: &Session, order: &Order, seen: i64) -> Result<()> {
@@ -499,6 +520,8 @@ pub fn approve(store: &Store, s: &Session, number: &str, seen: i64) -> Result<Ca
         order.status = Status::Cancelled;
         order.closed_at = Some(at.clone());
         save(tx, &mut order, seen, s, &at)?;
+        let wanted = order.cancel_notify_customer.unwrap_or(true);
+        let notice = customer_notice_for(tx, &order, wanted, s.user_id, &at)?;
         record(
             tx,
             &order,
@@ -509,7 +532,7 @@ pub fn approve(store: &Store, s: &Session, number: &str, seen: i64) -> Result<Ca
             Some(Status::Cancelled),
             order.cancel_reason_code.as_deref(),
             order.cancel_note.as_deref(),
-            Some(reversal_json(&reversal)),
+            Some(detail_with_notice(&reversal, notice.as_ref())),
         )?;
         let mut batch = notify::Batch::default();
         batch.add(
@@ -521,8 +544,9 @@ pub fn approve(store: &Store, s: &Session, number: &str, seen: i64) -> Result<Ca
             None,
         )?;
         let told = batch.flush(tx, s, &at)?;
-        let wanted = order.cancel_notify_customer.unwrap_or(true);
-        let customer_message_id = queue_customer_notice(tx, &order, wanted, &at)?;
+        let customer_message_id = notice
+            .map(|n| notify::queue_notice(tx, &order, &n, &at))
+            .transpose()?;
         outcome(
             tx,
             order,
@@ -632,6 +656,8 @@ pub fn pending_request(store: &Store, s: &Session, number: &str) -> Result<Pendi
                 &customer,
                 order.cancel_reason_code.as_deref(),
                 order.cancel_customer_message.as_deref(),
+                s.user_id,
+                &crate::notice::day_of(&store::stamp(store.now())),
             )?)
         } else {
             None

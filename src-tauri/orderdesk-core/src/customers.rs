@@ -51,7 +51,7 @@ pub(crate) struct Clean {
     pub language: Lang,
 }
 
-fn text(value: &str, field: &'static str, max: usize) -> Result<Option<String>> {
+pub(crate) fn text(value: &str, field: &'static str, max: usize) -> Result<Option<String>> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(None);

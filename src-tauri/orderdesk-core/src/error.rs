@@ -315,6 +315,23 @@ pub enum Msg {
     CopyDamaged {
         detail: String,
     },
+    NoticeNotFound {
+        id: i64,
+    },
+    /// Only a queued (or retrying) notice can be withdrawn.
+    NoticeNotWithdrawable {
+        number: String,
+        status: String,
+    },
+    /// Only a failed notice is sent again.
+    NoticeNotFailed {
+        number: String,
+        status: String,
+    },
+    /// A cancellation notice exists only for a cancelled order.
+    NotCancelled {
+        number: String,
+    },
     /// An encrypted database, and no key for it here.
     EncryptedNoKey {
         path: String,
@@ -777,6 +794,30 @@ impl Msg {
             Msg::NotBenchFile { path } => format!(
                 "{path} is not a file this benchmark made, so it was left alone (the benchmark changes the database it runs on). Give a path that does not exist yet, or leave --db out to use a temporary file."
             ),
+            Msg::NoticeNotFound { id } if zh => format!("找不到客户通知 #{id}。"),
+            Msg::NoticeNotFound { id } => format!("There is no customer notice #{id}."),
+            Msg::NoticeNotWithdrawable { number, status } if zh => format!(
+                "{number} 的客户通知当前为“{}”，只有尚未发出的通知（排队中或等待重试）才能撤回。",
+                notice_state(status, true)
+            ),
+            Msg::NoticeNotWithdrawable { number, status } => format!(
+                "The customer notice of {number} is {}; only one that has not gone out (queued or waiting to retry) can be withdrawn.",
+                notice_state(status, false)
+            ),
+            Msg::NoticeNotFailed { number, status } if zh => format!(
+                "{number} 的客户通知当前为“{}”，只有发送失败的通知才能重新发送。",
+                notice_state(status, true)
+            ),
+            Msg::NoticeNotFailed { number, status } => format!(
+                "The customer notice of {number} is {}; only a failed one is sent again.",
+                notice_state(status, false)
+            ),
+            Msg::NotCancelled { number } if zh => {
+                format!("{number} 未被取消，没有取消通知可打印。")
+            }
+            Msg::NotCancelled { number } => {
+                format!("{number} is not cancelled, so it has no cancellation notice to print.")
+            }
             Msg::EncryptedNoKey { path } if zh => format!(
                 "{path} 无法在本机打开：它要么已加密而本机没有它的密钥（请在保存密钥的电脑上打开，或由管理员输入纸上的恢复密钥），要么根本不是 SQLite 数据库。文件未被修改。"
             ),
@@ -1134,6 +1175,25 @@ impl From<serde_json::Error> for Error {
             msg: Msg::Internal,
             source: Some(Box::new(e)),
         }
+    }
+}
+
+/// A notice's state in words.
+fn notice_state(code: &str, zh: bool) -> &str {
+    match (code, zh) {
+        ("queued", true) => "排队中",
+        ("sending", true) => "发送中",
+        ("sent", true) => "已发送",
+        ("retrying", true) => "等待重试",
+        ("failed", true) => "发送失败",
+        ("withdrawn", true) => "已撤回",
+        ("queued", false) => "queued",
+        ("sending", false) => "being sent",
+        ("sent", false) => "sent",
+        ("retrying", false) => "waiting to retry",
+        ("failed", false) => "failed",
+        ("withdrawn", false) => "withdrawn",
+        (other, _) => other,
     }
 }
 

@@ -6,7 +6,7 @@ use crate::auth::Session;
 use crate::domain::Lang;
 use crate::error::Result;
 use crate::notify::{self, NotificationSink};
-use crate::store::{self, Store, inbox::CustomerMessage};
+use crate::store::{self, Store, outbox::CustomerMessage};
 
 /// An inbox item with its text in both languages.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -100,29 +100,14 @@ pub fn show(fresh: &[InboxItem], lang: Lang, sink: &dyn NotificationSink) {
     }
 }
 
-/// Customer notices of the orders `s` may read (as the order search scopes
-/// them), newest first.
+/// Customer notices `s` may see, newest first (see `outbox::list`).
 pub fn outbox(store: &Store, s: &Session, limit: i64) -> Result<Vec<CustomerMessage>> {
-    let limit = limit.clamp(1, 1000);
-    store.read(|c| {
-        if s.is_admin() {
-            return store::inbox::outbox(c, limit);
-        }
-        // Notices are few beside orders: read a generous window, keep those
-        // of readable orders.
-        let mut out = Vec::new();
-        for m in store::inbox::outbox(c, (limit * 20).min(20_000))? {
-            let readable = match store::orders::by_number(c, &m.order_number)? {
-                Some(order) => crate::auth::can_read(c, s, &order).is_ok(),
-                None => false,
-            };
-            if readable {
-                out.push(m);
-                if out.len() as i64 == limit {
-                    break;
-                }
-            }
-        }
-        Ok(out)
-    })
+    crate::outbox::list(
+        store,
+        s,
+        &store::outbox::OutboxFilter {
+            limit: Some(limit),
+            ..Default::default()
+        },
+    )
 }

@@ -114,6 +114,15 @@ pub struct CustomerNotice {
     pub language: Lang,
     pub subject: String,
     pub body: String,
+    /// The printed notice (the email's PDF attachment), as data.
+    pub sheet: crate::notice::NoticeSheet,
+}
+
+impl CustomerNotice {
+    /// What the notice says, hashed: recorded in the order's audit event.
+    pub fn hash(&self) -> String {
+        crate::notice::content_hash(&self.subject, &self.body, &self.sheet)
+    }
 }
 
 /// Renders the cancellation notice in the customer's language.
@@ -123,6 +132,8 @@ pub fn cancellation_notice(
     customer: &Customer,
     reason_code: Option<&str>,
     note: Option<&str>,
+    operator: crate::domain::UserId,
+    today: &str,
 ) -> Result<CustomerNotice> {
     let templates = settings::templates_in(c)?;
     let lang = customer.language;
@@ -150,6 +161,7 @@ pub fn cancellation_notice(
         language: lang,
         subject: fill(&template.subject),
         body: fill(&template.body),
+        sheet: crate::notice::sheet(c, order, customer, &reason, note, operator, today)?,
     })
 }
 
@@ -175,9 +187,9 @@ pub fn queue_notice(
     notice: &CustomerNotice,
     at: &str,
 ) -> Result<i64> {
-    store::inbox::queue_customer_message(
+    store::outbox::queue(
         c,
-        &store::inbox::NewCustomerMessage {
+        &store::outbox::NewCustomerMessage {
             customer_id: order.customer_id,
             order_id: order.id,
             order_number: &order.number,
@@ -186,6 +198,11 @@ pub fn queue_notice(
             recipient: notice.to.as_deref(),
             subject: &notice.subject,
             body: &notice.body,
+            sheet: &serde_json::to_string(&notice.sheet)?,
+            content_hash: &notice.hash(),
+            message_id: &crate::notice::message_id(),
+            requested_by: order.cancel_requested_by,
+            department_id: order.department_id,
             at,
         },
     )

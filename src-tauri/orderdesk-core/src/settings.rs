@@ -197,6 +197,40 @@ const APPROVAL: &str = "approval_rules";
 const NOTIFICATION: &str = "notification_rules";
 const TEMPLATES: &str = "customer_templates";
 const SESSION: &str = "session_rules";
+const COMPANY: &str = "company";
+
+/// Who sends the customer notices: the printed notice's letterhead.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Company {
+    pub name_zh: String,
+    pub name_en: String,
+    pub address_zh: String,
+    pub address_en: String,
+    pub phone: String,
+}
+
+impl Company {
+    /// The name in `lang`, or in the other language when that one is empty.
+    pub fn name(&self, lang: Lang) -> &str {
+        pick_filled(lang, &self.name_zh, &self.name_en)
+    }
+    pub fn address(&self, lang: Lang) -> &str {
+        pick_filled(lang, &self.address_zh, &self.address_en)
+    }
+}
+
+fn pick_filled<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
+    let (first, other) = match lang {
+        Lang::ZhCn => (zh, en),
+        Lang::En => (en, zh),
+    };
+    if first.trim().is_empty() {
+        other
+    } else {
+        first
+    }
+}
 
 /// A setting, or its default when it was never set. A row that does not
 /// parse is refused, naming the setting: guessing a default could, say,
@@ -226,6 +260,33 @@ pub(crate) fn templates_in(c: &Connection) -> Result<CustomerTemplates> {
 
 pub(crate) fn session_rules_in(c: &Connection) -> Result<SessionRules> {
     load(c, SESSION)
+}
+
+pub(crate) fn company_in(c: &Connection) -> Result<Company> {
+    load(c, COMPANY)
+}
+
+pub fn company(store: &Store) -> Result<Company> {
+    store.read(|c| company_in(c))
+}
+
+/// The letterhead of the customer notices (administrators).
+pub fn set_company(store: &Store, s: &Session, company: &Company) -> Result<()> {
+    require_admin(s)?;
+    for (field, value, max) in [
+        ("name_zh", &company.name_zh, 120),
+        ("name_en", &company.name_en, 120),
+        ("address_zh", &company.address_zh, 300),
+        ("address_en", &company.address_en, 300),
+        ("phone", &company.phone, 60),
+    ] {
+        crate::customers::text(value, field, max)?;
+    }
+    let json = serde_json::to_string(company)?;
+    store.write(|tx| {
+        store::settings::put(tx, COMPANY, &json)?;
+        audit(tx, store, s, "company", "", Some(&json))
+    })
 }
 
 pub fn session_rules(store: &Store) -> Result<SessionRules> {

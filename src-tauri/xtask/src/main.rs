@@ -27,6 +27,10 @@ const APT_PACKAGES: &[&str] = &[
     "systemd",
     // A Secret Service for the tests: where the database key is kept.
     "gnome-keyring",
+    // pdftotext and pdftoppm read the printed notice back in its tests.
+    "poppler-utils",
+    // The tests' SMTP server (aiosmtpd) lives in a virtual environment.
+    "python3-venv",
 ];
 
 /// The app crate's feature that embeds the built UI (no dev server).

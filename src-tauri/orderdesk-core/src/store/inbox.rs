@@ -1,9 +1,9 @@
-//! Staff notifications (the in-app inbox) and the customer outbox.
+//! Staff notifications (the in-app inbox).
 
 use rusqlite::{Connection, Row, params};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{CustomerId, OrderId, UserId};
+use crate::domain::{OrderId, UserId};
 use crate::error::Result;
 
 #[derive(Debug, Clone)]
@@ -118,78 +118,4 @@ pub fn mark_read(c: &Connection, user: UserId, ids: &[i64], at: &str) -> Result<
         changed += stmt.execute(params![user.0, id, at])?;
     }
     Ok(changed)
-}
-
-#[derive(Debug, Clone)]
-pub struct NewCustomerMessage<'a> {
-    pub customer_id: CustomerId,
-    pub order_id: OrderId,
-    pub order_number: &'a str,
-    pub event: &'a str,
-    pub language: &'a str,
-    pub recipient: Option<&'a str>,
-    pub subject: &'a str,
-    pub body: &'a str,
-    pub at: &'a str,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct CustomerMessage {
-    pub id: i64,
-    pub customer_id: CustomerId,
-    pub customer: String,
-    pub order_number: String,
-    pub event: String,
-    pub language: String,
-    pub recipient: Option<String>,
-    pub subject: String,
-    pub body: String,
-    pub created_at: String,
-    pub status: String,
-}
-
-pub fn queue_customer_message(c: &Connection, m: &NewCustomerMessage<'_>) -> Result<i64> {
-    c.prepare_cached(
-        "INSERT INTO customer_outbox (customer_id, order_id, order_number, event, language,
-             recipient, subject, body, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![
-        m.customer_id.0,
-        m.order_id.0,
-        m.order_number,
-        m.event,
-        m.language,
-        m.recipient,
-        m.subject,
-        m.body,
-        m.at
-    ])?;
-    Ok(c.last_insert_rowid())
-}
-
-pub fn outbox(c: &Connection, limit: i64) -> Result<Vec<CustomerMessage>> {
-    let mut stmt = c.prepare_cached(
-        "SELECT m.id, m.customer_id, c.name, m.order_number, m.event, m.language, m.recipient,
-                m.subject, m.body, m.created_at, m.status
-         FROM customer_outbox m JOIN customers c ON c.id = m.customer_id
-         ORDER BY m.id DESC LIMIT ?1",
-    )?;
-    let rows = stmt.query_map([limit], |r| {
-        Ok(CustomerMessage {
-            id: r.get(0)?,
-            customer_id: CustomerId(r.get(1)?),
-            customer: r.get(2)?,
-            order_number: r.get(3)?,
-            event: r.get(4)?,
-            language: r.get(5)?,
-            recipient: r.get(6)?,
-            subject: r.get(7)?,
-            body: r.get(8)?,
-            created_at: r.get(9)?,
-            status: r.get(10)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

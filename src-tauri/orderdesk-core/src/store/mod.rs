@@ -15,6 +15,7 @@ pub mod inbox;
 pub mod invariants;
 pub mod jobs;
 pub mod orders;
+pub mod outbox;
 pub mod products;
 pub mod search;
 pub mod sessions;
@@ -46,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_login_failures.sql"),
     include_str!("migrations/0010_ended_sessions.sql"),
     include_str!("migrations/0011_audit_anchor.sql"),
+    include_str!("migrations/0012_outbox_queue.sql"),
 ];
 /// Rows `ANALYZE` samples per index: at 1,000 the planner's statistics were
 /// off by a factor of 300 on a million orders; at 10,000, by two.

@@ -1,0 +1,126 @@
+//! The printed cancellation notice, as data: everything the sheet shows,
+//! frozen when the notice is queued (and shown as it is in the cancel
+//! wizard's preview), so that what is printed or sent later never reads a
+//! template, a letterhead or an order that changed since. `orderdesk-print`
+//! turns it into a PDF.
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::domain::{Lang, Money, UserId};
+use crate::error::Result;
+use crate::settings;
+use crate::store::{self, customers::Customer, orders::Order};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct NoticeSheet {
+    /// The customer's language: the whole sheet is in it.
+    pub language: Lang,
+    pub company_name: String,
+    pub company_address: String,
+    pub company_phone: String,
+    pub customer: String,
+    pub number: String,
+    pub order_date: String,
+    pub lines: Vec<SheetLine>,
+    pub total: String,
+    pub reason: String,
+    /// The message to the customer, if the person wrote one.
+    pub message: Option<String>,
+    /// The day it was cancelled (a date: the preview shows the same sheet).
+    pub cancelled_on: String,
+    /// Who cancelled it (the person who asked, when a manager approved).
+    pub operator: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SheetLine {
+    pub sku: String,
+    pub product: String,
+    pub quantity: i64,
+    pub unit_price: String,
+    pub amount: String,
+}
+
+/// The sheet of `order`'s cancellation for `customer`, in their language.
+/// `operator` did it (or is about to), on `today` (local date).
+pub fn sheet(
+    c: &Connection,
+    order: &Order,
+    customer: &Customer,
+    reason: &str,
+    message: Option<&str>,
+    operator: UserId,
+    today: &str,
+) -> Result<NoticeSheet> {
+    let lang = customer.language;
+    let company = settings::company_in(c)?;
+    let operator_id = order.cancel_requested_by.unwrap_or(operator);
+    let operator = store::users::by_id(c, operator_id)?
+        .map(|u| u.display_name)
+        .unwrap_or_default();
+    let money = |minor: i64| Money(minor).format(&order.currency);
+    let lines = store::orders::lines(c, order)?
+        .into_iter()
+        .map(|l| SheetLine {
+            product: lang.pick(&l.product_zh, &l.product_en).to_string(),
+            amount: money(l.quantity.saturating_mul(l.unit_price_minor)),
+            unit_price: money(l.unit_price_minor),
+            quantity: l.quantity,
+            sku: l.sku,
+        })
+        .collect();
+    Ok(NoticeSheet {
+        language: lang,
+        company_name: company.name(lang).to_string(),
+        company_address: company.address(lang).to_string(),
+        company_phone: company.phone.clone(),
+        customer: customer.name.clone(),
+        number: order.number.clone(),
+        order_date: order.order_date.clone(),
+        lines,
+        total: money(order.total_minor),
+        reason: reason.to_string(),
+        message: message
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map(String::from),
+        cancelled_on: today.to_string(),
+        operator,
+    })
+}
+
+/// The hash of what a notice says (subject, body, sheet): recorded in the
+/// order's audit event, and checked again before it is sent.
+pub fn content_hash(subject: &str, body: &str, sheet: &NoticeSheet) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        subject,
+        body,
+        &serde_json::to_string(sheet).unwrap_or_default(),
+    ] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// The local day of a stored UTC stamp (`at`), as the sheet shows it.
+pub fn day_of(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d")
+                .to_string()
+        })
+        .unwrap_or_else(|_| at.chars().take(10).collect())
+}
+
+/// A new Message-ID, kept with the notice: a retry after a crash sends the
+/// same one, so that the receiving side sees one message.
+pub fn message_id() -> String {
+    format!("<{}@orderdesk.notice>", uuid::Uuid::new_v4())
+}
