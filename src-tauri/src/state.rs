@@ -198,6 +198,9 @@ impl AppState {
     }
 }
 
+/// How often queued customer notices are looked at (on this PC).
+const DELIVER_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// The backend for a choice: the API over this PC's file, or the server.
 fn open(
     app: &AppHandle,
@@ -228,6 +231,10 @@ fn open(
 
 fn this_pc(app: &AppHandle, store: orderdesk_core::Store) -> Arc<Backend> {
     let events = Arc::new(ShellEvents(app.clone()));
-    let api = Api::new(Arc::new(store), Place::ThisPc, events);
-    Arc::new(Backend::this_pc(Arc::new(api)))
+    let api = Arc::new(Api::new(Arc::new(store), Place::ThisPc, events));
+    // On this PC the desk holds the database, so it sends the notices.
+    if let Err(e) = orderdesk_api::mail::spawn_delivery(&api, DELIVER_EVERY) {
+        log::error!("cannot start delivering customer notices: {e}");
+    }
+    Arc::new(Backend::this_pc(api))
 }

@@ -167,6 +167,30 @@ macro_rules! for_each_command {
             /// Notices queued for customers.
             session tool outbox(limit: i64) -> Vec<CustomerMessage>;
 
+            // Customer notices on their way.
+            /// The outbox by state and date (administrators: all; managers
+            /// and clerks: their department's and their own).
+            session desk outbox_list(filter: OutboxFilter) -> Vec<CustomerMessage>;
+            /// How many notices are in each state (administrators).
+            session desk outbox_counts() -> OutboxCounts;
+            /// Takes back a notice that has not gone out (managers).
+            session desk outbox_withdraw(id: i64) -> CustomerMessage;
+            /// Queues a failed notice again, the same message (managers).
+            session desk outbox_resend(id: i64) -> CustomerMessage;
+            /// One delivery pass now: a result per notice (managers).
+            session desk outbox_deliver() -> Vec<Delivery>;
+            /// The printed cancellation notice of a cancelled order (PDF).
+            session desk notice_pdf(number: String) -> Upload;
+            /// The mail server (administrators); never the password.
+            session desk mail_get() -> MailSetup;
+            /// Keeps the mail server; `password` None keeps the kept one, "" forgets it.
+            session desk mail_set(mail: MailSettings, password: Option<String>) -> MailSetup;
+            /// Sends a test message; the server's answer in words.
+            session desk mail_test(to: String) -> String;
+            /// The letterhead of printed notices.
+            session desk company_get() -> Company;
+            session desk company_set(company: Company) -> ();
+
             // Health.
             /// Every invariant (stock, finance, events, summaries, audit chain).
             public tool check() -> CheckReport;

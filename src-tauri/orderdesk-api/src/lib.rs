@@ -20,6 +20,7 @@
 mod commands;
 pub mod handlers;
 pub mod keys;
+pub mod mail;
 pub mod types;
 pub mod wire;
 
@@ -207,7 +208,7 @@ impl Ctx<'_> {
     }
 
     /// Tells everyone these orders changed, and that inboxes may have grown.
-    fn changed(&self, numbers: &[String]) {
+    pub(crate) fn changed(&self, numbers: &[String]) {
         self.api.events.orders_changed(numbers);
         self.api.events.inbox_changed();
     }

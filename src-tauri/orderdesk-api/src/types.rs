@@ -25,9 +25,12 @@ pub use orderdesk_core::products::{ProductInput, StockChange};
 pub use orderdesk_core::reassign::{Candidates, ReassignOutcome, Target};
 pub use orderdesk_core::search::{Row, SearchPage, SearchQuery};
 pub use orderdesk_core::seed::SeedReport;
+pub use orderdesk_core::outbox::{Delivery, OutboxCounts};
 pub use orderdesk_core::settings::{
-    ApprovalRules, CustomerTemplates, NotificationRules, SessionRules, Template,
+    ApprovalRules, Company, CustomerTemplates, MailSecurity, MailSettings, NotificationRules,
+    SessionRules, Template,
 };
+pub use orderdesk_core::store::outbox::OutboxFilter;
 pub use orderdesk_core::store::customers::CustomerRecord;
 pub use orderdesk_core::store::events::ChainReport;
 pub use orderdesk_core::store::jobs::UnfinishedJob;
@@ -35,6 +38,20 @@ pub use orderdesk_core::store::outbox::CustomerMessage;
 pub use orderdesk_core::store::products::{Product, StockAdjustment};
 pub use orderdesk_core::store::settings::{Reason, SettingsEvent};
 pub use orderdesk_core::store::users::Department;
+
+/// The mail server notices go out through, as an administrator sees it:
+/// whether a password is kept (and where), never the password.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MailSetup {
+    pub settings: MailSettings,
+    pub configured: bool,
+    pub password_set: bool,
+    /// `keychain` or `file` (the data folder, owner only).
+    pub password_kept: Option<String>,
+    /// Notices waiting for a channel or a retry.
+    pub waiting: i64,
+}
 
 /// Who answers: the version handshake's other half.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -240,10 +240,41 @@ pub enum Command {
         #[arg(long, default_value = "50")]
         limit: String,
     },
-    /// Notices queued for customers.
+    /// Customer notices: each one's status (queued, sending, sent,
+    /// retrying, failed, withdrawn) and attempts; --deliver sends what is
+    /// due now and prints a result per notice.
     Outbox {
         #[arg(long, default_value = "50")]
         limit: String,
+        /// One delivery pass now (managers and administrators).
+        #[arg(long)]
+        deliver: bool,
+        /// Only notices in this state.
+        #[arg(long)]
+        status: Option<String>,
+        /// Queued on or after this day (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// Queued on or before this day.
+        #[arg(long)]
+        to: Option<String>,
+        /// Withdraw the notice with this id (managers; not yet sent).
+        #[arg(long, value_name = "ID")]
+        withdraw: Option<String>,
+        /// Queue the failed notice with this id again (managers).
+        #[arg(long, value_name = "ID")]
+        resend: Option<String>,
+    },
+    /// The printed cancellation notice of a cancelled order, as a PDF.
+    Print {
+        number: String,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
+    /// The mail server customer notices go out through (administrators).
+    Mail {
+        #[command(subcommand)]
+        mail: MailCommand,
     },
     /// Orders you handed off and now watch.
     Watching,
@@ -411,6 +442,42 @@ pub enum AuditCommand {
     /// Take a checkpoint of the audit logs, record it beside the database,
     /// and print it (`{ "events", "head", … }` with --json).
     Checkpoint,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Keep the mail server. The password is read from the environment
+    /// variable ORDERDESK_SMTP_PASSWORD (left out: the kept one stays) and
+    /// kept in the OS keychain, or on the office server in its data folder.
+    Set {
+        #[arg(long)]
+        host: String,
+        /// Default: 465 for ssl, 587 for starttls, 25 for none.
+        #[arg(long)]
+        port: Option<String>,
+        /// ssl, starttls or none (none: only a mail server on this PC).
+        #[arg(long, default_value = "ssl")]
+        security: String,
+        /// The account; often the mailbox address.
+        #[arg(long, default_value = "")]
+        user: String,
+        /// The sender's address.
+        #[arg(long)]
+        from: String,
+        /// The sender's name as customers see it.
+        #[arg(long, default_value = "")]
+        from_name: String,
+        /// Where customers' answers go (default: the sender).
+        #[arg(long, default_value = "")]
+        reply_to: String,
+    },
+    /// Send a test message to ADDR and print the server's answer.
+    Test {
+        #[arg(long, value_name = "ADDR")]
+        to: String,
+    },
+    /// The mail settings (never the password) and how many notices wait.
+    Show,
 }
 
 /// Exit code for an error kind.

@@ -332,6 +332,16 @@ pub enum Msg {
     NotCancelled {
         number: String,
     },
+    /// `security none` sends the password in clear: only to this PC.
+    MailPlainOnlyLoopback {
+        host: String,
+    },
+    /// No mail server is set up yet.
+    MailNotConfigured,
+    /// The mail server did not take the message; its answer.
+    MailNotSent {
+        answer: String,
+    },
     /// An encrypted database, and no key for it here.
     EncryptedNoKey {
         path: String,
@@ -817,6 +827,24 @@ impl Msg {
             }
             Msg::NotCancelled { number } => {
                 format!("{number} is not cancelled, so it has no cancellation notice to print.")
+            }
+            Msg::MailPlainOnlyLoopback { host } if zh => format!(
+                "不加密（none）只能用于本机上的邮件服务器；{host} 请选择 SSL（端口 465）或 STARTTLS（端口 587）。设置未保存。"
+            ),
+            Msg::MailPlainOnlyLoopback { host } => format!(
+                "No encryption (none) is only for a mail server on this PC; for {host} choose SSL (port 465) or STARTTLS (port 587). Nothing was saved."
+            ),
+            Msg::MailNotConfigured if zh => {
+                "尚未设置邮件服务器：请管理员在“设置 → 邮件”中填写。通知会在队列中等待。".into()
+            }
+            Msg::MailNotConfigured => {
+                "No mail server is set up yet: an administrator fills it in under Settings → Email. Notices wait in the queue.".into()
+            }
+            Msg::MailNotSent { answer } if zh => {
+                format!("邮件服务器没有接收这封邮件：{answer}")
+            }
+            Msg::MailNotSent { answer } => {
+                format!("The mail server did not take the message: {answer}")
             }
             Msg::EncryptedNoKey { path } if zh => format!(
                 "{path} 无法在本机打开：它要么已加密而本机没有它的密钥（请在保存密钥的电脑上打开，或由管理员输入纸上的恢复密钥），要么根本不是 SQLite 数据库。文件未被修改。"

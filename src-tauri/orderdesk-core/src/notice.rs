@@ -5,7 +5,6 @@
 //! turns it into a PDF.
 
 use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::domain::{Lang, Money, UserId};
@@ -13,36 +12,15 @@ use crate::error::Result;
 use crate::settings;
 use crate::store::{self, customers::Customer, orders::Order};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct NoticeSheet {
-    /// The customer's language: the whole sheet is in it.
-    pub language: Lang,
-    pub company_name: String,
-    pub company_address: String,
-    pub company_phone: String,
-    pub customer: String,
-    pub number: String,
-    pub order_date: String,
-    pub lines: Vec<SheetLine>,
-    pub total: String,
-    pub reason: String,
-    /// The message to the customer, if the person wrote one.
-    pub message: Option<String>,
-    /// The day it was cancelled (a date: the preview shows the same sheet).
-    pub cancelled_on: String,
-    /// Who cancelled it (the person who asked, when a manager approved).
-    pub operator: String,
-}
+pub use orderdesk_print::{NoticeSheet, SheetLanguage, SheetLine, cancellation_pdf};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct SheetLine {
-    pub sku: String,
-    pub product: String,
-    pub quantity: i64,
-    pub unit_price: String,
-    pub amount: String,
+impl From<Lang> for SheetLanguage {
+    fn from(l: Lang) -> Self {
+        match l {
+            Lang::ZhCn => SheetLanguage::ZhCn,
+            Lang::En => SheetLanguage::En,
+        }
+    }
 }
 
 /// The sheet of `order`'s cancellation for `customer`, in their language.
@@ -74,7 +52,7 @@ pub fn sheet(
         })
         .collect();
     Ok(NoticeSheet {
-        language: lang,
+        language: lang.into(),
         company_name: company.name(lang).to_string(),
         company_address: company.address(lang).to_string(),
         company_phone: company.phone.clone(),
@@ -93,19 +71,25 @@ pub fn sheet(
     })
 }
 
-/// The hash of what a notice says (subject, body, sheet): recorded in the
+/// The hash of what a notice says (subject, body, sheet, PDF): recorded in the
 /// order's audit event, and checked again before it is sent.
-pub fn content_hash(subject: &str, body: &str, sheet: &NoticeSheet) -> String {
+pub fn content_hash(subject: &str, body: &str, sheet: &NoticeSheet, pdf_hash: &str) -> String {
     let mut h = Sha256::new();
     for part in [
         subject,
         body,
         &serde_json::to_string(sheet).unwrap_or_default(),
+        pdf_hash,
     ] {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
     hex::encode(h.finalize())
+}
+
+/// SHA-256 of `bytes`, in hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// The local day of a stored UTC stamp (`at`), as the sheet shows it.

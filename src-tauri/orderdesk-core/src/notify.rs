@@ -116,12 +116,17 @@ pub struct CustomerNotice {
     pub body: String,
     /// The printed notice (the email's PDF attachment), as data.
     pub sheet: crate::notice::NoticeSheet,
+    /// SHA-256 of the PDF made from `sheet`, made with the notice.
+    pub pdf_hash: String,
+    /// The PDF itself: queued with the notice, never sent to a window.
+    #[serde(skip)]
+    pub pdf: Vec<u8>,
 }
 
 impl CustomerNotice {
     /// What the notice says, hashed: recorded in the order's audit event.
     pub fn hash(&self) -> String {
-        crate::notice::content_hash(&self.subject, &self.body, &self.sheet)
+        crate::notice::content_hash(&self.subject, &self.body, &self.sheet, &self.pdf_hash)
     }
 }
 
@@ -155,13 +160,17 @@ pub fn cancellation_notice(
             note.unwrap_or(""),
         )
     };
+    let sheet = crate::notice::sheet(c, order, customer, &reason, note, operator, today)?;
+    let pdf = crate::notice::cancellation_pdf(&sheet).map_err(crate::error::Error::internal)?;
     Ok(CustomerNotice {
         customer: customer.name.clone(),
         to: customer.email.clone(),
         language: lang,
         subject: fill(&template.subject),
         body: fill(&template.body),
-        sheet: crate::notice::sheet(c, order, customer, &reason, note, operator, today)?,
+        pdf_hash: crate::notice::sha256_hex(&pdf),
+        pdf,
+        sheet,
     })
 }
 
@@ -200,6 +209,8 @@ pub fn queue_notice(
             body: &notice.body,
             sheet: &serde_json::to_string(&notice.sheet)?,
             content_hash: &notice.hash(),
+            pdf: &notice.pdf,
+            pdf_hash: &notice.pdf_hash,
             message_id: &crate::notice::message_id(),
             requested_by: order.cancel_requested_by,
             department_id: order.department_id,

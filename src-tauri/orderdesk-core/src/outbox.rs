@@ -3,8 +3,8 @@
 //! and its hash, a Message-ID); a delivery pass sends what is due through a
 //! channel (email), records each attempt before it is made, and gives
 //! failures back to people. A manager may withdraw a queued notice or send a
-//! failed one again. The channel and the PDF renderer are given by the
-//! caller: the core sends nothing itself.
+//! failed one again. The channel is given by the caller: the core sends
+//! nothing itself.
 
 use serde::{Deserialize, Serialize};
 
@@ -150,9 +150,6 @@ pub trait Channel {
     fn send(&self, notice: &Outgoing, pdf: &[u8]) -> Answer;
 }
 
-/// Makes the PDF of a sheet (`orderdesk-print`).
-pub type Render<'a> = &'a dyn Fn(&NoticeSheet) -> std::result::Result<Vec<u8>, String>;
-
 /// One notice's outcome in a delivery pass.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -167,6 +164,20 @@ pub struct Delivery {
     pub answer: String,
 }
 
+/// Who asked for a delivery pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// A person, now: everything waiting goes, retries too.
+    Now,
+    /// The background loop: notices queued at least `GRACE` ago (a minute in
+    /// which a notice sent by mistake can still be withdrawn), and retries
+    /// whose time has come.
+    Scheduled,
+}
+
+/// How long a queued notice waits for the background loop.
+pub const GRACE: chrono::Duration = chrono::Duration::seconds(60);
+
 /// One delivery pass: every notice that is due, oldest first, at most
 /// `limit`. Each attempt is recorded (`sending`, one more attempt) before it
 /// is made, so that a process killed mid-way leaves the notice `sending` and
@@ -176,11 +187,17 @@ pub struct Delivery {
 pub fn deliver(
     store: &Store,
     channel: &dyn Channel,
-    render: Render<'_>,
+    pass: Pass,
     limit: i64,
 ) -> Result<Vec<Delivery>> {
-    let now = store::stamp(store.now());
-    let due = store.read(|c| store::outbox::due(c, &now, limit.clamp(1, 1000)))?;
+    let now = store.now();
+    let (queued_by, retry_by) = match pass {
+        // "~" sorts after every stamp: no time limit.
+        Pass::Now => ("~".to_string(), "~".to_string()),
+        Pass::Scheduled => (store::stamp(now - GRACE), store::stamp(now)),
+    };
+    let limit = limit.clamp(1, 1000);
+    let due = store.read(|c| store::outbox::due(c, &queued_by, &retry_by, limit))?;
     let mut out = Vec::new();
     for id in due {
         let at = store::stamp(store.now());
@@ -191,52 +208,36 @@ pub fn deliver(
         let Some(notice) = store.read(|c| store::outbox::outgoing(c, id))? else {
             continue;
         };
-        let answer = attempt(store, &notice, channel, render)?;
+        let answer = attempt(&notice, channel)?;
         out.push(record(store, &notice, answer)?);
     }
     Ok(out)
 }
 
-/// Checks what is stored, makes (once) and keeps the PDF, sends.
-fn attempt(
-    store: &Store,
-    notice: &Outgoing,
-    channel: &dyn Channel,
-    render: Render<'_>,
-) -> Result<Answer> {
+/// Checks what is stored against its hash, then sends it.
+fn attempt(notice: &Outgoing, channel: &dyn Channel) -> Result<Answer> {
     if !notice.recipient.as_deref().is_some_and(valid_address) {
         return Ok(Answer::Permanent(match &notice.recipient {
             Some(bad) => format!("malformed address: {bad}"),
             None => "the customer has no email address".into(),
         }));
     }
-    let sheet: Option<NoticeSheet> = notice
-        .sheet
-        .as_deref()
-        .map(serde_json::from_str)
-        .transpose()?;
-    if let (Some(sheet), Some(hash)) = (&sheet, &notice.content_hash)
-        && crate::notice::content_hash(&notice.subject, &notice.body, sheet) != *hash
-    {
-        return Ok(Answer::Permanent(
-            "the stored notice does not match the hash recorded when it was queued".into(),
-        ));
-    }
-    let pdf = match (&notice.pdf, &sheet) {
-        (Some(pdf), _) => pdf.clone(),
-        (None, Some(sheet)) => {
-            let pdf = render(sheet).map_err(Error::internal)?;
-            let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&pdf));
-            store.write(|tx| store::outbox::set_pdf(tx, notice.id, &pdf, &hash))?;
-            // What was kept (another pass may have kept its own first).
-            store
-                .read(|c| store::outbox::pdf_of(c, notice.id))?
-                .0
-                .unwrap_or(pdf)
+    let pdf = notice.pdf.as_deref().unwrap_or_default();
+    if let (Some(sheet), Some(hash)) = (&notice.sheet, &notice.content_hash) {
+        let sheet: NoticeSheet = serde_json::from_str(sheet)?;
+        let now = crate::notice::content_hash(
+            &notice.subject,
+            &notice.body,
+            &sheet,
+            &crate::notice::sha256_hex(pdf),
+        );
+        if now != *hash {
+            return Ok(Answer::Permanent(
+                "the stored notice does not match the hash recorded when it was queued".into(),
+            ));
         }
-        (None, None) => Vec::new(),
-    };
-    Ok(channel.send(notice, &pdf))
+    }
+    Ok(channel.send(notice, pdf))
 }
 
 /// Records the outcome: the state, the answer, the timeline; a failure for
@@ -370,10 +371,10 @@ pub fn valid_address(a: &str) -> bool {
         && !a.contains([' ', '<', '>', ',', ';', '\n', '\r', '\t'])
 }
 
-/// The printed cancellation notice of an order `s` may read: the stored
-/// one when a notice was queued (made once and kept), else one made now from
-/// the order as it was cancelled.
-pub fn printable(store: &Store, s: &Session, number: &str, render: Render<'_>) -> Result<Vec<u8>> {
+/// The printed cancellation notice of an order `s` may read: the one stored
+/// with its notice (made when it was queued), else one made now from the
+/// order as it was cancelled.
+pub fn printable(store: &Store, s: &Session, number: &str) -> Result<Vec<u8>> {
     let (order, kept) = store.read(|c| {
         let order = store::orders::by_number(c, number)?.ok_or_else(|| {
             Error::not_found(Msg::OrderNotFound {
@@ -382,7 +383,7 @@ pub fn printable(store: &Store, s: &Session, number: &str, render: Render<'_>) -
         })?;
         can_read(c, s, &order)?;
         let kept = match store::outbox::latest_for_order(c, order.id)? {
-            Some(id) => Some((id, store::outbox::pdf_of(c, id)?)),
+            Some(id) => store::outbox::pdf_of(c, id)?,
             None => None,
         };
         Ok((order, kept))
@@ -394,20 +395,11 @@ pub fn printable(store: &Store, s: &Session, number: &str, render: Render<'_>) -
             number: order.number.clone(),
         }));
     }
-    if let Some((id, (pdf, sheet))) = kept {
-        if let Some(pdf) = pdf {
-            return Ok(pdf);
-        }
-        if let Some(sheet) = sheet {
-            let sheet: NoticeSheet = serde_json::from_str(&sheet)?;
-            let pdf = render(&sheet).map_err(Error::internal)?;
-            let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&pdf));
-            store.write(|tx| store::outbox::set_pdf(tx, id, &pdf, &hash))?;
-            return Ok(pdf);
-        }
+    if let Some(pdf) = kept {
+        return Ok(pdf);
     }
     let sheet = store.read(|c| sheet_now(c, &order))?;
-    render(&sheet).map_err(Error::internal)
+    crate::notice::cancellation_pdf(&sheet).map_err(Error::internal)
 }
 
 /// The sheet of a cancelled order that has no stored notice (its customer

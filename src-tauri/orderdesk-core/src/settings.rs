@@ -198,6 +198,7 @@ const NOTIFICATION: &str = "notification_rules";
 const TEMPLATES: &str = "customer_templates";
 const SESSION: &str = "session_rules";
 const COMPANY: &str = "company";
+const MAIL: &str = "mail";
 
 /// Who sends the customer notices: the printed notice's letterhead.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -286,6 +287,134 @@ pub fn set_company(store: &Store, s: &Session, company: &Company) -> Result<()> 
     store.write(|tx| {
         store::settings::put(tx, COMPANY, &json)?;
         audit(tx, store, s, "company", "", Some(&json))
+    })
+}
+
+/// How a mail server is reached.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "lowercase")]
+pub enum MailSecurity {
+    /// TLS from the first byte (port 465).
+    #[default]
+    Ssl,
+    /// Plain, then STARTTLS before anything is said (port 587).
+    Starttls,
+    /// No encryption: only for a mail server on this PC (a relay, a test).
+    None,
+}
+
+impl MailSecurity {
+    pub fn code(self) -> &'static str {
+        match self {
+            MailSecurity::Ssl => "ssl",
+            MailSecurity::Starttls => "starttls",
+            MailSecurity::None => "none",
+        }
+    }
+}
+
+impl std::str::FromStr for MailSecurity {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "ssl" | "tls" => Ok(MailSecurity::Ssl),
+            "starttls" => Ok(MailSecurity::Starttls),
+            "none" => Ok(MailSecurity::None),
+            _ => Err(Error::invalid(Msg::BadField {
+                field: "security".into(),
+                value: s.chars().take(40).collect(),
+            })),
+        }
+    }
+}
+
+/// The mail server notices go out through. The password is not here: it is
+/// kept in the OS keychain (or the office server's protected data folder)
+/// and never read back to a window.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MailSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: MailSecurity,
+    /// The account (often the mailbox address); empty: no login.
+    pub user: String,
+    pub from_name: String,
+    pub from_address: String,
+    /// Where answers go; empty: to the sender.
+    pub reply_to: String,
+}
+
+impl MailSettings {
+    /// Whether notices can go out: a server and a sender.
+    pub fn configured(&self) -> bool {
+        !self.host.trim().is_empty() && !self.from_address.trim().is_empty()
+    }
+}
+
+/// Whether `host` names this PC (where a plain connection never leaves it).
+pub fn is_loopback(host: &str) -> bool {
+    let host = host.trim().trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+pub(crate) fn mail_in(c: &Connection) -> Result<MailSettings> {
+    load(c, MAIL)
+}
+
+pub fn mail(store: &Store) -> Result<MailSettings> {
+    store.read(|c| mail_in(c))
+}
+
+/// Checks mail settings the way `set_mail` does, without keeping them.
+pub fn check_mail(m: &MailSettings) -> Result<()> {
+    fn bad(field: &'static str, value: &str) -> Result<()> {
+        Err(Error::invalid(Msg::BadField {
+            field: field.into(),
+            value: value.chars().take(80).collect(),
+        }))
+    }
+    let host = m.host.trim();
+    if host.is_empty() || host.len() > 253 || host.contains(char::is_whitespace) {
+        return bad("host", host);
+    }
+    if m.port == 0 {
+        return bad("port", "0");
+    }
+    if m.security == MailSecurity::None && !is_loopback(host) {
+        return Err(Error::invalid(Msg::MailPlainOnlyLoopback { host: host.into() }));
+    }
+    if !crate::outbox::valid_address(&m.from_address) {
+        return bad("from", &m.from_address);
+    }
+    if !m.reply_to.trim().is_empty() && !crate::outbox::valid_address(&m.reply_to) {
+        return bad("reply_to", &m.reply_to);
+    }
+    for (field, value, max) in [("user", &m.user, 254), ("from_name", &m.from_name, 120)] {
+        crate::customers::text(value, field, max)?;
+    }
+    Ok(())
+}
+
+/// Keeps the mail settings (administrators); the change is in the settings
+/// log (never a password: it is not here).
+pub fn set_mail(store: &Store, s: &Session, m: &MailSettings) -> Result<()> {
+    require_admin(s)?;
+    check_mail(m)?;
+    let m = MailSettings {
+        host: m.host.trim().to_string(),
+        from_address: m.from_address.trim().to_string(),
+        reply_to: m.reply_to.trim().to_string(),
+        ..m.clone()
+    };
+    let json = serde_json::to_string(&m)?;
+    store.write(|tx| {
+        store::settings::put(tx, MAIL, &json)?;
+        audit(tx, store, s, "mail", "", Some(&json))
     })
 }
 

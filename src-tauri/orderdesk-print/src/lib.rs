@@ -12,8 +12,7 @@ use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::text::{Font, TextDirection};
-use orderdesk_core::domain::Lang;
-use orderdesk_core::notice::NoticeSheet;
+use serde::{Deserialize, Serialize};
 use skrifa::MetadataProvider;
 use skrifa::instance::{LocationRef, Size};
 
@@ -76,13 +75,67 @@ const EN: Words = Words {
     phone: "Tel.",
 };
 
+/// The language of a sheet (the customer's), written as the rest of
+/// OrderDesk writes languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub enum SheetLanguage {
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    #[serde(rename = "en")]
+    En,
+}
+
+impl SheetLanguage {
+    fn code(self) -> &'static str {
+        match self {
+            SheetLanguage::ZhCn => "zh-CN",
+            SheetLanguage::En => "en",
+        }
+    }
+}
+
+/// The printed cancellation notice, as data: everything the sheet shows,
+/// frozen when the notice is queued (the core fills it in).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct NoticeSheet {
+    /// The customer's language: the whole sheet is in it.
+    pub language: SheetLanguage,
+    pub company_name: String,
+    pub company_address: String,
+    pub company_phone: String,
+    pub customer: String,
+    pub number: String,
+    pub order_date: String,
+    pub lines: Vec<SheetLine>,
+    pub total: String,
+    pub reason: String,
+    /// The message to the customer, if the person wrote one.
+    pub message: Option<String>,
+    /// The day it was cancelled (a date: the preview shows the same sheet).
+    pub cancelled_on: String,
+    /// Who cancelled it (the person who asked, when a manager approved).
+    pub operator: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SheetLine {
+    pub sku: String,
+    pub product: String,
+    pub quantity: i64,
+    pub unit_price: String,
+    pub amount: String,
+}
+
 /// The PDF of a cancellation notice.
 pub fn cancellation_pdf(sheet: &NoticeSheet) -> Result<Vec<u8>, String> {
     let font = Font::new(FONT.into(), 0).ok_or("the embedded font does not load")?;
     let measure = Measure::new()?;
     let words = match sheet.language {
-        Lang::ZhCn => &ZH,
-        Lang::En => &EN,
+        SheetLanguage::ZhCn => &ZH,
+        SheetLanguage::En => &EN,
     };
     let mut document = Document::new();
     document.set_metadata(
@@ -388,9 +441,8 @@ impl Measure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use orderdesk_core::notice::SheetLine;
 
-    fn sheet(lang: Lang) -> NoticeSheet {
+    fn sheet(lang: SheetLanguage) -> NoticeSheet {
         NoticeSheet {
             language: lang,
             company_name: "上海东方办公设备有限公司".into(),
@@ -425,13 +477,13 @@ mod tests {
 
     #[test]
     fn a_notice_renders_the_same_bytes_each_time() {
-        let a = cancellation_pdf(&sheet(Lang::ZhCn)).expect("pdf");
-        let b = cancellation_pdf(&sheet(Lang::ZhCn)).expect("pdf");
+        let a = cancellation_pdf(&sheet(SheetLanguage::ZhCn)).expect("pdf");
+        let b = cancellation_pdf(&sheet(SheetLanguage::ZhCn)).expect("pdf");
         assert!(a.starts_with(b"%PDF-"));
         assert_eq!(a, b, "deterministic");
         // The font is subset: far smaller than the 10 MB it comes from.
         assert!(a.len() < 400_000, "{} bytes", a.len());
-        let en = cancellation_pdf(&sheet(Lang::En)).expect("pdf");
+        let en = cancellation_pdf(&sheet(SheetLanguage::En)).expect("pdf");
         assert_ne!(a, en);
     }
 
@@ -466,7 +518,7 @@ mod tests {
     fn poppler_reads_the_number_the_reason_and_the_chinese_name() {
         let dir = tempfile::tempdir().expect("dir");
         let pdf = dir.path().join("notice.pdf");
-        std::fs::write(&pdf, cancellation_pdf(&sheet(Lang::ZhCn)).expect("pdf")).expect("write");
+        std::fs::write(&pdf, cancellation_pdf(&sheet(SheetLanguage::ZhCn)).expect("pdf")).expect("write");
         let text = std::process::Command::new("pdftotext")
             .args(["-layout", "-enc", "UTF-8"])
             .arg(&pdf)

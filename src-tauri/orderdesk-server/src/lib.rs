@@ -30,6 +30,8 @@ pub use tls::fingerprint;
 
 /// Written into the data folder at start: what `status` prints.
 const STATE_FILE: &str = "server.json";
+/// How often queued customer notices are looked at.
+const DELIVER_EVERY: Duration = Duration::from_secs(15);
 /// How long a shutdown waits for calls in flight (a bulk job's batch).
 const DRAIN_LIMIT: Duration = Duration::from_secs(60);
 
@@ -92,6 +94,9 @@ pub async fn start(opts: Options) -> Result<Server, String> {
     let (hub, work) = hub::Hub::new();
     let api = Arc::new(Api::new(Arc::new(store), Place::Server, hub.clone()));
     hub.run_worker(api.clone(), work);
+    if let Err(e) = orderdesk_api::mail::spawn_delivery(&api, DELIVER_EVERY) {
+        log::error!("cannot start delivering customer notices: {e}");
+    }
     let (stop, stopping) = watch::channel(false);
     let shared = Arc::new(http::Shared::new(api.clone(), hub, stopping.clone()));
 

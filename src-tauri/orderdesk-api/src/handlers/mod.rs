@@ -5,6 +5,7 @@
 
 mod inbox;
 mod jobs;
+mod notices;
 mod orders;
 mod own_data;
 mod session;
@@ -14,6 +15,7 @@ mod wizards;
 
 pub use inbox::*;
 pub use jobs::*;
+pub use notices::*;
 pub use orders::*;
 pub use own_data::*;
 pub use session::*;

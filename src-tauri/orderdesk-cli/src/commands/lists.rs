@@ -1,4 +1,4 @@
-//! Lists: inbox, outbox, watching, approvals, candidates, reasons, reports.
+//! Lists: inbox, watching, approvals, candidates, reasons, reports.
 
 use orderdesk_client::Backend;
 use orderdesk_core::analytics::{self, ReportFilter};
@@ -38,40 +38,6 @@ pub async fn inbox(b: &Backend, unread: bool, mark_read: bool, limit: &str, out:
             lang.pick("标题", "title"),
             lang.pick("内容", "text"),
             lang.pick("已读", "read"),
-        ],
-        &rows,
-    );
-    Ok(0)
-}
-
-pub async fn outbox(b: &Backend, limit: &str, out: Out) -> Outcome {
-    let lang = out.lang;
-    let items = b.outbox(parse_int(limit)?).await?;
-    if out.json {
-        output::json(&items);
-        return Ok(0);
-    }
-    let rows: Vec<Vec<String>> = items
-        .iter()
-        .map(|m| {
-            vec![
-                m.created_at.clone(),
-                m.order_number.clone(),
-                m.customer.clone(),
-                opt(&m.recipient),
-                m.subject.clone(),
-                m.status.clone(),
-            ]
-        })
-        .collect();
-    table(
-        &[
-            lang.pick("时间", "at"),
-            lang.pick("订单", "order"),
-            lang.pick("客户", "customer"),
-            lang.pick("收件人", "to"),
-            lang.pick("主题", "subject"),
-            lang.pick("状态", "status"),
         ],
         &rows,
     );

@@ -8,6 +8,7 @@ mod import;
 mod jobs;
 mod lists;
 mod local;
+mod notices;
 mod orders;
 mod wizards;
 
@@ -168,7 +169,30 @@ async fn dispatch(conn: &Connection, command: &Command, out: Out) -> Outcome {
             mark_read,
             limit,
         } => lists::inbox(b, *unread, *mark_read, limit, out).await,
-        Command::Outbox { limit } => lists::outbox(b, limit, out).await,
+        Command::Outbox {
+            limit,
+            deliver,
+            status,
+            from,
+            to,
+            withdraw,
+            resend,
+        } => {
+            let filter = notices::Filter {
+                limit,
+                status,
+                from,
+                to,
+            };
+            match (deliver, withdraw, resend) {
+                (true, _, _) => notices::deliver(b, out).await,
+                (_, Some(id), _) => notices::withdraw(b, id, out).await,
+                (_, _, Some(id)) => notices::resend(b, id, out).await,
+                _ => notices::list(b, filter, out).await,
+            }
+        }
+        Command::Print { number, out: file } => notices::print(b, number, file, out).await,
+        Command::Mail { mail } => notices::mail(b, mail, out).await,
         Command::Watching => lists::watching(b, out).await,
         Command::Approvals => lists::approvals(b, out).await,
         Command::Candidates { filter } => lists::candidates(b, filter, out).await,

@@ -21,6 +21,9 @@ pub struct NewCustomerMessage<'a> {
     /// The printed notice as data (JSON of `notice::NoticeSheet`).
     pub sheet: &'a str,
     pub content_hash: &'a str,
+    /// The PDF made from the sheet when the notice was queued.
+    pub pdf: &'a [u8],
+    pub pdf_hash: &'a str,
     pub message_id: &'a str,
     pub requested_by: Option<UserId>,
     pub department_id: DepartmentId,
@@ -50,11 +53,13 @@ pub struct CustomerMessage {
     pub sent_at: Option<String>,
     pub department_id: Option<DepartmentId>,
     pub requested_by: Option<UserId>,
+    /// The Message-ID every attempt of this notice is sent under.
+    pub message_id: String,
 }
 
 const COLUMNS: &str = "m.id, m.customer_id, c.name, m.order_number, m.event, m.language,
     m.recipient, m.subject, m.body, m.created_at, m.status, m.attempts, m.last_answer,
-    m.next_attempt_at, m.sent_at, m.department_id, m.requested_by";
+    m.next_attempt_at, m.sent_at, m.department_id, m.requested_by, m.message_id";
 
 fn message_row(r: &Row<'_>) -> rusqlite::Result<CustomerMessage> {
     Ok(CustomerMessage {
@@ -75,6 +80,7 @@ fn message_row(r: &Row<'_>) -> rusqlite::Result<CustomerMessage> {
         sent_at: r.get(14)?,
         department_id: r.get::<_, Option<i64>>(15)?.map(DepartmentId),
         requested_by: r.get::<_, Option<i64>>(16)?.map(UserId),
+        message_id: r.get(17)?,
     })
 }
 
@@ -82,8 +88,8 @@ pub fn queue(c: &Connection, m: &NewCustomerMessage<'_>) -> Result<i64> {
     c.prepare_cached(
         "INSERT INTO customer_outbox (customer_id, order_id, order_number, department_id,
              requested_by, event, language, recipient, subject, body, sheet, content_hash,
-             message_id, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+             message_id, pdf, pdf_hash, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
     )?
     .execute(params![
         m.customer_id.0,
@@ -99,6 +105,8 @@ pub fn queue(c: &Connection, m: &NewCustomerMessage<'_>) -> Result<i64> {
         m.sheet,
         m.content_hash,
         m.message_id,
+        m.pdf,
+        m.pdf_hash,
         m.at
     ])?;
     Ok(c.last_insert_rowid())
@@ -214,17 +222,17 @@ pub fn outgoing(c: &Connection, id: i64) -> Result<Option<Outgoing>> {
     .optional()?)
 }
 
-/// Notices to try now: queued ones, retries that are due, and any left
-/// `sending` by a process that stopped mid-way (sent again with the same
-/// Message-ID), oldest first.
-pub fn due(c: &Connection, now: &str, limit: i64) -> Result<Vec<i64>> {
+/// Notices to try: queued ones (queued at or before `queued_by`), retries
+/// due at `retry_by`, and any left `sending` by a pass that stopped mid-way
+/// (sent again with the same Message-ID), oldest first.
+pub fn due(c: &Connection, queued_by: &str, retry_by: &str, limit: i64) -> Result<Vec<i64>> {
     let mut stmt = c.prepare_cached(
         "SELECT id FROM customer_outbox
-         WHERE status IN ('queued', 'sending')
-            OR (status = 'retrying' AND next_attempt_at <= ?1)
-         ORDER BY id LIMIT ?2",
+         WHERE (status IN ('queued', 'sending') AND COALESCE(updated_at, created_at) <= ?1)
+            OR (status = 'retrying' AND next_attempt_at <= ?2)
+         ORDER BY id LIMIT ?3",
     )?;
-    let rows = stmt.query_map(params![now, limit], |r| r.get(0))?;
+    let rows = stmt.query_map(params![queued_by, retry_by, limit], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -266,23 +274,12 @@ pub fn finish(
     Ok(())
 }
 
-/// Keeps the PDF made from the sheet (once: never made again).
-pub fn set_pdf(c: &Connection, id: i64, pdf: &[u8], hash: &str) -> Result<()> {
-    c.prepare_cached(
-        "UPDATE customer_outbox SET pdf = ?2, pdf_hash = ?3 WHERE id = ?1 AND pdf IS NULL",
-    )?
-    .execute(params![id, pdf, hash])?;
-    Ok(())
-}
-
-/// The stored PDF and sheet of a notice.
-pub fn pdf_of(c: &Connection, id: i64) -> Result<(Option<Vec<u8>>, Option<String>)> {
-    Ok(
-        c.prepare_cached("SELECT pdf, sheet FROM customer_outbox WHERE id = ?1")?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?
-            .unwrap_or((None, None)),
-    )
+/// The stored PDF of a notice (none for notices queued before PDFs were).
+pub fn pdf_of(c: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
+    Ok(c.prepare_cached("SELECT pdf FROM customer_outbox WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .flatten())
 }
 
 /// The newest notice of an order, if any.

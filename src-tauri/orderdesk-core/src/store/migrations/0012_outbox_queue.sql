@@ -1,9 +1,9 @@
 -- The outbox as a real queue: a notice is rendered once, when it is queued
--- (subject, body, and the printed notice as data with its hash and its
--- Message-ID), then goes queued → sending → sent, or retrying (a temporary
+-- (subject, body, the printed notice as data and as a PDF, their hash and
+-- a Message-ID), then goes queued → sending → sent, or retrying (a temporary
 -- failure, retried later), failed (for good), withdrawn (by a manager). Its
 -- department and the person who cancelled scope who sees it and who is told
--- when it fails. The PDF is kept once made, never made again.
+-- when it fails. Notices queued before this have no sheet and no PDF.
 CREATE TABLE customer_outbox_queue (
     id              INTEGER PRIMARY KEY,
     customer_id     INTEGER NOT NULL REFERENCES customers (id),

@@ -1,0 +1,220 @@
+//! Customer notices on their way out: the mail account's password, kept out
+//! of the database, and the delivery passes (one now, or one every little
+//! while in the process that holds the database).
+//!
+//! The password lives in the OS keychain of the PC that holds the database;
+//! on the office server (a service, often without a keychain session) and
+//! wherever no keychain answers, in `smtp-password` in the data folder,
+//! readable by its owner only. It is never returned, shown or logged.
+//!
+//! One delivery pass runs at a time per database, across processes: a pass
+//! holds an OS lock on `<database>.delivery.lock`, which the OS lets go when
+//! the process dies. So a notice left `sending` by a killed pass is known to
+//! be nobody's, and the next pass sends it again under its stored
+//! Message-ID.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use orderdesk_core::outbox::{self, Delivery, Pass};
+use orderdesk_core::store::files;
+use orderdesk_core::{Error, ErrorKind, Msg, Result, Store, settings};
+use orderdesk_mail::Smtp;
+
+use crate::{Api, Place};
+
+const SERVICE: &str = "OrderDesk";
+const PASSWORD_FILE: &str = "smtp-password";
+/// Notices sent at most in one pass.
+const PASS_LIMIT: i64 = 200;
+
+/// Where the password of the mail account is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    Keychain,
+    File,
+}
+
+impl Kept {
+    pub fn code(self) -> &'static str {
+        match self {
+            Kept::Keychain => "keychain",
+            Kept::File => "file",
+        }
+    }
+}
+
+fn password_file(db: &Path) -> PathBuf {
+    db.parent()
+        .unwrap_or_else(|| Path::new("."))
+        .join(PASSWORD_FILE)
+}
+
+fn keychain(db: &Path) -> Option<keyring::Entry> {
+    let account = format!("smtp {}", files::canonical(db).display());
+    keyring::Entry::new(SERVICE, &account).ok()
+}
+
+fn io_error(e: std::io::Error) -> Error {
+    Error::with_source(
+        ErrorKind::Storage,
+        Msg::KeychainUnavailable {
+            detail: e.kind().to_string(),
+        },
+        e,
+    )
+}
+
+/// Keeps the password (empty: forgets it). On this PC in the keychain when
+/// one answers, else (and on the server) in the owner-only file.
+pub fn put_password(place: Place, db: &Path, password: &str) -> Result<Option<Kept>> {
+    if password.is_empty() {
+        forget_password(db);
+        return Ok(None);
+    }
+    if place == Place::ThisPc
+        && let Some(entry) = keychain(db)
+    {
+        match entry.set_password(password) {
+            Ok(()) if entry.get_password().ok().as_deref() == Some(password) => {
+                // One place only: an older file copy goes.
+                let _ = std::fs::remove_file(password_file(db));
+                return Ok(Some(Kept::Keychain));
+            }
+            Ok(()) => log::warn!("keychain: the mail password did not read back; kept in a file"),
+            Err(e) => log::warn!("keychain: {e}; the mail password is kept in a file"),
+        }
+    }
+    write_private(&password_file(db), password.as_bytes()).map_err(io_error)?;
+    Ok(Some(Kept::File))
+}
+
+/// The password and where it is kept, if any.
+pub fn password(place: Place, db: &Path) -> Option<(String, Kept)> {
+    if place == Place::ThisPc
+        && let Some(entry) = keychain(db)
+        && let Ok(p) = entry.get_password()
+    {
+        return Some((p, Kept::Keychain));
+    }
+    std::fs::read_to_string(password_file(db))
+        .ok()
+        .map(|p| (p, Kept::File))
+}
+
+fn forget_password(db: &Path) {
+    if let Some(entry) = keychain(db) {
+        let _ = entry.delete_credential();
+    }
+    let _ = std::fs::remove_file(password_file(db));
+}
+
+/// Writes `bytes` to `path` readable by its owner only, whole or not at all.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&tmp, path)
+}
+
+/// The mail channel as the settings and the kept password make it; None
+/// while no mail server is set up.
+pub fn channel(api: &Api) -> Result<Option<Smtp>> {
+    let m = settings::mail(api.store())?;
+    if !m.configured() {
+        return Ok(None);
+    }
+    let password = password(api.place(), api.store().path()).map(|(p, _)| p);
+    Ok(Some(Smtp::new(m, password)))
+}
+
+/// The lock that makes a delivery pass the only one on its database.
+fn lock_file(store: &Store) -> Result<File> {
+    let mut path = store.path().as_os_str().to_owned();
+    path.push(".delivery.lock");
+    OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(PathBuf::from(path))
+        .map_err(|e| Error::with_source(ErrorKind::Storage, Msg::Internal, e))
+}
+
+/// One delivery pass now, waiting for a pass of another process to end.
+pub fn deliver_now(api: &Api) -> Result<Vec<Delivery>> {
+    let Some(smtp) = channel(api)? else {
+        return Err(Error::new(ErrorKind::RuleViolation, Msg::MailNotConfigured));
+    };
+    let lock = lock_file(api.store())?;
+    lock.lock()
+        .map_err(|e| Error::with_source(ErrorKind::Storage, Msg::Internal, e))?;
+    let out = outbox::deliver(api.store(), &smtp, Pass::Now, PASS_LIMIT);
+    drop(lock);
+    let out = out?;
+    told(api, &out);
+    Ok(out)
+}
+
+/// A pass if nobody else is running one and a mail server is set up.
+fn deliver_if_free(api: &Api) -> Result<Vec<Delivery>> {
+    let Some(smtp) = channel(api)? else {
+        return Ok(Vec::new());
+    };
+    let lock = lock_file(api.store())?;
+    if lock.try_lock().is_err() {
+        return Ok(Vec::new());
+    }
+    let out = outbox::deliver(api.store(), &smtp, Pass::Scheduled, PASS_LIMIT)?;
+    told(api, &out);
+    Ok(out)
+}
+
+fn told(api: &Api, out: &[Delivery]) {
+    if out.is_empty() {
+        return;
+    }
+    let numbers: Vec<String> = out.iter().map(|d| d.order_number.clone()).collect();
+    api.events().orders_changed(&numbers);
+    api.events().inbox_changed();
+}
+
+/// Delivers in the background, a pass every `every`, until the process
+/// shuts down (`Api::jobs.stop_all`) or the API is dropped (a desk switched
+/// to the office server). The process that holds the database runs it: the
+/// office server, or the desktop app on "this PC".
+pub fn spawn_delivery(
+    api: &Arc<Api>,
+    every: Duration,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    let api = Arc::downgrade(api);
+    std::thread::Builder::new()
+        .name("delivery".into())
+        .spawn(move || {
+            let tick = Duration::from_millis(250);
+            let mut waited = every;
+            loop {
+                let Some(api) = api.upgrade() else { return };
+                if api.jobs.is_stopping() {
+                    return;
+                }
+                if waited >= every {
+                    waited = Duration::ZERO;
+                    if let Err(e) = deliver_if_free(&api) {
+                        log::warn!("delivery: {}", e.log_detail());
+                    }
+                }
+                drop(api);
+                std::thread::sleep(tick);
+                waited += tick;
+            }
+        })
+}
