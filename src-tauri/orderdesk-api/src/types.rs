@@ -21,20 +21,20 @@ pub use orderdesk_core::inbox::InboxItem;
 pub use orderdesk_core::jobs::{ArchivePreview, ItemResult, JobKind, JobStatus, Selection};
 pub use orderdesk_core::lifecycle::Step;
 pub use orderdesk_core::limits::Limits;
+pub use orderdesk_core::outbox::{Delivery, OutboxCounts};
 pub use orderdesk_core::products::{ProductInput, StockChange};
 pub use orderdesk_core::reassign::{Candidates, ReassignOutcome, Target};
 pub use orderdesk_core::search::{Row, SearchPage, SearchQuery};
 pub use orderdesk_core::seed::SeedReport;
-pub use orderdesk_core::outbox::{Delivery, OutboxCounts};
 pub use orderdesk_core::settings::{
     ApprovalRules, Company, CustomerTemplates, MailSecurity, MailSettings, NotificationRules,
     SessionRules, Template,
 };
-pub use orderdesk_core::store::outbox::OutboxFilter;
 pub use orderdesk_core::store::customers::CustomerRecord;
 pub use orderdesk_core::store::events::ChainReport;
 pub use orderdesk_core::store::jobs::UnfinishedJob;
 pub use orderdesk_core::store::outbox::CustomerMessage;
+pub use orderdesk_core::store::outbox::OutboxFilter;
 pub use orderdesk_core::store::products::{Product, StockAdjustment};
 pub use orderdesk_core::store::settings::{Reason, SettingsEvent};
 pub use orderdesk_core::store::users::Department;

@@ -335,6 +335,7 @@ pub fn render(n: &Notification, lang: Lang) -> (String, String) {
         "archived" => lang.pick("订单已归档", "Order archived"),
         "reassigned" => lang.pick("订单已转交", "Order reassigned"),
         "status_changed" => lang.pick("订单状态已更新", "Order status changed"),
+        "notice_failed" => lang.pick("客户通知未能送达", "Customer notice not delivered"),
         _ => lang.pick("订单通知", "Order notice"),
     }
     .to_string();
@@ -347,6 +348,20 @@ pub fn render(n: &Notification, lang: Lang) -> (String, String) {
     } else {
         number
     };
+    if n.event == "notice_failed" {
+        // The note names the customer and the mail server's answer.
+        let note = n.note.clone().unwrap_or_default();
+        let body = if zh {
+            format!(
+                "{what} 的取消通知未能送达 {note}。请核对客户邮箱后在“客户通知”中重新发送，或打印寄出。"
+            )
+        } else {
+            format!(
+                "The cancellation notice of {what} did not reach {note}. Check the customer's address and send it again from Customer notices, or print it and post it."
+            )
+        };
+        return (title, body);
+    }
     let mut body = if zh {
         format!("{what} — 操作人 {actor}")
     } else {

@@ -386,7 +386,9 @@ pub fn check_mail(m: &MailSettings) -> Result<()> {
         return bad("port", "0");
     }
     if m.security == MailSecurity::None && !is_loopback(host) {
-        return Err(Error::invalid(Msg::MailPlainOnlyLoopback { host: host.into() }));
+        return Err(Error::invalid(Msg::MailPlainOnlyLoopback {
+            host: host.into(),
+        }));
     }
     if !crate::outbox::valid_address(&m.from_address) {
         return bad("from", &m.from_address);

@@ -265,7 +265,10 @@ mod tests {
                 .message(&notice(), &[])
                 .expect("message"),
         );
-        assert!(matches!(answer, Answer::Permanent(ref t) if t.contains("clear")), "{answer:?}");
+        assert!(
+            matches!(answer, Answer::Permanent(ref t) if t.contains("clear")),
+            "{answer:?}"
+        );
         let shown = format!("{:?}", smtp(MailSecurity::Ssl, "smtp.example.com"));
         assert!(!shown.contains("secret"), "{shown}");
     }

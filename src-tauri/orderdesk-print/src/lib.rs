@@ -518,7 +518,11 @@ mod tests {
     fn poppler_reads_the_number_the_reason_and_the_chinese_name() {
         let dir = tempfile::tempdir().expect("dir");
         let pdf = dir.path().join("notice.pdf");
-        std::fs::write(&pdf, cancellation_pdf(&sheet(SheetLanguage::ZhCn)).expect("pdf")).expect("write");
+        std::fs::write(
+            &pdf,
+            cancellation_pdf(&sheet(SheetLanguage::ZhCn)).expect("pdf"),
+        )
+        .expect("write");
         let text = std::process::Command::new("pdftotext")
             .args(["-layout", "-enc", "UTF-8"])
             .arg(&pdf)

@@ -148,6 +148,26 @@ fn ensure_node_modules() -> Result<(), String> {
     Ok(())
 }
 
+/// The tests' SMTP server: Python's aiosmtpd in `target/smtp-venv` (the
+/// tests find it there, or where ORDERDESK_TEST_PYTHON says).
+const AIOSMTPD: &str = "aiosmtpd==1.4.6";
+
+fn ensure_smtp_venv() -> Result<(), String> {
+    let venv = root().join("target/smtp-venv");
+    let python = venv.join("bin/python");
+    if succeeds(Command::new(&python).args(["-c", "import aiosmtpd"])) {
+        return Ok(());
+    }
+    step(
+        "python3 -m venv target/smtp-venv",
+        Command::new("python3").arg("-m").arg("venv").arg(&venv),
+    )?;
+    step(
+        &format!("pip install {AIOSMTPD} (the tests' SMTP server)"),
+        Command::new(&python).args(["-m", "pip", "install", "-q", AIOSMTPD]),
+    )
+}
+
 fn build_ui() -> Result<(), String> {
     ensure_node_modules()?;
     step("build the UI (tsc + vite)", npm().args(["run", "build"]))
@@ -223,6 +243,7 @@ fn check_core_is_shell_free() -> Result<(), String> {
 fn test() -> Result<(), String> {
     ensure_rust_components()?;
     ensure_system_packages()?;
+    ensure_smtp_venv()?;
     build_ui()?;
     step(
         "cargo fmt --check",

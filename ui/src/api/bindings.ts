@@ -176,6 +176,30 @@ export const commands = {
 	inboxUnreadCount: () => typedError<number, BridgeError>(__TAURI_INVOKE("inbox_unread_count")),
 	/**  Marks items read (all when `ids` is empty); returns the unread count after. */
 	inboxMarkRead: (ids: number[]) => typedError<number, BridgeError>(__TAURI_INVOKE("inbox_mark_read", { ids })),
+	/**
+	 *  The outbox by state and date (administrators: all; managers
+	 *  and clerks: their department's and their own).
+	 */
+	outboxList: (filter: OutboxFilter) => typedError<CustomerMessage[], BridgeError>(__TAURI_INVOKE("outbox_list", { filter })),
+	/**  How many notices are in each state (administrators). */
+	outboxCounts: () => typedError<OutboxCounts, BridgeError>(__TAURI_INVOKE("outbox_counts")),
+	/**  Takes back a notice that has not gone out (managers). */
+	outboxWithdraw: (id: number) => typedError<CustomerMessage, BridgeError>(__TAURI_INVOKE("outbox_withdraw", { id })),
+	/**  Queues a failed notice again, the same message (managers). */
+	outboxResend: (id: number) => typedError<CustomerMessage, BridgeError>(__TAURI_INVOKE("outbox_resend", { id })),
+	/**  One delivery pass now: a result per notice (managers). */
+	outboxDeliver: () => typedError<Delivery[], BridgeError>(__TAURI_INVOKE("outbox_deliver")),
+	/**  The printed cancellation notice of a cancelled order (PDF). */
+	noticePdf: (number: string) => typedError<Upload, BridgeError>(__TAURI_INVOKE("notice_pdf", { number })),
+	/**  The mail server (administrators); never the password. */
+	mailGet: () => typedError<MailSetup, BridgeError>(__TAURI_INVOKE("mail_get")),
+	/**  Keeps the mail server; `password` None keeps the kept one, "" forgets it. */
+	mailSet: (mail: MailSettings, password: string | null) => typedError<MailSetup, BridgeError>(__TAURI_INVOKE("mail_set", { mail, password })),
+	/**  Sends a test message; the server's answer in words. */
+	mailTest: (to: string) => typedError<string, BridgeError>(__TAURI_INVOKE("mail_test", { to })),
+	/**  The letterhead of printed notices. */
+	companyGet: () => typedError<Company, BridgeError>(__TAURI_INVOKE("company_get")),
+	companySet: (company: Company) => typedError<null, BridgeError>(__TAURI_INVOKE("company_set", { company })),
 };
 
 /** Events */
@@ -321,6 +345,15 @@ export type Candidates = {
 	departments: DepartmentChoice[],
 };
 
+/**  Who sends the customer notices: the printed notice's letterhead. */
+export type Company = {
+	name_zh: string,
+	name_en: string,
+	address_zh: string,
+	address_en: string,
+	phone: string,
+};
+
 /**  The link to the office server changed (connected, reconnecting…). */
 export type ConnectionChanged = {
 	link: Link,
@@ -363,6 +396,31 @@ export type CustomerInput = {
 	language?: Lang,
 };
 
+/**  A notice as the outbox lists it (the keys of the CLI's `outbox` JSON). */
+export type CustomerMessage = {
+	id: number,
+	customer_id: CustomerId,
+	customer: string,
+	order_number: string,
+	event: string,
+	language: string,
+	recipient: string | null,
+	subject: string,
+	body: string,
+	created_at: string,
+	/**  `queued`, `sending`, `sent`, `retrying`, `failed` or `withdrawn`. */
+	status: string,
+	attempts: number,
+	/**  The mail server's last answer, in its words. */
+	last_answer: string | null,
+	next_attempt_at: string | null,
+	sent_at: string | null,
+	department_id: DepartmentId | null,
+	requested_by: UserId | null,
+	/**  The Message-ID every attempt of this notice is sent under. */
+	message_id: string,
+};
+
 /**  A customer notice, rendered, before it is queued. */
 export type CustomerNotice = {
 	customer: string,
@@ -370,6 +428,10 @@ export type CustomerNotice = {
 	language: Lang,
 	subject: string,
 	body: string,
+	/**  The printed notice (the email's PDF attachment), as data. */
+	sheet: NoticeSheet,
+	/**  SHA-256 of the PDF made from `sheet`, made with the notice. */
+	pdf_hash: string,
 };
 
 /**  A customer whole, as the customer list and its form show them. */
@@ -390,6 +452,18 @@ export type CustomerRecord = {
 export type CustomerTemplates = {
 	zh: Template,
 	en: Template,
+};
+
+/**  One notice's outcome in a delivery pass. */
+export type Delivery = {
+	id: number,
+	order_number: string,
+	customer: string,
+	recipient: string | null,
+	/**  The state after this attempt. */
+	status: string,
+	attempts: number,
+	answer: string,
 };
 
 export type Department = {
@@ -674,12 +748,76 @@ export type LinkState =
 /**  Connected mode, not logged in yet. */
 "idle";
 
+/**  How a mail server is reached. */
+export type MailSecurity = 
+/**  TLS from the first byte (port 465). */
+"ssl" | 
+/**  Plain, then STARTTLS before anything is said (port 587). */
+"starttls" | 
+/**  No encryption: only for a mail server on this PC (a relay, a test). */
+"none";
+
+/**
+ *  The mail server notices go out through. The password is not here: it is
+ *  kept in the OS keychain (or the office server's protected data folder)
+ *  and never read back to a window.
+ */
+export type MailSettings = {
+	host: string,
+	port: number,
+	security: MailSecurity,
+	/**  The account (often the mailbox address); empty: no login. */
+	user: string,
+	from_name: string,
+	from_address: string,
+	/**  Where answers go; empty: to the sender. */
+	reply_to: string,
+};
+
+/**
+ *  The mail server notices go out through, as an administrator sees it:
+ *  whether a password is kept (and where), never the password.
+ */
+export type MailSetup = {
+	settings: MailSettings,
+	configured: boolean,
+	password_set: boolean,
+	/**  `keychain` or `file` (the data folder, owner only). */
+	password_kept: string | null,
+	/**  Notices waiting for a channel or a retry. */
+	waiting: number,
+};
+
 export type NewUser = {
 	login: string,
 	display_name: string,
 	role: Role,
 	department_id: DepartmentId,
 	password: string,
+};
+
+/**
+ *  The printed cancellation notice, as data: everything the sheet shows,
+ *  frozen when the notice is queued (the core fills it in).
+ */
+export type NoticeSheet = {
+	/**  The customer's language: the whole sheet is in it. */
+	language: SheetLanguage,
+	company_name: string,
+	company_address: string,
+	company_phone: string,
+	customer: string,
+	number: string,
+	order_date: string,
+	lines: SheetLine[],
+	total: string,
+	reason: string,
+	/**  The message to the customer, if the person wrote one. */
+	message: string | null,
+	/**  The day it was cancelled (a date: the preview shows the same sheet). */
+	cancelled_on: string,
+	/**  Who cancelled it (the person who asked, when a manager approved). */
+	operator: string,
 };
 
 export type NotificationRules = Partial<{ [key in NotifyEvent]: EventRecipients }>;
@@ -747,6 +885,26 @@ export type OrderState = {
 /**  Orders changed (by this window or another): lists and details reload. */
 export type OrdersChanged = {
 	numbers: string[],
+};
+
+/**  How many notices are in each state. */
+export type OutboxCounts = {
+	queued: number,
+	sending: number,
+	sent: number,
+	retrying: number,
+	failed: number,
+	withdrawn: number,
+};
+
+/**  What the outbox window filters on. */
+export type OutboxFilter = {
+	/**  One of the states; None: all. */
+	status: string | null,
+	/**  Queued on or after this day (YYYY-MM-DD), and on or before `to`. */
+	from: string | null,
+	to: string | null,
+	limit: number | null,
 };
 
 /**  A pending cancellation as the manager who decides it sees it. */
@@ -1060,6 +1218,20 @@ export type SetupStatus = {
 	needs_key: boolean,
 };
 
+/**
+ *  The language of a sheet (the customer's), written as the rest of
+ *  OrderDesk writes languages.
+ */
+export type SheetLanguage = "zh-CN" | "en";
+
+export type SheetLine = {
+	sku: string,
+	product: string,
+	quantity: number,
+	unit_price: string,
+	amount: string,
+};
+
 export type Sort = "date_desc" | "date_asc" | "total_desc" | "total_asc" | "number_asc";
 
 /**  Where an order is in its life. The code is what SQL and JSON carry. */
@@ -1148,6 +1320,12 @@ export type UnfinishedJob = {
 	created_at: string,
 	created_by: string,
 	created_by_name: string,
+};
+
+/**  A file as it crosses the wire: its name and its bytes (base64 in JSON). */
+export type Upload = {
+	name: string,
+	data: string,
 };
 
 export type UserChange = {

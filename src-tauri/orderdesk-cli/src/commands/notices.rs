@@ -181,14 +181,18 @@ pub async fn mail(b: &Backend, command: &MailCommand, out: Out) -> Outcome {
                 from_address: from.clone(),
                 reply_to: reply_to.clone(),
             };
-            b.mail_set(settings, std::env::var(PASSWORD_ENV).ok()).await?
+            b.mail_set(settings, std::env::var(PASSWORD_ENV).ok())
+                .await?
         }
         MailCommand::Test { to } => {
             let answer = b.mail_test(to.clone()).await?;
             if out.json {
                 output::json(&serde_json::json!({ "sent": true, "answer": answer }));
             } else {
-                println!("{} {answer}", lang.pick("已发送。服务器答复：", "Sent. The server said:"));
+                println!(
+                    "{} {answer}",
+                    lang.pick("已发送。服务器答复：", "Sent. The server said:")
+                );
             }
             return Ok(0);
         }

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -81,4 +81,137 @@ pub use orderdesk_e2e::keychain::{Keychain, Proc};
 pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
     TURN.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Where the commands go.
+pub enum Via {
+    File,
+    Server {
+        _process: Proc,
+        address: String,
+        fingerprint: String,
+    },
+}
+
+/// A seeded database, reached through a file or through a server over it.
+pub struct Site {
+    pub _dir: tempfile::TempDir,
+    pub path: PathBuf,
+    pub via: Via,
+}
+
+/// Starts `orderdesk-server` on the folder of `db`, on 127.0.0.1 with a port
+/// the system picks; returns it once `server.json` says where it listens.
+pub fn start_server(data: &Path) -> Via {
+    let (process, address, fingerprint) = start_server_on(data, None).expect("the server started");
+    Via::Server {
+        _process: process,
+        address,
+        fingerprint,
+    }
+}
+
+pub fn seed_file(path: &Path, orders: u32) {
+    let out = Command::new(cli_bin())
+        .arg("--db")
+        .arg(path)
+        .env_remove("ORDERDESK_SERVER")
+        .args([
+            "seed",
+            "--orders",
+            &orders.to_string(),
+            "--anchor",
+            "2026-11-28",
+        ])
+        .output()
+        .expect("seed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+pub fn site(orders: u32, served: bool) -> Site {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("orderdesk.db");
+    seed_file(&path, orders);
+    let via = if served {
+        start_server(dir.path())
+    } else {
+        Via::File
+    };
+    Site {
+        _dir: dir,
+        path,
+        via,
+    }
+}
+
+/// Runs `check` on a seeded file, then on a server over an identical one.
+pub fn both(orders: u32, check: impl Fn(&Site)) {
+    for served in [false, true] {
+        let site = site(orders, served);
+        check(&site);
+    }
+}
+
+impl Site {
+    pub fn served(&self) -> bool {
+        matches!(self.via, Via::Server { .. })
+    }
+
+    pub fn command(&self, user: Option<&str>, password: &str) -> Command {
+        let mut c = Command::new(cli_bin());
+        c.env_remove("ORDERDESK_USER")
+            .env_remove("ORDERDESK_DB")
+            .env_remove("ORDERDESK_SERVER")
+            .env_remove("ORDERDESK_SERVER_FINGERPRINT")
+            .env("ORDERDESK_PASSWORD", password);
+        match &self.via {
+            Via::File => {
+                c.arg("--db").arg(&self.path);
+            }
+            Via::Server {
+                address,
+                fingerprint,
+                ..
+            } => {
+                c.args(["--server", address, "--server-fingerprint", fingerprint]);
+            }
+        }
+        if let Some(u) = user {
+            c.args(["--as", u]);
+        }
+        c
+    }
+
+    pub fn cli(&self, user: Option<&str>, args: &[&str]) -> Output {
+        self.command(user, "demo")
+            .args(args)
+            .output()
+            .expect("run orderdesk-cli")
+    }
+
+    /// Runs with --json, expects `code`, returns stdout (or stderr on failure) as JSON.
+    pub fn json(&self, user: Option<&str>, args: &[&str], code: i32) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.cli(user, &all);
+        let via = if self.served() { "server" } else { "file" };
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?} via {via}\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = if code == 0 { &out.stdout } else { &out.stderr };
+        serde_json::from_slice(text).unwrap_or_else(|e| {
+            panic!(
+                "{args:?} via {via}: not JSON ({e}): {}",
+                String::from_utf8_lossy(text)
+            )
+        })
+    }
 }

@@ -276,10 +276,12 @@ pub fn finish(
 
 /// The stored PDF of a notice (none for notices queued before PDFs were).
 pub fn pdf_of(c: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
-    Ok(c.prepare_cached("SELECT pdf FROM customer_outbox WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?
-        .flatten())
+    Ok(
+        c.prepare_cached("SELECT pdf FROM customer_outbox WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .flatten(),
+    )
 }
 
 /// The newest notice of an order, if any.

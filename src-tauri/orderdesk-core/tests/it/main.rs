@@ -10,6 +10,7 @@ mod encryption;
 mod export;
 mod import;
 mod invariants;
+mod outbox;
 mod own_data;
 mod reassign;
 mod search;
