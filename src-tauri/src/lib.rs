@@ -50,6 +50,8 @@ macro_rules! all_commands {
             commands::settings::restore_backup,
             commands::settings::template_preview,
             commands::inbox::inbox_list,
+            commands::notices::print_notice,
+            commands::notices::preview_notice,
         ] $($list)*)
     };
 }

@@ -1,5 +1,5 @@
 import { Alert, App, Avatar, Badge, Button, Dropdown, Flex, Layout, Menu, Segmented, Tag, Typography } from "antd";
-import { ApiOutlined, AppstoreOutlined, BellOutlined, CheckSquareOutlined, EyeOutlined, FileSearchOutlined, ImportOutlined, InboxOutlined, LockOutlined, LogoutOutlined, RocketOutlined, SettingOutlined, TeamOutlined } from "@ant-design/icons";
+import { ApiOutlined, AppstoreOutlined, MailOutlined, BellOutlined, CheckSquareOutlined, EyeOutlined, FileSearchOutlined, ImportOutlined, InboxOutlined, LockOutlined, LogoutOutlined, RocketOutlined, SettingOutlined, TeamOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
 import { lazy, memo, Suspense, useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -17,6 +17,7 @@ import { OrdersPage } from "./orders/OrdersPage";
 import { CustomersPage } from "./catalog/CustomersPage";
 import { ProductsPage } from "./catalog/ProductsPage";
 import { WatchingPage } from "./orders/WatchingPage";
+import { OutboxPage } from "./notices/OutboxPage";
 import { InterruptedJobs } from "./wizards/InterruptedJobs";
 
 // Administrators only: loaded when first opened.
@@ -24,7 +25,7 @@ const SettingsPage = lazy(() => import("./settings/SettingsPage").then((m) => ({
 const ImportPage = lazy(() => import("./import/ImportPage").then((m) => ({ default: m.ImportPage })));
 const GettingStarted = lazy(() => import("./start/GettingStarted").then((m) => ({ default: m.GettingStarted })));
 
-type Page = "orders" | "inbox" | "approvals" | "watching" | "settings" | "customers" | "products" | "import" | "start";
+type Page = "orders" | "inbox" | "approvals" | "watching" | "outbox" | "settings" | "customers" | "products" | "import" | "start";
 
 /** The logged-in main window: navigation on the left, the page on the right.
  * Opening an order re-renders the page only: the navigation and the top bar
@@ -88,6 +89,7 @@ export function Shell({ session, lang, onLang, onLogout, onLock, onConnection, l
             {page === "inbox" && <InboxPage onOpen={openOrder} />}
             {page === "approvals" && <ApprovalsPage onOpen={openOrder} />}
             {page === "watching" && <WatchingPage open={open} onOpen={setOpen} />}
+            {page === "outbox" && <OutboxPage onOpen={openOrder} />}
             {page === "settings" && (
               <Suspense fallback={null}>
                 <SettingsPage />
@@ -136,6 +138,7 @@ const Navigation = memo(function Navigation({ session, page, onPage, onArchive }
         }]
       : []),
     { key: "watching", icon: <EyeOutlined />, label: <span data-testid="nav-watching">{t("nav.watching")}</span> },
+    { key: "outbox", icon: <MailOutlined />, label: <span data-testid="nav-outbox">{t("notices.title")}</span> },
     { key: "customers", icon: <TeamOutlined />, label: <span data-testid="nav-customers">{t("own.customers")}</span> },
     { key: "products", icon: <AppstoreOutlined />, label: <span data-testid="nav-products">{t("own.products")}</span> },
     ...(session.role === "admin"

@@ -180,7 +180,9 @@ macro_rules! for_each_command {
             /// One delivery pass now: a result per notice (managers).
             session desk outbox_deliver() -> Vec<Delivery>;
             /// The printed cancellation notice of a cancelled order (PDF).
-            session desk notice_pdf(number: String) -> Upload;
+            session shell notice_pdf(number: String) -> Upload;
+            /// The PDF the customer would get, as the cancel preview shows it.
+            session shell cancel_preview_pdf(number: String, reason: Option<String>, note: Option<String>, customer_message: Option<String>) -> Upload;
             /// The mail server (administrators); never the password.
             session desk mail_get() -> MailSetup;
             /// Keeps the mail server; `password` None keeps the kept one, "" forgets it.

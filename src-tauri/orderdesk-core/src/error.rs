@@ -338,6 +338,8 @@ pub enum Msg {
     },
     /// No mail server is set up yet.
     MailNotConfigured,
+    /// The rules send this customer no notice for this cancellation.
+    NoCustomerNotice,
     /// The mail server did not take the message; its answer.
     MailNotSent {
         answer: String,
@@ -839,6 +841,12 @@ impl Msg {
             }
             Msg::MailNotConfigured => {
                 "No mail server is set up yet: an administrator fills it in under Settings → Email. Notices wait in the queue.".into()
+            }
+            Msg::NoCustomerNotice if zh => {
+                "按当前通知规则，这次取消不会给客户发送通知。".into()
+            }
+            Msg::NoCustomerNotice => {
+                "The notification rules send the customer no notice for this cancellation.".into()
             }
             Msg::MailNotSent { answer } if zh => {
                 format!("邮件服务器没有接收这封邮件：{answer}")

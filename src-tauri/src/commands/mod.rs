@@ -10,5 +10,6 @@ pub mod connection;
 pub mod generated;
 pub mod import;
 pub mod inbox;
+pub mod notices;
 pub mod session;
 pub mod settings;

@@ -336,6 +336,10 @@ fn end_to_end() -> Result<(), String> {
             "stumbles",
         ),
         ("end-to-end: restore from a backup, the demo hint", "trust"),
+        (
+            "end-to-end: a cancellation notice by email and on paper",
+            "notices",
+        ),
     ] {
         eprintln!("\n==> {title}");
         step(

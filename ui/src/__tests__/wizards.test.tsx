@@ -2,7 +2,7 @@
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { CancelPreview, OrderDetail } from "../api";
+import type { CancelPreview, CustomerNotice, OrderDetail } from "../api";
 import i18n from "../i18n";
 import { CancelWizard } from "../wizards/CancelWizard";
 import { LoginPage } from "../session/LoginPage";
@@ -10,13 +10,20 @@ import { wrap } from "./support";
 
 const order = { number: "SO-2026-000042", version: 3 } as OrderDetail;
 
+/** The printed notice of the previews, as data. */
+const sheet: CustomerNotice["sheet"] = {
+  language: "zh-CN", company_name: "东方办公", company_address: "", company_phone: "", customer: "上海华联贸易有限公司",
+  number: "SO-2026-000042", order_date: "2026-11-20", lines: [], total: "CNY 12,345.00", reason: "缺货", message: null,
+  cancelled_on: "2026-12-05", operator: "王小二",
+};
+
 function preview(over: Partial<CancelPreview>): CancelPreview {
   return {
     number: order.number, status: "invoiced", version: 3, total_minor: 1_234_500, currency: "CNY",
     allowed: true, blockers: [], needs_approval: false, approval_reasons: [], approval_threshold_minor: 5_000_000,
     reversal: { stock: [{ sku: "P-0101", product_zh: "办公椅 A100", product_en: "Office chair A100", quantity: 2 }], credit_notes: [{ invoice: "INV-2026-000042", amount_minor: 1_234_500 }], refund_due_minor: 0 },
     recipients: [{ kind: "department_managers", user_id: 2, login: "mgr.east", display_name: "陈明" }],
-    customer_notice: { customer: "上海华联贸易有限公司", to: "a@example.cn", language: "zh-CN", subject: "订单 SO-2026-000042 已取消", body: "尊敬的客户" },
+    customer_notice: { customer: "上海华联贸易有限公司", to: "a@example.cn", language: "zh-CN", subject: "订单 SO-2026-000042 已取消", body: "尊敬的客户", sheet, pdf_hash: "ab" },
     ...over,
   };
 }
@@ -81,7 +88,7 @@ describe("the cancel wizard keeps the internal note from the customer", () => {
       if (cmd === "cancel_preview") {
         previews.push([a.note, a.customerMessage]);
         const body = `尊敬的客户：订单已取消。${a.customerMessage ?? ""}`;
-        return preview({ customer_notice: { customer: "上海华联贸易有限公司", to: "a@example.cn", language: "zh-CN", subject: "订单 SO-2026-000042 已取消", body } });
+        return preview({ customer_notice: { customer: "上海华联贸易有限公司", to: "a@example.cn", language: "zh-CN", subject: "订单 SO-2026-000042 已取消", body, sheet, pdf_hash: "ab" } });
       }
       if (cmd === "reasons") return [{ code: "out_of_stock", label_zh: "缺货", label_en: "Out of stock", active: true }];
       if (cmd === "cancel_order") {

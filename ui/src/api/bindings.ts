@@ -87,6 +87,10 @@ export const commands = {
 	/**  A template with sample values filled in. */
 	templatePreview: (template: Template, lang: Lang) => __TAURI_INVOKE<Template>("template_preview", { template, lang }),
 	inboxList: (unreadOnly: boolean) => typedError<InboxItem[], BridgeError>(__TAURI_INVOKE("inbox_list", { unreadOnly })),
+	/**  The cancellation notice of a cancelled order, opened to print. */
+	printNotice: (number: string) => typedError<Printed, BridgeError>(__TAURI_INVOKE("print_notice", { number })),
+	/**  The notice the cancel wizard previews, as the customer would get it. */
+	previewNotice: (number: string, reason: string | null, note: string | null, customerMessage: string | null) => typedError<Printed, BridgeError>(__TAURI_INVOKE("preview_notice", { number, reason, note, customerMessage })),
 	/**  Fills an empty database with the demo data (first start). */
 	loadDemoData: () => typedError<SeedReport, BridgeError>(__TAURI_INVOKE("load_demo_data")),
 	/**  Who the session is, as the database says now. */
@@ -189,8 +193,6 @@ export const commands = {
 	outboxResend: (id: number) => typedError<CustomerMessage, BridgeError>(__TAURI_INVOKE("outbox_resend", { id })),
 	/**  One delivery pass now: a result per notice (managers). */
 	outboxDeliver: () => typedError<Delivery[], BridgeError>(__TAURI_INVOKE("outbox_deliver")),
-	/**  The printed cancellation notice of a cancelled order (PDF). */
-	noticePdf: (number: string) => typedError<Upload, BridgeError>(__TAURI_INVOKE("notice_pdf", { number })),
 	/**  The mail server (administrators); never the password. */
 	mailGet: () => typedError<MailSetup, BridgeError>(__TAURI_INVOKE("mail_get")),
 	/**  Keeps the mail server; `password` None keeps the kept one, "" forgets it. */
@@ -932,6 +934,12 @@ export type PendingCancel = {
 	decision: Action,
 };
 
+/**  A notice written on this PC: where, and whether a viewer opened it. */
+export type Printed = {
+	path: string,
+	opened: boolean,
+};
+
 /**  What a first look at a server found. */
 export type Probe = {
 	address: string,
@@ -1320,12 +1328,6 @@ export type UnfinishedJob = {
 	created_at: string,
 	created_by: string,
 	created_by_name: string,
-};
-
-/**  A file as it crosses the wire: its name and its bytes (base64 in JSON). */
-export type Upload = {
-	name: string,
-	data: string,
 };
 
 export type UserChange = {

@@ -6,6 +6,9 @@ import { commands, events } from "./bindings";
 import type {
   ApprovalRules,
   BridgeError,
+  Company,
+  MailSettings,
+  OutboxFilter,
   CancelRequest,
   CustomerInput,
   CustomerTemplates,
@@ -186,6 +189,21 @@ export const api = {
   importStart: (kind: ImportKind, path: string, mapping: FieldColumn[]) => unwrap(commands.importStartFile(kind, path, mapping)),
   saveImportTemplate: (kind: ImportKind, lang: Lang, xlsx: boolean) => unwrap(commands.saveImportTemplate(kind, lang, xlsx)),
   saveJobResults: (job: string) => unwrap(commands.saveJobResults(job)),
+
+  outbox: (filter: OutboxFilter) => unwrap(commands.outboxList(filter)),
+  outboxCounts: () => unwrap(commands.outboxCounts()),
+  withdrawNotice: (id: number) => unwrap(commands.outboxWithdraw(id)),
+  resendNotice: (id: number) => unwrap(commands.outboxResend(id)),
+  deliverNow: () => unwrap(commands.outboxDeliver()),
+  /** Writes the notice's PDF on this PC and opens it; the file's path. */
+  printNotice: (number: string) => unwrap(commands.printNotice(number)),
+  previewNotice: (number: string, reason: string | null, note: string | null, customerMessage: string | null) =>
+    unwrap(commands.previewNotice(number, reason, note, customerMessage)),
+  mail: () => unwrap(commands.mailGet()),
+  setMail: (mail: MailSettings, password: string | null) => unwrap(commands.mailSet(mail, password)),
+  testMail: (to: string) => unwrap(commands.mailTest(to)),
+  company: () => unwrap(commands.companyGet()),
+  setCompany: (company: Company) => unwrap(commands.companySet(company)),
 
   inbox: (unreadOnly: boolean) => unwrap(commands.inboxList(unreadOnly)),
   unreadCount: () => unwrap(commands.inboxUnreadCount()),

@@ -1,5 +1,5 @@
 import { Alert, App, Button, Card, Descriptions, Flex, Result, Skeleton, Space, Table, Tag, Timeline, Typography } from "antd";
-import { CopyOutlined, InboxOutlined, StopOutlined, SwapOutlined, CheckOutlined, CloseOutlined, ArrowRightOutlined, EditOutlined, PayCircleOutlined } from "@ant-design/icons";
+import { CopyOutlined, InboxOutlined, StopOutlined, SwapOutlined, CheckOutlined, CloseOutlined, ArrowRightOutlined, EditOutlined, PayCircleOutlined, PrinterOutlined } from "@ant-design/icons";
 import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
 import { memo, useEffect, useState } from "react";
 import { endTiming, startTiming } from "../common/perf";
@@ -16,6 +16,18 @@ import { RejectDialog } from "../approvals/RejectDialog";
 import { GC_TIME } from "./useOrderSearch";
 import { OrderForm } from "./OrderForm";
 import { PaymentDialog } from "./PaymentDialog";
+import { usePrintNotice } from "../notices/usePrintNotice";
+
+/** A delivery on the timeline: to whom, and what the mail server said. */
+function NoticeEvent({ data }: { data: unknown }) {
+  const d = (data ?? {}) as { to?: string | null; answer?: string | null; attempts?: number };
+  if (!d.to && !d.answer) return null;
+  return (
+    <div>
+      <Typography.Text type="secondary">{[d.to, d.answer].filter(Boolean).join(" · ")}</Typography.Text>
+    </div>
+  );
+}
 
 /** Statuses in which money is received. */
 const PAYABLE = ["confirmed", "invoiced", "shipped", "completed"];
@@ -76,6 +88,7 @@ export const OrderDetailPane = memo(function OrderDetailPane({ number, onOpen, o
   const { t, i18n } = useTranslation();
   const { message, modal } = App.useApp();
   const qc = useQueryClient();
+  const print = usePrintNotice();
   const [wizard, setWizard] = useState<"cancel" | "archive" | "reassign" | "reject" | "edit" | "pay" | null>(null);
   // Going from one order to the next updates the pane in place instead of
   // rebuilding it from a skeleton.
@@ -187,6 +200,9 @@ export const OrderDetailPane = memo(function OrderDetailPane({ number, onOpen, o
         {PAYABLE.includes(o.status) && (
           <ActionButton action={o.actions.pay} icon={<PayCircleOutlined />} label={t("own.pay")} testId="action-pay" onClick={() => setWizard("pay")} />
         )}
+        {(o.status === "cancelled" || o.closed_as === "cancelled") && (
+          <Button icon={<PrinterOutlined />} onClick={() => void print(o.number)} data-testid="action-print-notice">{t("notices.printNotice")}</Button>
+        )}
       </Flex>
       <WhyNot actions={[
         [t("detail.cancel"), o.actions.cancel],
@@ -262,7 +278,8 @@ export const OrderDetailPane = memo(function OrderDetailPane({ number, onOpen, o
                   {" "}{e.from ? `${t(`status.${e.from}`, { defaultValue: e.from })} → ` : "→ "}{t(`status.${e.to}`, { defaultValue: e.to })}
                 </Typography.Text>
               )}
-              <Typography.Text type="secondary"> · {e.actor_name ?? e.actor}</Typography.Text>
+              {(e.actor_name ?? e.actor) && <Typography.Text type="secondary"> · {e.actor_name ?? e.actor}</Typography.Text>}
+              {e.kind.startsWith("notice_") && <NoticeEvent data={e.data} />}
               {e.reason && <div>{t("detail.reason")}: {reasonLabel(e.reason)}</div>}
               {e.note && <div><Typography.Text type="secondary">{e.note}</Typography.Text></div>}
             </div>

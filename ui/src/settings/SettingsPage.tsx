@@ -7,6 +7,7 @@ import { api, type ApprovalRules, type CustomerTemplates, type Department, type 
 import { describe } from "../common/errors";
 import { moment } from "../common/format";
 import { EncryptionCard } from "./Encryption";
+import { NoticeSettings } from "../notices/NoticeSettings";
 
 const ROLES: Role[] = ["clerk", "manager", "admin"];
 const EVENTS: NotifyEvent[] = ["cancel_requested", "cancel_approved", "cancel_rejected", "cancelled", "archived", "reassigned", "status_changed"];
@@ -322,6 +323,7 @@ export function SettingsPage() {
         { key: "reasons", label: t("settings.reasons"), children: <Reasons /> },
         { key: "approval", label: <span data-testid="tab-approval">{t("settings.approval")}</span>, children: <Approval /> },
         { key: "notifications", label: t("settings.notifications"), children: <Notifications /> },
+        { key: "notices", label: <span data-testid="tab-notices">{t("notices.title")}</span>, children: <NoticeSettings /> },
         { key: "security", label: <span data-testid="tab-security">{t("settings.security")}</span>, children: <Security /> },
         { key: "backups", label: <span data-testid="tab-backups">{t("settings.backups")}</span>, children: <Backups /> },
         { key: "log", label: t("settings.log"), children: <Log /> },

@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, Descriptions, Flex, Form, Input, Modal, Result, Select, Skeleton, Steps, Tag, Typography } from "antd";
+import { Alert, App, Button, Checkbox, Descriptions, Flex, Form, Input, Modal, Result, Select, Skeleton, Steps, Tag, Typography } from "antd";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -6,6 +6,8 @@ import { useLimits } from "../common/limits";
 import { api, type CancelOutcome, type CancelPreview, type OrderDetail, type Reversal } from "../api";
 import { describe } from "../common/errors";
 import { money } from "../common/format";
+import { FilePdfOutlined } from "@ant-design/icons";
+import { usePrinted } from "../notices/usePrintNotice";
 
 /** Every step a cancel reverses: stock released, credit notes, refunds due. */
 export function ReversalList({ r, currency }: { r: Reversal; currency: string }) {
@@ -78,6 +80,9 @@ export function CancelWizard({ order, onClose }: { order: OrderDetail; onClose: 
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<CancelOutcome | null>(null);
   const [failure, setFailure] = useState<{ title: string; text: string } | null>(null);
+  const [pdfOpening, setPdfOpening] = useState(false);
+  const { message: toast } = App.useApp();
+  const printed = usePrinted();
   const [form] = Form.useForm();
   const zh = i18n.language === "zh-CN";
   const limits = useLimits();
@@ -91,6 +96,18 @@ export function CancelWizard({ order, onClose }: { order: OrderDetail; onClose: 
   const reasons = useQuery({ queryKey: ["reasons"], queryFn: api.reasons, staleTime: 300_000 });
   const reasonLabel = reasons.data?.find((r) => r.code === reason);
   const p = preview.data;
+
+  /** The PDF the customer would get, opened in the system's viewer. */
+  const openPdf = async () => {
+    setPdfOpening(true);
+    try {
+      printed(await api.previewNotice(order.number, reason, note || null, message.trim() || null));
+    } catch (e) {
+      toast.error(describe(e).text, 8);
+    } finally {
+      setPdfOpening(false);
+    }
+  };
 
   const submit = async () => {
     if (!reason) return;
@@ -195,6 +212,10 @@ export function CancelWizard({ order, onClose }: { order: OrderDetail; onClose: 
                 <>
                   <Typography.Paragraph type="secondary" style={{ margin: "4px 0" }}>{t("cancel.exactlyThis")}</Typography.Paragraph>
                   <pre className="notice" data-testid="cancel-notice">{p.customer_notice.subject}{"\n\n"}{p.customer_notice.body}</pre>
+                  <Button size="small" icon={<FilePdfOutlined />} loading={pdfOpening} data-testid="cancel-notice-pdf"
+                    onClick={() => void openPdf()}>
+                    {t("notices.previewPdf")}
+                  </Button>
                 </>
               )}
             </div>

@@ -51,6 +51,30 @@ pub fn notice_pdf(ctx: &Ctx, number: String) -> Result<Upload> {
     })
 }
 
+pub fn cancel_preview_pdf(
+    ctx: &Ctx,
+    number: String,
+    reason: Option<String>,
+    note: Option<String>,
+    customer_message: Option<String>,
+) -> Result<Upload> {
+    let preview = orderdesk_core::cancel::preview(
+        ctx.store(),
+        &ctx.session,
+        &number,
+        reason.as_deref(),
+        note.as_deref(),
+        customer_message.as_deref(),
+    )?;
+    let notice = preview
+        .customer_notice
+        .ok_or_else(|| Error::invalid(Msg::NoCustomerNotice))?;
+    Ok(Upload {
+        name: format!("{}.pdf", number.trim()),
+        data: notice.pdf,
+    })
+}
+
 fn setup(ctx: &Ctx) -> Result<MailSetup> {
     let settings = settings::mail(ctx.store())?;
     let kept = mail::password(ctx.api.place(), ctx.store().path()).map(|(_, k)| k);

@@ -1,0 +1,96 @@
+//! The printed cancellation notice on this desk: the PDF (made once when the
+//! notice was queued, or the one the cancel preview would queue) written to
+//! a file of this PC and opened in the system's PDF viewer, to print.
+
+use std::path::PathBuf;
+
+use orderdesk_core::import::Upload;
+use orderdesk_core::{Error, ErrorKind, Msg};
+use tauri::State;
+
+use crate::error::BridgeResult;
+use crate::state::AppState;
+
+/// Where a notice opened here is written: the temporary folder, one file
+/// per order (opened again, it is written again).
+fn place(file: &Upload) -> PathBuf {
+    let name: String = file
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    std::env::temp_dir().join("orderdesk-notices").join(name)
+}
+
+/// A notice written on this PC: where, and whether a viewer opened it.
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+pub struct Printed {
+    pub path: String,
+    pub opened: bool,
+}
+
+/// Writes the PDF and asks the system to open it; the file's path either
+/// way (with no viewer the person is told where it is).
+fn write_and_open(file: &Upload) -> Result<Printed, Error> {
+    let path = place(file);
+    let written = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&path, &file.data));
+    written.map_err(|e| {
+        Error::with_source(
+            ErrorKind::Storage,
+            Msg::CannotOpen {
+                path: path.display().to_string(),
+            },
+            e,
+        )
+    })?;
+    let opened = match open::that_detached(&path) {
+        Ok(()) => true,
+        Err(e) => {
+            log::warn!("no PDF viewer opened {}: {e}", path.display());
+            false
+        }
+    };
+    Ok(Printed {
+        path: path.to_string_lossy().into_owned(),
+        opened,
+    })
+}
+
+/// The cancellation notice of a cancelled order, opened to print.
+#[tauri::command]
+#[specta::specta]
+pub async fn print_notice(state: State<'_, AppState>, number: String) -> BridgeResult<Printed> {
+    let backend = state.backend()?;
+    let file = backend
+        .notice_pdf(number)
+        .await
+        .map_err(|e| state.fail(&e))?;
+    write_and_open(&file).map_err(|e| state.fail(&e))
+}
+
+/// The notice the cancel wizard previews, as the customer would get it.
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_notice(
+    state: State<'_, AppState>,
+    number: String,
+    reason: Option<String>,
+    note: Option<String>,
+    customer_message: Option<String>,
+) -> BridgeResult<Printed> {
+    let backend = state.backend()?;
+    let file = backend
+        .cancel_preview_pdf(number, reason, note, customer_message)
+        .await
+        .map_err(|e| state.fail(&e))?;
+    write_and_open(&file).map_err(|e| state.fail(&e))
+}
