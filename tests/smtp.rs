@@ -57,11 +57,18 @@ pub struct SmtpServer {
 impl SmtpServer {
     /// Starts the server, keeping messages in `dir`.
     pub fn start(dir: &Path) -> SmtpServer {
+        Self::start_with(dir, &[])
+    }
+
+    /// With TLS: `["--tls", cert, key]` (from the first byte) or
+    /// `["--starttls", cert, key]`.
+    pub fn start_with(dir: &Path, args: &[&std::ffi::OsStr]) -> SmtpServer {
         std::fs::create_dir_all(dir).expect("mail folder");
         let python = python();
         let mut child = Command::new(&python)
             .arg(root().join("tests/smtp/server.py"))
             .arg(dir)
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -1,6 +1,6 @@
 """A real SMTP server for OrderDesk's tests (aiosmtpd), on 127.0.0.1.
 
-    server.py DIR [--tls CERT KEY]
+    server.py DIR [--tls CERT KEY | --starttls CERT KEY]
 
 Listens on a free port and prints it on the first line of stdout. Each
 message is written to DIR as NNN.eml once the server accepts it (250). What
@@ -13,7 +13,8 @@ it answers to the message is read, at each message, from DIR/mode:
     stall     the message is kept as NNN.unacked.eml, then no answer for
               a minute (a sender killed while it waits)
 
-With --tls the server speaks TLS from the first byte (as on port 465).
+With --tls the server speaks TLS from the first byte (as on port 465);
+with --starttls it starts plain and requires STARTTLS (as on port 587).
 """
 
 import asyncio
@@ -59,15 +60,22 @@ class Handler:
         return "250 2.0.0 Ok: queued"
 
 
-async def serve(folder, context):
+async def serve(folder, context, starttls):
     handler = Handler(folder)
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(
-        lambda: SMTP(handler, decode_data=False, hostname="orderdesk-test"),
-        host="127.0.0.1",
-        port=0,
-        ssl=context,
-    )
+    if starttls:
+        factory = lambda: SMTP(
+            handler,
+            decode_data=False,
+            hostname="orderdesk-test",
+            tls_context=context,
+            require_starttls=True,
+        )
+        wrap = None
+    else:
+        factory = lambda: SMTP(handler, decode_data=False, hostname="orderdesk-test")
+        wrap = context
+    server = await loop.create_server(factory, host="127.0.0.1", port=0, ssl=wrap)
     print(server.sockets[0].getsockname()[1], flush=True)
     # Until the test closes our stdin (or kills us).
     await loop.run_in_executor(None, sys.stdin.read)
@@ -78,10 +86,12 @@ def main():
     folder = pathlib.Path(sys.argv[1])
     folder.mkdir(parents=True, exist_ok=True)
     context = None
-    if len(sys.argv) >= 5 and sys.argv[2] == "--tls":
+    starttls = False
+    if len(sys.argv) >= 5 and sys.argv[2] in ("--tls", "--starttls"):
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(sys.argv[3], sys.argv[4])
-    asyncio.run(serve(folder, context))
+        starttls = sys.argv[2] == "--starttls"
+    asyncio.run(serve(folder, context, starttls))
 
 
 if __name__ == "__main__":

@@ -498,3 +498,106 @@ fn mail_settings_are_checked_and_the_password_never_shows() {
         );
     });
 }
+
+/// A certificate authority of the test's own (trusted by the CLI through
+/// SSL_CERT_FILE, as an office trusts its own) and a certificate of
+/// `localhost` signed by it: (ca.pem, cert.pem, key.pem).
+fn certificates(dir: &std::path::Path) -> [std::path::PathBuf; 3] {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().expect("key");
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = params.clone().self_signed(&ca_key).expect("ca");
+    let issuer = Issuer::new(params, ca_key);
+    let key = KeyPair::generate().expect("key");
+    let leaf = CertificateParams::new(vec!["localhost".to_string()])
+        .expect("params")
+        .signed_by(&key, &issuer)
+        .expect("leaf");
+    let paths = [
+        dir.join("ca.pem"),
+        dir.join("cert.pem"),
+        dir.join("key.pem"),
+    ];
+    std::fs::write(&paths[0], ca.pem()).expect("ca.pem");
+    std::fs::write(&paths[1], leaf.pem()).expect("cert.pem");
+    std::fs::write(&paths[2], key.serialize_pem()).expect("key.pem");
+    paths
+}
+
+/// SSL from the first byte and STARTTLS, against a server whose certificate
+/// is checked: trusted, it works; not trusted, nothing is sent and the
+/// notice waits (a certificate can be fixed).
+#[test]
+fn ssl_and_starttls_check_the_certificate() {
+    let db = support::site(600, false);
+    let certs_dir = tempfile::tempdir().expect("dir");
+    let [ca, cert, key] = certificates(certs_dir.path());
+    let v = victim(&db, &[]);
+    cancel(&db, &v);
+    for (flag, security) in [("--tls", "ssl"), ("--starttls", "starttls")] {
+        let dir = tempfile::tempdir().expect("dir");
+        let smtp = SmtpServer::start_with(
+            dir.path(),
+            &[flag.as_ref(), cert.as_os_str(), key.as_os_str()],
+        );
+        let port = smtp.port.to_string();
+        db.json(
+            Some("admin"),
+            &[
+                "mail",
+                "set",
+                "--host",
+                "localhost",
+                "--port",
+                &port,
+                "--security",
+                security,
+                "--from",
+                "orders@example.com",
+            ],
+            0,
+        );
+        // Not trusted: refused before anything is said.
+        let out = db
+            .command(Some("admin"), "demo")
+            .env("SSL_CERT_FILE", &cert_elsewhere(certs_dir.path()))
+            .args(["mail", "test", "--to", "admin@example.com"])
+            .output()
+            .expect("test");
+        assert_ne!(out.status.code(), Some(0), "{security}: {out:?}");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains("certificate"), "{security}: {said}");
+        assert!(smtp.accepted().is_empty());
+        // Trusted: the test message and the notice go.
+        let out = db
+            .command(Some("admin"), "demo")
+            .env("SSL_CERT_FILE", &ca)
+            .args(["--json", "mail", "test", "--to", "admin@example.com"])
+            .output()
+            .expect("test");
+        assert!(out.status.success(), "{security}: {out:?}");
+        if security == "ssl" {
+            let out = db
+                .command(Some("admin"), "demo")
+                .env("SSL_CERT_FILE", &ca)
+                .args(["--json", "outbox", "--deliver"])
+                .output()
+                .expect("deliver");
+            let r: Value = serde_json::from_slice(&out.stdout).expect("json");
+            assert_eq!(r[0]["status"], "sent", "{r}");
+        }
+        assert_eq!(smtp.accepted().len(), if security == "ssl" { 2 } else { 1 });
+    }
+}
+
+/// A certificate authority nobody signed the server's certificate with.
+fn cert_elsewhere(dir: &std::path::Path) -> std::path::PathBuf {
+    let key = rcgen::KeyPair::generate().expect("key");
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let other = params.self_signed(&key).expect("other ca");
+    let path = dir.join("other-ca.pem");
+    std::fs::write(&path, other.pem()).expect("other");
+    path
+}

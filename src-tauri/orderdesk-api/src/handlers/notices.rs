@@ -58,19 +58,13 @@ pub fn cancel_preview_pdf(
     note: Option<String>,
     customer_message: Option<String>,
 ) -> Result<Upload> {
-    let preview = orderdesk_core::cancel::preview(
-        ctx.store(),
-        &ctx.session,
-        &number,
-        reason.as_deref(),
-        note.as_deref(),
-        customer_message.as_deref(),
-    )?;
+    let name = format!("{}.pdf", number.trim());
+    let preview = super::cancel_preview(ctx, number, reason, note, customer_message)?;
     let notice = preview
         .customer_notice
         .ok_or_else(|| Error::invalid(Msg::NoCustomerNotice))?;
     Ok(Upload {
-        name: format!("{}.pdf", number.trim()),
+        name,
         data: notice.pdf,
     })
 }
