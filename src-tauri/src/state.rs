@@ -199,7 +199,7 @@ impl AppState {
 }
 
 /// How often queued customer notices are looked at (on this PC).
-const DELIVER_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
+const DELIVER_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The backend for a choice: the API over this PC's file, or the server.
 fn open(

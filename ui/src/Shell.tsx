@@ -110,6 +110,7 @@ const Navigation = memo(function Navigation({ session, page, onPage, onArchive }
   const { t } = useTranslation();
   const unread = useQuery({ queryKey: ["inbox", "count"], queryFn: api.unreadCount, refetchInterval: 30_000 });
   const pending = useQuery({ queryKey: ["approvals"], queryFn: api.pendingApprovals, enabled: isManager(session) });
+  const notices = useQuery({ queryKey: ["outbox", "counts"], queryFn: api.outboxCounts, enabled: session.role === "admin", refetchInterval: 30_000 });
   // A site with no orders yet: the administrator's first steps stay at hand.
   const anyOrder = useQuery({ queryKey: ["orders", "any"], queryFn: () => api.search(ANY_ORDER), enabled: session.role === "admin", staleTime: 60_000 });
   const newSite = anyOrder.data?.total === 0 || page === "start";
@@ -138,7 +139,18 @@ const Navigation = memo(function Navigation({ session, page, onPage, onArchive }
         }]
       : []),
     { key: "watching", icon: <EyeOutlined />, label: <span data-testid="nav-watching">{t("nav.watching")}</span> },
-    { key: "outbox", icon: <MailOutlined />, label: <span data-testid="nav-outbox">{t("notices.title")}</span> },
+    {
+      key: "outbox",
+      icon: <MailOutlined />,
+      label: (
+        <Flex justify="space-between" align="center" data-testid="nav-outbox">
+          {t("notices.title")}
+          {/* The administrator sees notices that failed (red) or wait. */}
+          <Badge count={notices.data ? notices.data.failed || notices.data.queued + notices.data.retrying : 0} size="small"
+            color={notices.data?.failed ? "red" : "gray"} data-testid="outbox-badge" />
+        </Flex>
+      ),
+    },
     { key: "customers", icon: <TeamOutlined />, label: <span data-testid="nav-customers">{t("own.customers")}</span> },
     { key: "products", icon: <AppstoreOutlined />, label: <span data-testid="nav-products">{t("own.products")}</span> },
     ...(session.role === "admin"

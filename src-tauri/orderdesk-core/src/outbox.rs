@@ -162,6 +162,8 @@ pub struct Delivery {
     pub status: String,
     pub attempts: i64,
     pub answer: String,
+    /// The Message-ID it went under (every attempt the same).
+    pub message_id: String,
 }
 
 /// Who asked for a delivery pass.
@@ -169,14 +171,14 @@ pub struct Delivery {
 pub enum Pass {
     /// A person, now: everything waiting goes, retries too.
     Now,
-    /// The background loop: notices queued at least `GRACE` ago (a minute in
+    /// The background loop: notices queued at least `GRACE` ago (half a minute in
     /// which a notice sent by mistake can still be withdrawn), and retries
     /// whose time has come.
     Scheduled,
 }
 
 /// How long a queued notice waits for the background loop.
-pub const GRACE: chrono::Duration = chrono::Duration::seconds(60);
+pub const GRACE: chrono::Duration = chrono::Duration::seconds(30);
 
 /// One delivery pass: every notice that is due, oldest first, at most
 /// `limit`. Each attempt is recorded (`sending`, one more attempt) before it
@@ -288,6 +290,7 @@ fn record(store: &Store, notice: &Outgoing, answer: Answer) -> Result<Delivery> 
         status: status.to_string(),
         attempts,
         answer: text,
+        message_id: notice.message_id.clone(),
     })
 }
 

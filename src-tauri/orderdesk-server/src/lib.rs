@@ -31,7 +31,7 @@ pub use tls::fingerprint;
 /// Written into the data folder at start: what `status` prints.
 const STATE_FILE: &str = "server.json";
 /// How often queued customer notices are looked at.
-const DELIVER_EVERY: Duration = Duration::from_secs(15);
+const DELIVER_EVERY: Duration = Duration::from_secs(10);
 /// How long a shutdown waits for calls in flight (a bulk job's batch).
 const DRAIN_LIMIT: Duration = Duration::from_secs(60);
 

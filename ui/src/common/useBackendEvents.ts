@@ -13,6 +13,7 @@ export function useBackendEvents() {
         void qc.invalidateQueries({ queryKey: ["approvals"] });
         void qc.invalidateQueries({ queryKey: ["watching"] });
         void qc.invalidateQueries({ queryKey: ["jobs"] });
+        void qc.invalidateQueries({ queryKey: ["outbox"] });
         // Orders reserve and ship stock.
         void qc.invalidateQueries({ queryKey: ["products"] });
       }),

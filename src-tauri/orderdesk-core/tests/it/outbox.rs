@@ -167,7 +167,7 @@ fn retries_run_out_into_a_failure_that_tells_the_clerk_and_the_manager() {
 }
 
 #[test]
-fn the_background_pass_waits_a_minute_and_for_the_backoff() {
+fn the_background_pass_waits_half_a_minute_and_for_the_backoff() {
     let mut f = fixture(800);
     let offset = Arc::new(AtomicI64::new(0));
     let shift = offset.clone();
@@ -181,18 +181,18 @@ fn the_background_pass_waits_a_minute_and_for_the_backoff() {
             .expect("pass")
             .is_empty()
     );
-    // A manager can still take it back in that minute.
-    offset.store(61, Ordering::SeqCst);
+    // A manager can still take it back in those thirty seconds.
+    offset.store(31, Ordering::SeqCst);
     let out = outbox::deliver(&f.store, &busy, Pass::Scheduled, 10).expect("pass");
     assert_eq!(out[0].status, "retrying");
     // The next try waits 5 minutes.
-    offset.store(61 + 4 * 60, Ordering::SeqCst);
+    offset.store(31 + 4 * 60, Ordering::SeqCst);
     assert!(
         outbox::deliver(&f.store, &busy, Pass::Scheduled, 10)
             .expect("pass")
             .is_empty()
     );
-    offset.store(61 + 5 * 60 + 1, Ordering::SeqCst);
+    offset.store(31 + 5 * 60 + 1, Ordering::SeqCst);
     let out = outbox::deliver(&f.store, &busy, Pass::Scheduled, 10).expect("pass");
     assert_eq!(
         (out[0].order_number.as_str(), out[0].attempts),
