@@ -561,7 +561,7 @@ fn ssl_and_starttls_check_the_certificate() {
         // Not trusted: refused before anything is said.
         let out = db
             .command(Some("admin"), "demo")
-            .env("SSL_CERT_FILE", &cert_elsewhere(certs_dir.path()))
+            .env("SSL_CERT_FILE", cert_elsewhere(certs_dir.path()))
             .args(["mail", "test", "--to", "admin@example.com"])
             .output()
             .expect("test");
