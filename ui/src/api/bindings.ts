@@ -466,6 +466,8 @@ export type Delivery = {
 	status: string,
 	attempts: number,
 	answer: string,
+	/**  The Message-ID it went under (every attempt the same). */
+	message_id: string,
 };
 
 export type Department = {
