@@ -92,8 +92,11 @@ async fn a_cancellation_notice_goes_out_exactly_as_previewed() {
     app.click("cancel-notice-pdf").await;
     app.wait(by_class("notice-opened")).await;
     app.shot("03-cancel-preview-pdf").await;
-    let pdf = std::env::temp_dir()
-        .join("orderdesk-notices")
+    // Written in the desk's data folder (XDG_DATA_HOME is the test's).
+    let pdf = fx
+        .dir
+        .path()
+        .join("xdg/com.orderdesk.app/notices")
         .join(format!("{number}.pdf"));
     let previewed_pdf = std::fs::read(&pdf).expect("the preview's PDF was written");
     app.click("cancel-confirm").await;

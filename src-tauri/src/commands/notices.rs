@@ -1,8 +1,9 @@
 //! The printed cancellation notice on this desk: the PDF (made once when the
 //! notice was queued, or the one the cancel preview would queue) written to
-//! a file of this PC and opened in the system's PDF viewer, to print.
+//! `notices/` in the desk's data folder (the user's alone) and opened in the
+//! system's PDF viewer, to print.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use orderdesk_core::import::Upload;
 use orderdesk_core::{Error, ErrorKind, Msg};
@@ -11,9 +12,9 @@ use tauri::State;
 use crate::error::BridgeResult;
 use crate::state::AppState;
 
-/// Where a notice opened here is written: the temporary folder, one file
-/// per order (opened again, it is written again).
-fn place(file: &Upload) -> PathBuf {
+/// Where a notice opened here is written: one file per order in the data
+/// folder's `notices/` (opened again, it is written again).
+fn place(data: &Path, file: &Upload) -> PathBuf {
     let name: String = file
         .name
         .chars()
@@ -25,7 +26,7 @@ fn place(file: &Upload) -> PathBuf {
             }
         })
         .collect();
-    std::env::temp_dir().join("orderdesk-notices").join(name)
+    data.join("notices").join(name)
 }
 
 /// A notice written on this PC: where, and whether a viewer opened it.
@@ -37,13 +38,10 @@ pub struct Printed {
 
 /// Writes the PDF and asks the system to open it; the file's path either
 /// way (with no viewer the person is told where it is).
-fn write_and_open(file: &Upload) -> Result<Printed, Error> {
-    let path = place(file);
-    let written = path
-        .parent()
-        .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|()| std::fs::write(&path, &file.data));
-    written.map_err(|e| {
+fn write_and_open(data: &Path, file: &Upload) -> Result<Printed, Error> {
+    let path = place(data, file);
+    orderdesk_core::store::files::private_dir(&data.join("notices"))?;
+    std::fs::write(&path, &file.data).map_err(|e| {
         Error::with_source(
             ErrorKind::Storage,
             Msg::CannotOpen {
@@ -74,7 +72,7 @@ pub async fn print_notice(state: State<'_, AppState>, number: String) -> BridgeR
         .notice_pdf(number)
         .await
         .map_err(|e| state.fail(&e))?;
-    write_and_open(&file).map_err(|e| state.fail(&e))
+    write_and_open(&state.data, &file).map_err(|e| state.fail(&e))
 }
 
 /// The notice the cancel wizard previews, as the customer would get it.
@@ -92,5 +90,5 @@ pub async fn preview_notice(
         .cancel_preview_pdf(number, reason, note, customer_message)
         .await
         .map_err(|e| state.fail(&e))?;
-    write_and_open(&file).map_err(|e| state.fail(&e))
+    write_and_open(&state.data, &file).map_err(|e| state.fail(&e))
 }
