@@ -340,7 +340,7 @@ pub enum Msg {
     MailNotConfigured,
     /// The rules send this customer no notice for this cancellation.
     NoCustomerNotice,
-    /// The mail server did not take the message; its answer.
+    /// The message was not sent (refused, no connection, TLS); the answer.
     MailNotSent {
         answer: String,
     },
@@ -849,10 +849,10 @@ impl Msg {
                 "The notification rules send the customer no notice for this cancellation.".into()
             }
             Msg::MailNotSent { answer } if zh => {
-                format!("邮件服务器没有接收这封邮件：{answer}")
+                format!("邮件未能发出：{answer}")
             }
             Msg::MailNotSent { answer } => {
-                format!("The mail server did not take the message: {answer}")
+                format!("The message was not sent: {answer}")
             }
             Msg::EncryptedNoKey { path } if zh => format!(
                 "{path} 无法在本机打开：它要么已加密而本机没有它的密钥（请在保存密钥的电脑上打开，或由管理员输入纸上的恢复密钥），要么根本不是 SQLite 数据库。文件未被修改。"

@@ -197,6 +197,14 @@ fn classify(e: &lettre::transport::smtp::Error) -> Answer {
         }
         source = s.source();
     }
+    // Said before the library's words: what kind of trouble it was.
+    if e.is_tls() {
+        text = format!(
+            "TLS refused (is the server's certificate trusted, and its name the host?): {text}"
+        );
+    } else if e.is_timeout() {
+        text = format!("no answer in time: {text}");
+    }
     if e.is_permanent() {
         Answer::Permanent(text)
     } else {

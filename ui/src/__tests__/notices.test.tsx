@@ -80,7 +80,7 @@ describe("the email settings", () => {
         saved.push(args as Record<string, unknown>);
         return unset;
       }
-      if (cmd === "mail_test") return Promise.reject({ kind: "unavailable", message: "The mail server did not take the message: 535 Login fail", details: null });
+      if (cmd === "mail_test") return Promise.reject({ kind: "unavailable", message: "The message was not sent: 535 Login fail", details: null });
       return null;
     });
     wrap(<NoticeSettings />, admin);
