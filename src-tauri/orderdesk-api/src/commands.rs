@@ -164,8 +164,6 @@ macro_rules! for_each_command {
             session desk inbox_mark_read(ids: Vec<i64>) -> i64;
             /// Unread items newer than `after_id`: what the desktop has not shown yet.
             session shell inbox_new(after_id: i64) -> Vec<InboxItem>;
-            /// Notices queued for customers.
-            session tool outbox(limit: i64) -> Vec<CustomerMessage>;
 
             // Customer notices on their way.
             /// The outbox by state and date (administrators: all; managers

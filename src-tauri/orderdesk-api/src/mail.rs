@@ -126,17 +126,6 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-/// The mail channel as the settings and the kept password make it; None
-/// while no mail server is set up.
-pub fn channel(api: &Api) -> Result<Option<Smtp>> {
-    let m = settings::mail(api.store())?;
-    if !m.configured() {
-        return Ok(None);
-    }
-    let password = password(api.place(), api.store().path()).map(|(p, _)| p);
-    Ok(Some(Smtp::new(m, password)))
-}
-
 /// The lock that makes a delivery pass the only one on its database.
 fn lock_file(store: &Store) -> Result<File> {
     let mut path = store.path().as_os_str().to_owned();
@@ -149,31 +138,50 @@ fn lock_file(store: &Store) -> Result<File> {
         .map_err(|e| Error::with_source(ErrorKind::Storage, Msg::Internal, e))
 }
 
-/// One delivery pass now, waiting for a pass of another process to end.
-pub fn deliver_now(api: &Api) -> Result<Vec<Delivery>> {
-    let Some(smtp) = channel(api)? else {
-        return Err(Error::new(ErrorKind::RuleViolation, Msg::MailNotConfigured));
-    };
-    let lock = lock_file(api.store())?;
-    lock.lock()
-        .map_err(|e| Error::with_source(ErrorKind::Storage, Msg::Internal, e))?;
-    let out = outbox::deliver(api.store(), &smtp, Pass::Now, PASS_LIMIT);
-    drop(lock);
-    let out = out?;
-    told(api, &out);
-    Ok(out)
+/// The mail channel as the settings and the kept password make it; None
+/// while no mail server is set up.
+pub fn channel(api: &Api) -> Result<Option<Smtp>> {
+    let m = settings::mail(api.store())?;
+    if !m.configured() {
+        return Ok(None);
+    }
+    let password = password(api.place(), api.store().path()).map(|(p, _)| p);
+    Ok(Some(Smtp::new(m, password)))
 }
 
-/// A pass if nobody else is running one and a mail server is set up.
-fn deliver_if_free(api: &Api) -> Result<Vec<Delivery>> {
-    let Some(smtp) = channel(api)? else {
-        return Ok(Vec::new());
-    };
-    let lock = lock_file(api.store())?;
-    if lock.try_lock().is_err() {
+/// One delivery pass now (a person asked), waiting for a pass of another
+/// process to end.
+pub fn deliver_now(api: &Api) -> Result<Vec<Delivery>> {
+    deliver(api, Pass::Now)
+}
+
+/// A pass under the lock: `Now` waits for it and says when no mail server is
+/// set up; `Scheduled` goes away quietly. The keychain is asked for the
+/// password only when something is due.
+fn deliver(api: &Api, pass: Pass) -> Result<Vec<Delivery>> {
+    let store = api.store();
+    let settings = settings::mail(store)?;
+    if !settings.configured() {
+        return match pass {
+            Pass::Now => Err(Error::new(ErrorKind::RuleViolation, Msg::MailNotConfigured)),
+            Pass::Scheduled => Ok(Vec::new()),
+        };
+    }
+    let lock = lock_file(store)?;
+    match pass {
+        Pass::Now => lock
+            .lock()
+            .map_err(|e| Error::with_source(ErrorKind::Storage, Msg::Internal, e))?,
+        Pass::Scheduled if lock.try_lock().is_err() => return Ok(Vec::new()),
+        Pass::Scheduled => {}
+    }
+    let due = outbox::due(store, pass, PASS_LIMIT)?;
+    if due.is_empty() {
         return Ok(Vec::new());
     }
-    let out = outbox::deliver(api.store(), &smtp, Pass::Scheduled, PASS_LIMIT)?;
+    let password = password(api.place(), store.path()).map(|(p, _)| p);
+    let out = outbox::send(store, &Smtp::new(settings, password), &due)?;
+    drop(lock);
     told(api, &out);
     Ok(out)
 }
@@ -208,7 +216,7 @@ pub fn spawn_delivery(
                 }
                 if waited >= every {
                     waited = Duration::ZERO;
-                    if let Err(e) = deliver_if_free(&api) {
+                    if let Err(e) = deliver(&api, Pass::Scheduled) {
                         log::warn!("delivery: {}", e.log_detail());
                     }
                 }

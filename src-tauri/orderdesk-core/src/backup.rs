@@ -48,36 +48,29 @@ pub fn now(store: &Store, s: &Session, target: &Path) -> Result<BackupInfo> {
 
 /// The automatic backups in `dir`, newest first.
 pub fn list(dir: &Path) -> Vec<BackupInfo> {
-    let mut all: Vec<BackupInfo> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with(PREFIX))
-                })
-                .filter_map(|p| info(&p))
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut all: Vec<BackupInfo> = files_named(dir, |n| n.starts_with(PREFIX))
+        .iter()
+        .filter_map(|p| info(p))
+        .collect();
     all.sort_by(|a, b| b.name.cmp(&a.name));
     all
 }
 
-fn partials(dir: &Path) -> Vec<PathBuf> {
+/// The files in `dir` whose names pass `wanted` (none when it cannot be read).
+fn files_named(dir: &Path, wanted: impl Fn(&str) -> bool) -> Vec<PathBuf> {
     std::fs::read_dir(dir)
         .map(|entries| {
             entries
                 .filter_map(|e| e.ok())
                 .map(|e| e.path())
-                .filter(|p| {
-                    p.file_name()
-                        .is_some_and(|n| n.to_string_lossy().contains(".partial-"))
-                })
+                .filter(|p| p.file_name().is_some_and(|n| wanted(&n.to_string_lossy())))
                 .collect()
         })
         .unwrap_or_default()
+}
+
+fn partials(dir: &Path) -> Vec<PathBuf> {
+    files_named(dir, |n| n.contains(".partial-"))
 }
 
 /// Makes an automatic backup in `dir` unless one is younger than

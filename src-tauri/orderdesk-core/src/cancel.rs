@@ -310,7 +310,7 @@ pub fn preview(
                 reason_code,
                 clean_note(customer_message, NOTE_MAX)?.as_deref(),
                 s.user_id,
-                &crate::notice::day_of(&store::stamp(store.now())),
+                &crate::notice::today(store),
             )?)
         } else {
             None
@@ -657,7 +657,7 @@ pub fn pending_request(store: &Store, s: &Session, number: &str) -> Result<Pendi
                 order.cancel_reason_code.as_deref(),
                 order.cancel_customer_message.as_deref(),
                 s.user_id,
-                &crate::notice::day_of(&store::stamp(store.now())),
+                &crate::notice::today(store),
             )?)
         } else {
             None

@@ -6,7 +6,7 @@ use crate::auth::Session;
 use crate::domain::Lang;
 use crate::error::Result;
 use crate::notify::{self, NotificationSink};
-use crate::store::{self, Store, outbox::CustomerMessage};
+use crate::store::{self, Store};
 
 /// An inbox item with its text in both languages.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -98,16 +98,4 @@ pub fn show(fresh: &[InboxItem], lang: Lang, sink: &dyn NotificationSink) {
         };
         sink.show("OrderDesk", &body);
     }
-}
-
-/// Customer notices `s` may see, newest first (see `outbox::list`).
-pub fn outbox(store: &Store, s: &Session, limit: i64) -> Result<Vec<CustomerMessage>> {
-    crate::outbox::list(
-        store,
-        s,
-        &store::outbox::OutboxFilter {
-            limit: Some(limit),
-            ..Default::default()
-        },
-    )
 }

@@ -95,12 +95,19 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// The local day of a stored UTC stamp (`at`), as the sheet shows it.
 pub fn day_of(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
-        .map(|t| {
-            t.with_timezone(&chrono::Local)
-                .format("%Y-%m-%d")
-                .to_string()
-        })
+        .map(|t| local_day(t.with_timezone(&chrono::Utc)))
         .unwrap_or_else(|_| at.chars().take(10).collect())
+}
+
+/// Today, on this PC's calendar, by the store's clock.
+pub fn today(store: &crate::Store) -> String {
+    local_day(store.now())
+}
+
+fn local_day(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono::Local)
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// A new Message-ID, kept with the notice: a retry after a crash sends the

@@ -144,10 +144,7 @@ pub fn cancellation_notice(
     let lang = customer.language;
     let template = templates.for_lang(lang);
     let reason = match reason_code {
-        Some(code) => match store::settings::reason(c, code)? {
-            Some(r) => lang.pick(&r.label_zh, &r.label_en).to_string(),
-            None => code.to_string(),
-        },
+        Some(code) => reason_label(c, code, lang)?,
         None => lang.pick("（待填写）", "(to be chosen)").to_string(),
     };
     let fill = |text: &str| {
@@ -171,6 +168,15 @@ pub fn cancellation_notice(
         pdf_hash: crate::notice::sha256_hex(&pdf),
         pdf,
         sheet,
+    })
+}
+
+/// A cancellation reason as the customer reads it (its code, when the
+/// reason is gone).
+pub(crate) fn reason_label(c: &Connection, code: &str, lang: Lang) -> Result<String> {
+    Ok(match store::settings::reason(c, code)? {
+        Some(r) => lang.pick(&r.label_zh, &r.label_en).to_string(),
+        None => code.to_string(),
     })
 }
 

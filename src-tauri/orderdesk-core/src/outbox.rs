@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Session, can_read};
-use crate::domain::{OrderId, Role, UserId};
+use crate::domain::{Role, UserId};
 use crate::error::{Error, Msg, Result};
 use crate::notice::NoticeSheet;
 use crate::store::outbox::{CustomerMessage, OutboxFilter, Outgoing};
@@ -70,7 +70,10 @@ impl OutboxCounts {
     }
 }
 
-pub fn counts(store: &Store) -> Result<OutboxCounts> {
+/// How many notices are in each state, over every department
+/// (administrators).
+pub fn counts(store: &Store, s: &Session) -> Result<OutboxCounts> {
+    crate::auth::require_admin(s)?;
     let mut out = OutboxCounts::default();
     for (status, n) in store.read(|c| store::outbox::counts(c))? {
         match status.as_str() {
@@ -181,17 +184,18 @@ pub enum Pass {
 pub const GRACE: chrono::Duration = chrono::Duration::seconds(30);
 
 /// One delivery pass: every notice that is due, oldest first, at most
-/// `limit`. Each attempt is recorded (`sending`, one more attempt) before it
-/// is made, so that a process killed mid-way leaves the notice `sending` and
-/// the next pass sends it again with the same Message-ID, never a second
-/// notice. A notice whose stored content no longer matches its hash is
-/// refused for good.
+/// `limit` (`due`, then `send`).
 pub fn deliver(
     store: &Store,
     channel: &dyn Channel,
     pass: Pass,
     limit: i64,
 ) -> Result<Vec<Delivery>> {
+    send(store, channel, &due(store, pass, limit)?)
+}
+
+/// The notices a pass of this kind takes now, oldest first, at most `limit`.
+pub fn due(store: &Store, pass: Pass, limit: i64) -> Result<Vec<i64>> {
     let now = store.now();
     let (queued_by, retry_by) = match pass {
         // "~" sorts after every stamp: no time limit.
@@ -199,9 +203,17 @@ pub fn deliver(
         Pass::Scheduled => (store::stamp(now - GRACE), store::stamp(now)),
     };
     let limit = limit.clamp(1, 1000);
-    let due = store.read(|c| store::outbox::due(c, &queued_by, &retry_by, limit))?;
+    store.read(|c| store::outbox::due(c, &queued_by, &retry_by, limit))
+}
+
+/// Sends the notices `ids` through `channel`. Each attempt is recorded
+/// (`sending`, one more attempt) before it is made, so that a process killed
+/// mid-way leaves the notice `sending` and the next pass sends it again with
+/// the same Message-ID, never a second notice. A notice whose stored content
+/// no longer matches its hash is refused for good.
+pub fn send(store: &Store, channel: &dyn Channel, ids: &[i64]) -> Result<Vec<Delivery>> {
     let mut out = Vec::new();
-    for id in due {
+    for &id in ids {
         let at = store::stamp(store.now());
         let started = store.write(|tx| store::outbox::begin_attempt(tx, id, &at))?;
         if !started {
@@ -411,10 +423,7 @@ fn sheet_now(c: &rusqlite::Connection, order: &store::orders::Order) -> Result<N
     let customer = store::customers::get(c, order.customer_id)?;
     let lang = customer.language;
     let reason = match order.cancel_reason_code.as_deref() {
-        Some(code) => match store::settings::reason(c, code)? {
-            Some(r) => lang.pick(&r.label_zh, &r.label_en).to_string(),
-            None => code.to_string(),
-        },
+        Some(code) => crate::notify::reason_label(c, code, lang)?,
         None => String::new(),
     };
     let day = order
@@ -432,12 +441,4 @@ fn sheet_now(c: &rusqlite::Connection, order: &store::orders::Order) -> Result<N
         operator,
         &day,
     )
-}
-
-/// The id of an order's newest notice (for the detail pane's delivery line).
-pub fn latest_for_order(store: &Store, order: OrderId) -> Result<Option<CustomerMessage>> {
-    store.read(|c| match store::outbox::latest_for_order(c, order)? {
-        Some(id) => store::outbox::get(c, id),
-        None => Ok(None),
-    })
 }

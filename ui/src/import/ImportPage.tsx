@@ -5,6 +5,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type FieldColumn, type ImportKind, type ImportReport, type ImportSheet, type ItemResult, type Lang } from "../api";
 import { describe } from "../common/errors";
+import { useAttempt } from "../common/useAttempt";
 import { JobResults } from "../wizards/JobResults";
 import { useJob } from "../wizards/useJob";
 
@@ -24,22 +25,10 @@ export function ImportPage() {
   const [sheet, setSheet] = useState<ImportSheet | null>(null);
   const [mapping, setMapping] = useState<FieldColumn[]>([]);
   const [report, setReport] = useState<ImportReport | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run: attempt, dismiss } = useAttempt();
   const job = useJob();
   const zh = i18n.language === "zh-CN";
 
-  const attempt = async (f: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await f();
-    } catch (e) {
-      setError(describe(e).text);
-    } finally {
-      setBusy(false);
-    }
-  };
   const choose = async () => {
     const picked = await api.pickImportFile().catch(() => null);
     if (picked) setPath(picked);
@@ -92,7 +81,7 @@ export function ImportPage() {
       <Steps current={step} size="small" items={[
         { title: t("own.stepFile") }, { title: t("own.stepColumns") }, { title: t("own.stepDryRun") }, { title: t("own.stepImport") },
       ]} />
-      {error && <Alert type="error" showIcon title={error} data-testid="import-error" closable onClose={() => setError(null)} />}
+      {error && <Alert type="error" showIcon title={error} data-testid="import-error" closable onClose={dismiss} />}
 
       {step === 0 && (
         <Card>

@@ -42,7 +42,7 @@ function MailCard() {
   }, [setup.data, form]);
   const chosen = PRESETS.find((p) => p.key === preset);
 
-  const usePreset = (key: string) => {
+  const applyPreset = (key: string) => {
     setPreset(key);
     const p = PRESETS.find((x) => x.key === key);
     if (p) form.setFieldsValue({ host: p.host, port: p.port, security: p.security });
@@ -83,7 +83,7 @@ function MailCard() {
       <Typography.Paragraph type="secondary">{t("mail.intro")}</Typography.Paragraph>
       <Form form={form} layout="vertical" onFinish={(v) => void save(v)} requiredMark={false}>
         <Form.Item label={t("mail.preset")}>
-          <Select placeholder={t("mail.presetPlaceholder")} value={preset} onChange={usePreset} style={{ width: 280 }} data-testid="mail-preset"
+          <Select placeholder={t("mail.presetPlaceholder")} value={preset} onChange={applyPreset} style={{ width: 280 }} data-testid="mail-preset"
             options={PRESETS.map((p) => ({ value: p.key, label: t(`mail.presets.${p.key}`) }))} />
         </Form.Item>
         {chosen?.authCode && <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t("mail.authCode")} data-testid="mail-authcode-hint" />}

@@ -10,11 +10,11 @@ import { moment } from "../common/format";
 import { isManager, SessionContext } from "../common/session";
 import { usePrintNotice } from "./usePrintNotice";
 
-export const NOTICE_STATES = ["queued", "sending", "sent", "retrying", "failed", "withdrawn"] as const;
+const NOTICE_STATES = ["queued", "sending", "sent", "retrying", "failed", "withdrawn"] as const;
 const COLOR: Record<string, string> = { queued: "blue", sending: "processing", sent: "green", retrying: "orange", failed: "red", withdrawn: "default" };
 
 /** A notice's state as a coloured tag, in words. */
-export function NoticeState({ status }: { status: string }) {
+function NoticeState({ status }: { status: string }) {
   const { t } = useTranslation();
   return <Tag color={COLOR[status] ?? "default"} data-testid={`notice-state-${status}`}>{t(`notices.state.${status}`)}</Tag>;
 }

@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type Found, type Probe } from "../api";
 import { describe } from "../common/errors";
+import { useAttempt } from "../common/useAttempt";
 
 /** A fingerprint in groups of four, as `orderdesk-server status` prints it. */
 export function grouped(fingerprint: string): string {
@@ -66,8 +67,7 @@ export function ConnectPage({ onConnected, onCancel }: { onConnected: () => void
   const [address, setAddress] = useState("");
   const [probe, setProbe] = useState<Probe | null>(null);
   const [announced, setAnnounced] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAttempt();
 
   const scan = () => {
     setFound(null);
@@ -75,31 +75,17 @@ export function ConnectPage({ onConnected, onCancel }: { onConnected: () => void
   };
   useEffect(scan, []);
 
-  const look = async (target: string, fromNetwork: string | null) => {
-    setBusy(true);
-    setError(null);
+  const look = (target: string, fromNetwork: string | null) => {
     setProbe(null);
     setAnnounced(fromNetwork);
-    try {
-      setProbe(await api.probeServer(target));
-    } catch (e) {
-      setError(describe(e).text);
-    } finally {
-      setBusy(false);
-    }
+    return run(async () => setProbe(await api.probeServer(target)));
   };
   const trust = async () => {
     if (!probe) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api.connectServer(probe.address, probe.fingerprint);
       onConnected();
-    } catch (e) {
-      setError(describe(e).text);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

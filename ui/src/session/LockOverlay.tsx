@@ -1,9 +1,8 @@
 import { Alert, Button, Form, Input, Modal, Space, Typography } from "antd";
 import { LockOutlined } from "@ant-design/icons";
-import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type Session } from "../api";
-import { describe } from "../common/errors";
+import { useAttempt } from "../common/useAttempt";
 
 /** Over the window while it is locked: what was on screen stays underneath;
  * the same person's password unlocks it. */
@@ -11,20 +10,12 @@ export function LockOverlay({ session, minutes, reason, onUnlocked, onLogout }: 
   session: Session; minutes: number; reason: string | null; onUnlocked: () => void; onLogout: () => void;
 }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const unlock = async (v: { password: string }) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, run } = useAttempt();
+  const unlock = (v: { password: string }) =>
+    run(async () => {
       await api.login(session.login, v.password);
       onUnlocked();
-    } catch (e) {
-      setError(describe(e).text);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Modal open closable={false} mask={{ closable: false }} keyboard={false} footer={null} width={420}
       title={<><LockOutlined /> {t("lock.title")}</>} data-testid="lock-overlay">

@@ -1,9 +1,8 @@
 import { Alert, Button, Card, Flex, Form, Input, Segmented, Typography } from "antd";
 import { LockOutlined, UserOutlined } from "@ant-design/icons";
-import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type DeskConfig, type Session } from "../api";
-import { describe } from "../common/errors";
+import { useAttempt } from "../common/useAttempt";
 import type { UiLang } from "../i18n";
 
 export function LoginPage({ onLogin, lang, onLang, desk, notice, onConnection, demo }: {
@@ -17,20 +16,10 @@ export function LoginPage({ onLogin, lang, onLang, desk, notice, onConnection, d
   onConnection: () => void;
 }) {
   const { t } = useTranslation();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAttempt();
 
-  const submit = async (v: { login: string; password: string }) => {
-    setBusy(true);
-    setError(null);
-    try {
-      onLogin(await api.login(v.login, v.password));
-    } catch (e) {
-      setError(describe(e).text);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = (v: { login: string; password: string }) =>
+    run(async () => onLogin(await api.login(v.login, v.password)));
 
   return (
     <div className="center-page">

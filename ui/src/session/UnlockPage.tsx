@@ -3,7 +3,7 @@ import { LockOutlined } from "@ant-design/icons";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
-import { describe } from "../common/errors";
+import { useAttempt } from "../common/useAttempt";
 
 /** This PC's database is encrypted and this PC lacks its key (a new
  * keychain, a file brought from another PC): the recovery key from paper
@@ -11,20 +11,12 @@ import { describe } from "../common/errors";
 export function UnlockPage({ onUnlocked }: { onUnlocked: () => void }) {
   const { t } = useTranslation();
   const [key, setKey] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const unlock = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, run } = useAttempt();
+  const unlock = () =>
+    run(async () => {
       await api.unlockDatabase(key);
       onUnlocked();
-    } catch (e) {
-      setError(describe(e).text);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <div className="center-page">
       <Card style={{ width: 560 }} data-testid="unlock-card">

@@ -1,4 +1,4 @@
-//! The inbox and the customer outbox.
+//! The inbox.
 
 use orderdesk_core::{Result, inbox};
 
@@ -29,8 +29,4 @@ pub fn inbox_mark_read(ctx: &Ctx, ids: Vec<i64>) -> Result<i64> {
 
 pub fn inbox_new(ctx: &Ctx, after_id: i64) -> Result<Vec<InboxItem>> {
     inbox::unread_since(ctx.store(), &ctx.session, after_id)
-}
-
-pub fn outbox(ctx: &Ctx, limit: i64) -> Result<Vec<CustomerMessage>> {
-    inbox::outbox(ctx.store(), &ctx.session, limit)
 }

@@ -1,7 +1,6 @@
 //! Customer notices: the outbox, delivery, the printed notice, and the
 //! settings they go out with (the mail server, the letterhead).
 
-use orderdesk_core::domain::Role;
 use orderdesk_core::outbox::{self, Answer};
 use orderdesk_core::store::outbox::OutboxFilter;
 use orderdesk_core::{Error, ErrorKind, Msg, Result, auth, settings};
@@ -9,21 +8,12 @@ use orderdesk_core::{Error, ErrorKind, Msg, Result, auth, settings};
 use crate::types::*;
 use crate::{Ctx, mail};
 
-fn require_manager(ctx: &Ctx) -> Result<()> {
-    if ctx.session.is_admin() || ctx.session.role == Role::Manager {
-        Ok(())
-    } else {
-        Err(Error::forbidden(Msg::ManagersOnly))
-    }
-}
-
 pub fn outbox_list(ctx: &Ctx, filter: OutboxFilter) -> Result<Vec<CustomerMessage>> {
     outbox::list(ctx.store(), &ctx.session, &filter)
 }
 
 pub fn outbox_counts(ctx: &Ctx) -> Result<OutboxCounts> {
-    auth::require_admin(&ctx.session)?;
-    outbox::counts(ctx.store())
+    outbox::counts(ctx.store(), &ctx.session)
 }
 
 pub fn outbox_withdraw(ctx: &Ctx, id: i64) -> Result<CustomerMessage> {
@@ -39,7 +29,7 @@ pub fn outbox_resend(ctx: &Ctx, id: i64) -> Result<CustomerMessage> {
 }
 
 pub fn outbox_deliver(ctx: &Ctx) -> Result<Vec<Delivery>> {
-    require_manager(ctx)?;
+    auth::require_manager(&ctx.session)?;
     mail::deliver_now(ctx.api)
 }
 
@@ -76,7 +66,7 @@ fn setup(ctx: &Ctx) -> Result<MailSetup> {
         configured: settings.configured(),
         password_set: kept.is_some(),
         password_kept: kept.map(|k| k.code().to_string()),
-        waiting: outbox::counts(ctx.store())?.waiting(),
+        waiting: outbox::counts(ctx.store(), &ctx.session)?.waiting(),
         settings,
     })
 }
@@ -118,7 +108,6 @@ pub fn mail_test(ctx: &Ctx, to: String) -> Result<String> {
 }
 
 pub fn company_get(ctx: &Ctx) -> Result<Company> {
-    let _ = ctx;
     settings::company(ctx.store())
 }
 

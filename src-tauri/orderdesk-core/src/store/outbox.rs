@@ -236,14 +236,6 @@ pub fn due(c: &Connection, queued_by: &str, retry_by: &str, limit: i64) -> Resul
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// How many notices wait for a channel (queued or retrying).
-pub fn waiting(c: &Connection) -> Result<i64> {
-    Ok(c.prepare_cached(
-        "SELECT count(*) FROM customer_outbox WHERE status IN ('queued', 'retrying', 'sending')",
-    )?
-    .query_row([], |r| r.get(0))?)
-}
-
 /// Records an attempt before it is made: `sending`, one more attempt. False
 /// when the notice is no longer due (withdrawn, or sent by another pass).
 pub fn begin_attempt(c: &Connection, id: i64, at: &str) -> Result<bool> {

@@ -86,11 +86,11 @@ fn clerk_cancels_a_small_confirmed_order_and_stock_is_released() {
     assert_eq!(last.actor.as_deref(), Some(clerk.login.as_str()));
     assert!(out.customer_message_id.is_some());
     let manager = login(&f.store, manager_of(&clerk.login));
-    let outbox = inbox::outbox(&f.store, &manager, 10).expect("outbox");
+    let outbox = outbox_of(&f.store, &manager).expect("outbox");
     assert!(outbox.iter().any(|m| m.order_number == row.number));
     // The customer's notice is read like the order: not from another department.
     let outsider = login(&f.store, &stranger(&clerk.login));
-    let theirs = inbox::outbox(&f.store, &outsider, 1000).expect("outbox");
+    let theirs = outbox_of(&f.store, &outsider).expect("outbox");
     assert!(
         theirs.iter().all(|m| m.order_number != row.number),
         "a clerk of another department reads no notice of this order"
@@ -370,7 +370,7 @@ fn an_unticked_customer_notice_is_not_queued() {
     assert!(out.customer_message_id.is_none());
     let admin = login(&f.store, "admin");
     assert!(
-        inbox::outbox(&f.store, &admin, 100)
+        outbox_of(&f.store, &admin)
             .expect("outbox")
             .iter()
             .all(|m| m.order_number != row.number)
@@ -473,7 +473,7 @@ fn the_internal_note_never_reaches_the_customer_and_the_preview_is_what_is_queue
     );
     assert_eq!(out.notified.len(), out.notified_names.len());
     let admin = login(&f.store, "admin");
-    let queued = orderdesk_core::inbox::outbox(&f.store, &admin, 50)
+    let queued = outbox_of(&f.store, &admin)
         .expect("outbox")
         .into_iter()
         .find(|m| m.order_number == row.number)

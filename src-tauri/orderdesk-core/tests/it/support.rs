@@ -115,3 +115,11 @@ pub fn product_reserved(store: &Store, sku: &str) -> i64 {
         })
         .expect("product")
 }
+
+/// The customer notices `s` may see, newest first.
+pub fn outbox_of(
+    store: &Store,
+    s: &Session,
+) -> orderdesk_core::Result<Vec<orderdesk_core::store::outbox::CustomerMessage>> {
+    orderdesk_core::outbox::list(store, s, &Default::default())
+}
