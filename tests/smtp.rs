@@ -142,24 +142,21 @@ impl SmtpServer {
     /// Waits until `n` messages are stalled in the server (received, not
     /// answered); false after `limit`.
     pub fn wait_unacked(&self, n: usize, limit: Duration) -> bool {
-        let end = Instant::now() + limit;
-        while Instant::now() < end {
-            if self.files(".unacked.eml").len() >= n {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        false
+        self.wait_for(".unacked.eml", n, limit)
     }
 
     /// Waits until `n` messages were accepted; false after `limit`.
     pub fn wait_accepted(&self, n: usize, limit: Duration) -> bool {
+        self.wait_for(".eml", n, limit)
+    }
+
+    fn wait_for(&self, suffix: &str, n: usize, limit: Duration) -> bool {
         let end = Instant::now() + limit;
         while Instant::now() < end {
-            if self.files(".eml").len() >= n {
+            if self.files(suffix).len() >= n {
                 return true;
             }
-            std::thread::sleep(Duration::from_millis(100));
+            std::thread::sleep(Duration::from_millis(50));
         }
         false
     }

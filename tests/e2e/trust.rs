@@ -7,7 +7,7 @@
 mod harness;
 
 use harness::{App, Fixture, by};
-use orderdesk_core::cipher::DbKey;
+use orderdesk_core::cipher::{DbKey, KeyKeeper};
 use orderdesk_core::customers::{self, CustomerInput};
 use orderdesk_core::domain::Lang;
 use orderdesk_core::{Store, auth, backup};
@@ -96,7 +96,7 @@ async fn an_administrator_restores_a_backup_and_everyone_logs_in_again() {
     let key = DbKey::random();
     {
         let store = Store::open(&fx.db).expect("open");
-        store.encrypt(key.clone()).expect("encrypt");
+        store.encrypt(key.clone(), &Nowhere).expect("encrypt");
     }
     let app = App::start_named(&fx, "trust-").await;
     app.wait(by("unlock-card")).await;
@@ -118,4 +118,15 @@ async fn an_administrator_restores_a_backup_and_everyone_logs_in_again() {
         orderdesk_core::store::files::looks_encrypted(&fx.db),
         "the file stays encrypted"
     );
+}
+
+/// Keeps a key nowhere: the keychain of a system that never saw it.
+struct Nowhere;
+
+impl KeyKeeper for Nowhere {
+    fn keep(&self, _key: &DbKey) -> orderdesk_core::Result<()> {
+        Ok(())
+    }
+
+    fn forget(&self) {}
 }

@@ -146,7 +146,7 @@ const Navigation = memo(function Navigation({ session, page, onPage, onArchive }
         <Flex justify="space-between" align="center" data-testid="nav-outbox">
           {t("notices.title")}
           {/* The administrator sees notices that failed (red) or wait. */}
-          <Badge count={notices.data ? notices.data.failed || notices.data.queued + notices.data.retrying : 0} size="small"
+          <Badge count={notices.data ? notices.data.failed || notices.data.queued + notices.data.sending + notices.data.retrying : 0} size="small"
             color={notices.data?.failed ? "red" : "gray"} data-testid="outbox-badge" />
         </Flex>
       ),

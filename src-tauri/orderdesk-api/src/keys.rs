@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use orderdesk_core::cipher::DbKey;
+use orderdesk_core::cipher::{DbKey, KeyKeeper};
 use orderdesk_core::store::files;
 use orderdesk_core::{Error, ErrorKind, Msg, Result, Store};
 
@@ -52,12 +52,22 @@ pub fn put(db: &Path, key: &DbKey) -> Result<()> {
     }
 }
 
-/// Forgets the key of the database at `db` (an encryption that failed).
-pub fn forget(db: &Path) {
-    if let Ok(e) = entry(db)
-        && let Err(e) = e.delete_credential()
-    {
-        log::warn!("keychain: {e}");
+/// Keeps the key of the database at `db` in this PC's keychain while the
+/// database is encrypted (`backup::encrypt`).
+#[derive(Debug)]
+pub struct Keychain<'a>(pub &'a Path);
+
+impl KeyKeeper for Keychain<'_> {
+    fn keep(&self, key: &DbKey) -> Result<()> {
+        put(self.0, key)
+    }
+
+    fn forget(&self) {
+        if let Ok(e) = entry(self.0)
+            && let Err(e) = e.delete_credential()
+        {
+            log::warn!("keychain: {e}");
+        }
     }
 }
 

@@ -14,11 +14,11 @@
 //! Message-ID.
 
 use std::fs::{File, OpenOptions};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use orderdesk_core::auth::Session;
 use orderdesk_core::outbox::{self, Delivery, Pass};
 use orderdesk_core::store::files;
 use orderdesk_core::{Error, ErrorKind, Msg, Result, Store, settings};
@@ -58,16 +58,6 @@ fn keychain(db: &Path) -> Option<keyring::Entry> {
     keyring::Entry::new(SERVICE, &account).ok()
 }
 
-fn io_error(e: std::io::Error) -> Error {
-    Error::with_source(
-        ErrorKind::Storage,
-        Msg::KeychainUnavailable {
-            detail: e.kind().to_string(),
-        },
-        e,
-    )
-}
-
 /// Keeps the password (empty: forgets it). On this PC in the keychain when
 /// one answers, else (and on the server) in the owner-only file.
 pub fn put_password(place: Place, db: &Path, password: &str) -> Result<Option<Kept>> {
@@ -88,7 +78,7 @@ pub fn put_password(place: Place, db: &Path, password: &str) -> Result<Option<Ke
             Err(e) => log::warn!("keychain: {e}; the mail password is kept in a file"),
         }
     }
-    write_private(&password_file(db), password.as_bytes()).map_err(io_error)?;
+    files::write_private(&password_file(db), password.as_bytes())?;
     Ok(Some(Kept::File))
 }
 
@@ -112,36 +102,26 @@ fn forget_password(db: &Path) {
     let _ = std::fs::remove_file(password_file(db));
 }
 
-/// Writes `bytes` to `path` readable by its owner only, whole or not at all.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options.open(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    drop(f);
-    std::fs::rename(&tmp, path)
-}
-
 /// The lock that makes a delivery pass the only one on its database.
 fn lock_file(store: &Store) -> Result<File> {
     let mut path = store.path().as_os_str().to_owned();
     path.push(".delivery.lock");
+    let path = PathBuf::from(path);
     OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(false)
-        .open(PathBuf::from(path))
-        .map_err(|e| Error::with_source(ErrorKind::Storage, Msg::Internal, e))
+        .open(&path)
+        .map_err(|e| {
+            let path = path.display().to_string();
+            Error::with_source(ErrorKind::Storage, Msg::CannotWrite { path }, e)
+        })
 }
 
-/// The mail channel as the settings and the kept password make it; None
-/// while no mail server is set up.
-pub fn channel(api: &Api) -> Result<Option<Smtp>> {
-    let m = settings::mail(api.store())?;
+/// The mail channel as the settings and the kept password make it, for an
+/// administrator's test; None while no mail server is set up.
+pub fn channel(api: &Api, s: &Session) -> Result<Option<Smtp>> {
+    let m = settings::mail_for(api.store(), s)?;
     if !m.configured() {
         return Ok(None);
     }
@@ -151,25 +131,26 @@ pub fn channel(api: &Api) -> Result<Option<Smtp>> {
 
 /// One delivery pass now (a person asked), waiting for a pass of another
 /// process to end.
-pub fn deliver_now(api: &Api) -> Result<Vec<Delivery>> {
-    deliver(api, Pass::Now)
+pub fn deliver_now(api: &Api, s: &Session) -> Result<Vec<Delivery>> {
+    deliver(api, Pass::Now(s))
 }
 
 /// A pass under the lock: `Now` waits for it and says when no mail server is
 /// set up; `Scheduled` goes away quietly. The keychain is asked for the
 /// password only when something is due.
 fn deliver(api: &Api, pass: Pass) -> Result<Vec<Delivery>> {
+    pass.allowed()?;
     let store = api.store();
     let settings = settings::mail(store)?;
     if !settings.configured() {
         return match pass {
-            Pass::Now => Err(Error::new(ErrorKind::RuleViolation, Msg::MailNotConfigured)),
+            Pass::Now(_) => Err(Error::new(ErrorKind::RuleViolation, Msg::MailNotConfigured)),
             Pass::Scheduled => Ok(Vec::new()),
         };
     }
     let lock = lock_file(store)?;
     match pass {
-        Pass::Now => lock
+        Pass::Now(_) => lock
             .lock()
             .map_err(|e| Error::with_source(ErrorKind::Storage, Msg::Internal, e))?,
         Pass::Scheduled if lock.try_lock().is_err() => return Ok(Vec::new()),

@@ -76,7 +76,7 @@ fn encrypt_unlock_and_restore_on_another_pc() {
 
     // A clerk may not; an administrator gets the recovery key once.
     let refused = cli(&db, &pc.bus, &["--json", "--as", "clerk01", "encrypt"]);
-    assert!(!refused.status.success());
+    assert_eq!(refused.status.code(), Some(5), "{refused:?}");
     assert_eq!(&head(&db)[..15], b"SQLite format 3");
     let done = ok_json(&cli(&db, &pc.bus, &["--json", "--as", "admin", "encrypt"]));
     assert_eq!(done["encrypted"], true);
@@ -93,7 +93,7 @@ fn encrypt_unlock_and_restore_on_another_pc() {
     // The key is in the keychain: work goes on as before.
     assert_eq!(count(&pc.bus), before);
     let again = cli(&db, &pc.bus, &["--json", "--as", "admin", "encrypt"]);
-    assert!(!again.status.success(), "once");
+    assert_eq!(again.status.code(), Some(7), "once: {again:?}");
 
     // A backup, encrypted with the same key.
     let backup = dir.path().join("friday.db");
@@ -129,7 +129,7 @@ fn encrypt_unlock_and_restore_on_another_pc() {
     // A typo in the recovery key, then the right one.
     let typo = format!("{}X", &recovery[..64]);
     let refused = cli(&db, &other.bus, &["unlock", "--recovery-key", &typo]);
-    assert!(!refused.status.success());
+    assert_eq!(refused.status.code(), Some(7), "{refused:?}");
     ok_json(&cli(
         &db,
         &other.bus,
@@ -152,7 +152,7 @@ fn encrypt_unlock_and_restore_on_another_pc() {
         &other.bus,
         &["--as", "admin", "restore", backup_arg],
     );
-    assert!(!refused.status.success());
+    assert_eq!(refused.status.code(), Some(1), "{refused:?}");
     assert!(String::from_utf8_lossy(&refused.stderr).contains("encrypted"));
     let restored = ok_json(&cli(
         &site_db,
@@ -199,7 +199,9 @@ fn the_office_server_keeps_the_key_in_its_keychain() {
     };
     let done = ok_json(&remote(&["encrypt"]));
     assert!(done["recovery_key"].as_str().is_some());
-    let total = ok_json(&remote(&["search", "--limit", "1"]))["total"].as_i64();
+    let total = ok_json(&remote(&["search", "--limit", "1"]))["total"]
+        .as_i64()
+        .expect("total");
     assert_ne!(&head(&db)[..15], b"SQLite format 3");
     drop(server);
 
@@ -223,7 +225,7 @@ fn the_office_server_keeps_the_key_in_its_keychain() {
         ])
         .output()
         .expect("run");
-    assert_eq!(ok_json(&out)["total"].as_i64(), total);
+    assert_eq!(ok_json(&out)["total"].as_i64(), Some(total));
 
     // Without that keychain it refuses to start (and says why in its log).
     let elsewhere = Keychain::start(&dir.path().join("elsewhere")).expect("keychain");

@@ -3,13 +3,14 @@
 //! `outbox --deliver`, `print`. Each runs on a database file and on a real
 //! `orderdesk-server` process, like the other CLI contracts.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use orderdesk_e2e::smtp::SmtpServer;
 use serde_json::Value;
 
 mod support;
-use support::{Site, Via, both, start_server_on};
+use support::{Keychain, Site, Via, both, start_server_on};
 
 const MANAGERS: [(&str, &str); 3] = [
     ("East China Sales", "mgr.east"),
@@ -184,6 +185,17 @@ fn a_notice_reaches_the_mail_server_exactly_as_it_was_previewed() {
         assert_eq!(pdf["filename"], format!("{}.pdf", v.number));
         assert_eq!(pdf["sha256"], previewed["pdf_hash"]);
 
+        // The listing says the state in the reader's language.
+        for (lang, word) in [("zh-CN", "已发送"), ("en", "sent")] {
+            let out = db.cli(Some("admin"), &["--lang", lang, "outbox"]);
+            let text = String::from_utf8_lossy(&out.stdout);
+            let line = text
+                .lines()
+                .find(|l| l.contains(&v.number))
+                .expect("listed");
+            assert!(line.contains(word), "{lang}: {line}");
+        }
+
         // Printed: the same PDF, reading the number and the customer.
         let file = dir.path().join("notice.pdf");
         let printed = db.json(
@@ -302,7 +314,8 @@ fn temporary_failures_are_retried_and_permanent_ones_come_back_to_people() {
             assert!(body.contains(customer) && body.contains("550"), "{body}");
         }
         // A clerk may not send it again; the manager may, and it goes.
-        let id = notice(db, &b.number)["id"].to_string();
+        let failed = notice(db, &b.number);
+        let id = failed["id"].to_string();
         let out = db.cli(Some("clerk01"), &["outbox", "--resend", &id]);
         assert_eq!(out.status.code(), Some(5), "{out:?}");
         let again = db.json(Some(b.manager), &["outbox", "--resend", &id], 0);
@@ -312,7 +325,11 @@ fn temporary_failures_are_retried_and_permanent_ones_come_back_to_people() {
         assert_eq!(r[0]["status"], "sent", "{r:?}");
         let mails = smtp.accepted();
         assert_eq!(mails.len(), 2);
-        assert_ne!(mails[0].message_id(), mails[1].message_id());
+        assert_eq!(
+            mails[1].message_id(),
+            failed["message_id"].as_str().expect("id"),
+            "resent under the notice's own Message-ID"
+        );
 
         // Withdrawn before it went: never sent; a sent one stays sent.
         let c = victim(db, &[a.number.clone(), b.number.clone()]);
@@ -436,22 +453,24 @@ fn mail_settings_are_checked_and_the_password_never_shows() {
         assert_eq!(out.status.code(), Some(5));
 
         let secret = "authcode-7Hq2xZ";
+        let port = smtp.port.to_string();
+        let set = [
+            "mail",
+            "set",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--security",
+            "none",
+            "--from",
+            "orders@example.com",
+        ];
         let out = db
             .command(Some("admin"), "demo")
             .env("ORDERDESK_SMTP_PASSWORD", secret)
-            .args([
-                "--json",
-                "mail",
-                "set",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                &smtp.port.to_string(),
-                "--security",
-                "none",
-                "--from",
-                "orders@example.com",
-            ])
+            .arg("--json")
+            .args(set)
             .output()
             .expect("mail set");
         assert!(out.status.success(), "{out:?}");
@@ -460,17 +479,61 @@ fn mail_settings_are_checked_and_the_password_never_shows() {
         let shown = db.json(Some("admin"), &["mail", "show"], 0);
         assert_eq!(shown["password_set"], true, "{shown}");
         assert!(!shown.to_string().contains(secret));
-        // Never in the database, its log or its backups.
-        let bytes = std::fs::read(&db.path).expect("db");
-        assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_bytes()));
-        if shown["password_kept"] == "file" {
-            let file = db.path.with_file_name("smtp-password");
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let mode = std::fs::metadata(&file).expect("file").permissions().mode();
-                assert_eq!(mode & 0o777, 0o600, "{}", file.display());
-            }
+        // Never in the database nor its WAL (where a served database's
+        // latest writes are), nor in a backup made now.
+        let backup = if db.served() {
+            let made = db.json(Some("admin"), &["backup"], 0);
+            PathBuf::from(made["path"].as_str().expect("path"))
+        } else {
+            let backup = db.path.with_file_name("after-mail-set.db");
+            db.json(Some("admin"), &["backup", &backup.to_string_lossy()], 0);
+            backup
+        };
+        let wal = db.path.with_file_name(format!(
+            "{}-wal",
+            db.path.file_name().expect("name").to_string_lossy()
+        ));
+        assert!(backup.exists(), "{}", backup.display());
+        for file in [&db.path, &wal, &backup] {
+            // A WAL is gone once the last connection closed.
+            let bytes = std::fs::read(file).unwrap_or_default();
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{}",
+                file.display()
+            );
+        }
+        // No keychain answers here: the owner-only file keeps it.
+        assert_eq!(shown["password_kept"], "file", "{shown}");
+        let file = db.path.with_file_name("smtp-password");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).expect("file").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{}", file.display());
+        }
+        // On this PC, a keychain that answers keeps it instead, and the
+        // file goes (one place only).
+        if !db.served() {
+            let dir = tempfile::tempdir().expect("dir");
+            let pc = Keychain::start(dir.path()).expect("a keychain (the set-up installs it)");
+            let on_pc = |args: &[&str]| {
+                let out = db
+                    .command(Some("admin"), "demo")
+                    .env("DBUS_SESSION_BUS_ADDRESS", &pc.bus)
+                    .env("ORDERDESK_SMTP_PASSWORD", secret)
+                    .arg("--json")
+                    .args(args)
+                    .output()
+                    .expect("cli");
+                assert!(out.status.success(), "{out:?}");
+                serde_json::from_slice::<Value>(&out.stdout).expect("json")
+            };
+            on_pc(&set);
+            let shown = on_pc(&["mail", "show"]);
+            assert_eq!(shown["password_kept"], "keychain", "{shown}");
+            assert!(!file.exists(), "the file copy is gone");
+            assert!(!shown.to_string().contains(secret));
         }
 
         // A test message, and the server's answer in words.

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Session, require_admin};
-use crate::cipher::DbKey;
+use crate::cipher::{DbKey, KeyKeeper};
 use crate::error::{Error, Result};
 use crate::settings::audit;
 use crate::store::Store;
@@ -148,13 +148,22 @@ pub struct RestoreReport {
     pub archived_orders: i64,
 }
 
-/// Encrypts the database with `key` (administrators), logged in the
-/// settings log; the caller has kept the key where it will be found again.
-pub fn encrypt(store: &Store, s: &Session, key: DbKey) -> Result<()> {
+/// Encrypts the database with `key` (administrators), kept by `keeper`
+/// first (`Store::encrypt`), then logged in the settings log. An error means
+/// the file is as it was; `Some` error, that it is encrypted but the log
+/// did not take the entry (the recovery key must be shown all the same).
+pub fn encrypt(
+    store: &Store,
+    s: &Session,
+    key: DbKey,
+    keeper: &dyn KeyKeeper,
+) -> Result<Option<Error>> {
     require_admin(s)?;
-    store.encrypt(key)?;
+    store.encrypt(key, keeper)?;
     let subject = store.path().display().to_string();
-    store.write(|tx| audit(tx, store, s, "encryption", &subject, None))
+    Ok(store
+        .write(|tx| audit(tx, store, s, "encryption", &subject, None))
+        .err())
 }
 
 /// Restores the database from the backup at `source` (administrators).

@@ -19,6 +19,16 @@ const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const CHECK: usize = 2;
 const GROUP: usize = 5;
 
+/// Where the key of a database being encrypted is kept (this PC's
+/// keychain). Both are called under the store's writer lock, so no other
+/// encryption comes between them.
+pub trait KeyKeeper {
+    /// Keeps `key` before anything is encrypted; an error stops there.
+    fn keep(&self, key: &DbKey) -> Result<()>;
+    /// Forgets the kept key: the encryption failed, the file is still plain.
+    fn forget(&self);
+}
+
 /// A database key: 32 random bytes. Never printed (its `Debug` hides it).
 #[derive(Clone, PartialEq, Eq)]
 pub struct DbKey([u8; 32]);

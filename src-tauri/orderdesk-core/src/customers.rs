@@ -90,6 +90,7 @@ pub(crate) fn key(value: &str, field: &'static str, max: usize) -> Result<Option
 
 /// An address a mail server would take: one @, a dotted domain, no spaces.
 pub(crate) fn is_email(v: &str) -> bool {
+    let v = v.trim();
     let Some((local, domain)) = v.split_once('@') else {
         return false;
     };
@@ -99,6 +100,8 @@ pub(crate) fn is_email(v: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !v.chars().any(char::is_whitespace)
+        // One address, as a mail server takes it: no list, no display name.
+        && !v.contains(['<', '>', ',', ';'])
 }
 
 pub(crate) fn clean(input: &CustomerInput) -> Result<Clean> {
@@ -379,5 +382,7 @@ mod tests {
         assert!(!is_email("li @example.cn"));
         assert!(!is_email("@example.cn"));
         assert!(!is_email("li@example."));
+        assert!(!is_email("li@example.cn; wang@example.cn"));
+        assert!(!is_email("Li <li@example.cn>"));
     }
 }

@@ -290,6 +290,11 @@ pub enum Msg {
     CannotOpen {
         path: String,
     },
+    /// A file other than the database (a printed notice, a kept password)
+    /// could not be written.
+    CannotWrite {
+        path: String,
+    },
     NotADatabase {
         path: String,
     },
@@ -769,6 +774,10 @@ impl Msg {
 
             Msg::CannotOpen { path } if zh => format!("无法打开数据库文件 {path}。"),
             Msg::CannotOpen { path } => format!("The database file {path} cannot be opened."),
+            Msg::CannotWrite { path } if zh => format!("无法写入文件 {path}，请检查文件夹是否存在、是否可写。"),
+            Msg::CannotWrite { path } => {
+                format!("The file {path} cannot be written; check that its folder exists and may be written to.")
+            }
             Msg::NotADatabase { path } if zh => {
                 format!("{path} 不是 SQLite 数据库或已损坏；文件未被修改。")
             }
@@ -810,19 +819,19 @@ impl Msg {
             Msg::NoticeNotFound { id } => format!("There is no customer notice #{id}."),
             Msg::NoticeNotWithdrawable { number, status } if zh => format!(
                 "{number} 的客户通知当前为“{}”，只有尚未发出的通知（排队中或等待重试）才能撤回。",
-                notice_state(status, true)
+                crate::outbox::state_label(status, Lang::ZhCn)
             ),
             Msg::NoticeNotWithdrawable { number, status } => format!(
                 "The customer notice of {number} is {}; only one that has not gone out (queued or waiting to retry) can be withdrawn.",
-                notice_state(status, false)
+                crate::outbox::state_label(status, Lang::En)
             ),
             Msg::NoticeNotFailed { number, status } if zh => format!(
                 "{number} 的客户通知当前为“{}”，只有发送失败的通知才能重新发送。",
-                notice_state(status, true)
+                crate::outbox::state_label(status, Lang::ZhCn)
             ),
             Msg::NoticeNotFailed { number, status } => format!(
                 "The customer notice of {number} is {}; only a failed one is sent again.",
-                notice_state(status, false)
+                crate::outbox::state_label(status, Lang::En)
             ),
             Msg::NotCancelled { number } if zh => {
                 format!("{number} 未被取消，没有取消通知可打印。")
@@ -1211,25 +1220,6 @@ impl From<serde_json::Error> for Error {
             msg: Msg::Internal,
             source: Some(Box::new(e)),
         }
-    }
-}
-
-/// A notice's state in words.
-fn notice_state(code: &str, zh: bool) -> &str {
-    match (code, zh) {
-        ("queued", true) => "排队中",
-        ("sending", true) => "发送中",
-        ("sent", true) => "已发送",
-        ("retrying", true) => "等待重试",
-        ("failed", true) => "发送失败",
-        ("withdrawn", true) => "已撤回",
-        ("queued", false) => "queued",
-        ("sending", false) => "being sent",
-        ("sent", false) => "sent",
-        ("retrying", false) => "waiting to retry",
-        ("failed", false) => "failed",
-        ("withdrawn", false) => "withdrawn",
-        (other, _) => other,
     }
 }
 

@@ -104,6 +104,19 @@ pub fn today(store: &crate::Store) -> String {
     local_day(store.now())
 }
 
+/// The first instant of `day` (YYYY-MM-DD) on this PC's calendar, as a
+/// stored UTC stamp; `days_after` moves it on (1: the day's end, exclusive).
+/// None when `day` is not a date.
+pub fn day_start(day: &str, days_after: u64) -> Option<String> {
+    use chrono::TimeZone;
+    let date = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").ok()?
+        + chrono::Days::new(days_after);
+    let local = chrono::Local
+        .from_local_datetime(&date.and_hms_opt(0, 0, 0)?)
+        .earliest()?;
+    Some(crate::store::stamp(local.with_timezone(&chrono::Utc)))
+}
+
 fn local_day(t: chrono::DateTime<chrono::Utc>) -> String {
     t.with_timezone(&chrono::Local)
         .format("%Y-%m-%d")
@@ -114,4 +127,23 @@ fn local_day(t: chrono::DateTime<chrono::Utc>) -> String {
 /// same one, so that the receiving side sees one message.
 pub fn message_id() -> String {
     format!("<{}@orderdesk.notice>", uuid::Uuid::new_v4())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_on_this_pcs_calendar_runs_from_its_first_instant_to_the_next_days() {
+        let start = day_start("2026-12-05", 0).expect("a date");
+        let end = day_start("2026-12-05", 1).expect("a date");
+        // Whatever this PC's time zone, the day's first instant is on it,
+        // and the instant before the next day's is still on it.
+        assert_eq!(day_of(&start), "2026-12-05");
+        let last = chrono::DateTime::parse_from_rfc3339(&end).expect("stamp")
+            - chrono::Duration::milliseconds(1);
+        assert_eq!(day_of(&last.to_rfc3339()), "2026-12-05");
+        assert_eq!(day_of(&end), "2026-12-06");
+        assert_eq!(day_start("5.12.2026", 0), None);
+    }
 }

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Session, can_read};
-use crate::domain::{Role, UserId};
+use crate::domain::{Lang, Role, UserId};
 use crate::error::{Error, Msg, Result};
 use crate::notice::NoticeSheet;
 use crate::store::outbox::{CustomerMessage, OutboxFilter, Outgoing};
@@ -25,9 +25,22 @@ const BACKOFF_MINUTES: [i64; 5] = [5, 15, 60, 180, 360];
 pub fn list(store: &Store, s: &Session, f: &OutboxFilter) -> Result<Vec<CustomerMessage>> {
     let limit = f.limit.unwrap_or(200).clamp(1, 1000);
     let scope = (!s.is_admin()).then_some((s.department_id, s.user_id));
+    // Days on this PC's calendar, as the window shows the times; the
+    // stamps are UTC.
+    let bound = |field: &'static str, day: &Option<String>, days_after| match day {
+        None => Ok(None),
+        Some(d) => crate::notice::day_start(d, days_after)
+            .map(Some)
+            .ok_or_else(|| {
+                Error::invalid(Msg::BadField {
+                    field: field.into(),
+                    value: d.clone(),
+                })
+            }),
+    };
     let f = OutboxFilter {
-        // A day's end: every stamp of that day sorts before "~".
-        to: f.to.as_ref().map(|d| format!("{d}~")),
+        from: bound("from", &f.from, 0)?,
+        to: bound("to", &f.to, 1)?,
         ..f.clone()
     };
     if let Some(status) = &f.status
@@ -169,37 +182,53 @@ pub struct Delivery {
     pub message_id: String,
 }
 
+/// A notice's state (its `status` code) in words.
+pub fn state_label(code: &str, lang: Lang) -> &str {
+    match (code, lang) {
+        ("queued", Lang::ZhCn) => "排队中",
+        ("sending", Lang::ZhCn) => "发送中",
+        ("sent", Lang::ZhCn) => "已发送",
+        ("retrying", Lang::ZhCn) => "等待重试",
+        ("failed", Lang::ZhCn) => "发送失败",
+        ("withdrawn", Lang::ZhCn) => "已撤回",
+        ("sending", Lang::En) => "being sent",
+        ("retrying", Lang::En) => "waiting to retry",
+        (other, _) => other,
+    }
+}
+
 /// Who asked for a delivery pass.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pass {
-    /// A person, now: everything waiting goes, retries too.
-    Now,
+#[derive(Debug, Clone, Copy)]
+pub enum Pass<'a> {
+    /// A person (managers and administrators), now: everything waiting
+    /// goes, retries too.
+    Now(&'a Session),
     /// The background loop: notices queued at least `GRACE` ago (half a minute in
     /// which a notice sent by mistake can still be withdrawn), and retries
     /// whose time has come.
     Scheduled,
 }
 
+impl Pass<'_> {
+    /// Whether this pass may run: a person's needs a manager.
+    pub fn allowed(&self) -> Result<()> {
+        match self {
+            Pass::Now(s) => crate::auth::require_manager(s),
+            Pass::Scheduled => Ok(()),
+        }
+    }
+}
+
 /// How long a queued notice waits for the background loop.
 pub const GRACE: chrono::Duration = chrono::Duration::seconds(30);
 
-/// One delivery pass: every notice that is due, oldest first, at most
-/// `limit` (`due`, then `send`).
-pub fn deliver(
-    store: &Store,
-    channel: &dyn Channel,
-    pass: Pass,
-    limit: i64,
-) -> Result<Vec<Delivery>> {
-    send(store, channel, &due(store, pass, limit)?)
-}
-
 /// The notices a pass of this kind takes now, oldest first, at most `limit`.
 pub fn due(store: &Store, pass: Pass, limit: i64) -> Result<Vec<i64>> {
+    pass.allowed()?;
     let now = store.now();
     let (queued_by, retry_by) = match pass {
         // "~" sorts after every stamp: no time limit.
-        Pass::Now => ("~".to_string(), "~".to_string()),
+        Pass::Now(_) => ("~".to_string(), "~".to_string()),
         Pass::Scheduled => (store::stamp(now - GRACE), store::stamp(now)),
     };
     let limit = limit.clamp(1, 1000);
@@ -230,7 +259,11 @@ pub fn send(store: &Store, channel: &dyn Channel, ids: &[i64]) -> Result<Vec<Del
 
 /// Checks what is stored against its hash, then sends it.
 fn attempt(notice: &Outgoing, channel: &dyn Channel) -> Result<Answer> {
-    if !notice.recipient.as_deref().is_some_and(valid_address) {
+    if !notice
+        .recipient
+        .as_deref()
+        .is_some_and(crate::customers::is_email)
+    {
         return Ok(Answer::Permanent(match &notice.recipient {
             Some(bad) => format!("malformed address: {bad}"),
             None => "the customer has no email address".into(),
@@ -369,21 +402,6 @@ fn timeline(
         },
     )?;
     Ok(())
-}
-
-/// An address a mail server could take: one `@`, something on both sides,
-/// a dot in the domain, no spaces or angle brackets.
-pub fn valid_address(a: &str) -> bool {
-    let a = a.trim();
-    let Some((local, domain)) = a.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@')
-        && !a.contains([' ', '<', '>', ',', ';', '\n', '\r', '\t'])
 }
 
 /// The printed cancellation notice of an order `s` may read: the one stored

@@ -370,6 +370,13 @@ pub fn mail(store: &Store) -> Result<MailSettings> {
     store.read(|c| mail_in(c))
 }
 
+/// The mail settings as an administrator sees them (to show, or to send a
+/// test with): theirs alone.
+pub fn mail_for(store: &Store, s: &Session) -> Result<MailSettings> {
+    require_admin(s)?;
+    mail(store)
+}
+
 /// Checks mail settings the way `set_mail` does, without keeping them.
 pub fn check_mail(m: &MailSettings) -> Result<()> {
     fn bad(field: &'static str, value: &str) -> Result<()> {
@@ -390,10 +397,10 @@ pub fn check_mail(m: &MailSettings) -> Result<()> {
             host: host.into(),
         }));
     }
-    if !crate::outbox::valid_address(&m.from_address) {
+    if !crate::customers::is_email(&m.from_address) {
         return bad("from", &m.from_address);
     }
-    if !m.reply_to.trim().is_empty() && !crate::outbox::valid_address(&m.reply_to) {
+    if !m.reply_to.trim().is_empty() && !crate::customers::is_email(&m.reply_to) {
         return bad("reply_to", &m.reply_to);
     }
     for (field, value, max) in [("user", &m.user, 254), ("from_name", &m.from_name, 120)] {

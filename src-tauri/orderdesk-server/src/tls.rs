@@ -61,31 +61,14 @@ fn create(dir: &Path, cert_path: &Path, key_path: &Path) -> io::Result<()> {
         .map_err(|e| io::Error::other(e.to_string()))?;
     // The key first, readable by the service's account only; the certificate
     // last, so a half-made identity is made again at the next start.
-    write_private(key_path, &made.signing_key.serialize_der())?;
+    orderdesk_core::store::files::write_private(key_path, &made.signing_key.serialize_der())
+        .map_err(|e| io::Error::other(e.log_detail()))?;
     write_atomically(cert_path, made.cert.der())
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let part = path.with_extension("part");
     std::fs::write(&part, bytes)?;
-    std::fs::rename(&part, path)
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let part = path.with_extension("part");
-    {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        use std::io::Write;
-        let mut file = options.open(&part)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-    }
     std::fs::rename(&part, path)
 }
 

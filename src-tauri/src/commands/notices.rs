@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+use orderdesk_core::Error;
 use orderdesk_core::import::Upload;
-use orderdesk_core::{Error, ErrorKind, Msg};
 use tauri::State;
 
 use crate::error::BridgeResult;
@@ -41,15 +41,7 @@ pub struct Printed {
 fn write_and_open(data: &Path, file: &Upload) -> Result<Printed, Error> {
     let path = place(data, file);
     orderdesk_core::store::files::private_dir(&data.join("notices"))?;
-    std::fs::write(&path, &file.data).map_err(|e| {
-        Error::with_source(
-            ErrorKind::Storage,
-            Msg::CannotOpen {
-                path: path.display().to_string(),
-            },
-            e,
-        )
-    })?;
+    orderdesk_core::store::files::write_private(&path, &file.data)?;
     let opened = match open::that_detached(&path) {
         Ok(()) => true,
         Err(e) => {

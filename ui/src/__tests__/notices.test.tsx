@@ -51,6 +51,8 @@ describe("the outbox", () => {
     await waitFor(() => expect(screen.getByText("550 5.1.1 Mailbox unavailable")).toBeTruthy());
     // The administrator is told that notices wait for a channel.
     await waitFor(() => expect(screen.getByTestId("outbox-waiting").textContent).toContain("3 notices are waiting"));
+    // In words a person would write: one notice "is" waiting.
+    expect(i18n.t("notices.waiting", { count: 1 })).toBe("1 notice is waiting to go out or to be tried again");
     expect(screen.queryByTestId("notice-resend-SO-2026-000001")).toBeTruthy();
     expect(screen.queryByTestId("notice-withdraw-SO-2026-000002")).toBeTruthy();
     // Nothing to do on a sent one but print it.
@@ -62,10 +64,16 @@ describe("the outbox", () => {
   });
 
   it("gives a clerk the list without the manager's buttons", async () => {
-    mockIPC((cmd) => (cmd === "outbox_list" ? [message({ status: "failed" })] : null));
+    mockIPC((cmd) => (cmd === "outbox_list"
+      ? [message({ status: "failed" }), message({ id: 2, order_number: "SO-2026-000043", status: "queued" })]
+      : null));
     wrap(<OutboxPage onOpen={() => {}} />, clerk);
     await waitFor(() => expect(screen.getByTestId("notice-state-failed")).toBeTruthy());
+    expect(screen.getByTestId("notice-state-queued")).toBeTruthy();
     expect(screen.queryByTestId("notice-resend-SO-2026-000042")).toBeNull();
+    expect(screen.queryByTestId("notice-withdraw-SO-2026-000043")).toBeNull();
+    // Printing is everyone's.
+    expect(within(screen.getByTestId("notice-actions-SO-2026-000043")).queryByText("Print")).toBeTruthy();
     expect(screen.queryByTestId("outbox-deliver")).toBeNull();
   });
 });

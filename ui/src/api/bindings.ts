@@ -905,7 +905,10 @@ export type OutboxCounts = {
 export type OutboxFilter = {
 	/**  One of the states; None: all. */
 	status: string | null,
-	/**  Queued on or after this day (YYYY-MM-DD), and on or before `to`. */
+	/**
+	 *  Queued on or after this day (YYYY-MM-DD, on the calendar of the PC
+	 *  that holds the database), and on or before `to`.
+	 */
 	from: string | null,
 	to: string | null,
 	limit: number | null,

@@ -229,9 +229,11 @@ export const en = {
     passNothing: "Nothing was due", passResult: "Sent {{sent}} of {{total}}; the others show why",
     opened: "The notice is open in your PDF viewer: print it from there",
     saved: "No PDF viewer opened on this PC; the notice is saved at {{path}}",
-    noChannel: "{{count}} notices are waiting: no mail server is set up",
+    noChannel_one: "{{count}} notice is waiting: no mail server is set up",
+    noChannel_other: "{{count}} notices are waiting: no mail server is set up",
     noChannelHint: "Set one up under Settings → Customer notices, or print the notices and post them. Nothing is lost while they wait.",
-    waiting: "{{count}} notices are waiting to go out or to be tried again",
+    waiting_one: "{{count}} notice is waiting to go out or to be tried again",
+    waiting_other: "{{count}} notices are waiting to go out or to be tried again",
     state: { queued: "Queued", sending: "Sending", sent: "Sent", retrying: "Will retry", failed: "Failed", withdrawn: "Withdrawn" },
   },
   mail: {

@@ -231,9 +231,11 @@ export const zh: Catalogue = {
     passNothing: "没有到期的通知", passResult: "已发送 {{sent}} / {{total}}；其余的原因见列表",
     opened: "通知已在 PDF 阅读器中打开，可在其中打印",
     saved: "本机没有打开 PDF 阅读器；通知已保存到 {{path}}",
-    noChannel: "有 {{count}} 份通知在等待：尚未设置邮件服务器",
+    noChannel_one: "有 {{count}} 份通知在等待：尚未设置邮件服务器",
+    noChannel_other: "有 {{count}} 份通知在等待：尚未设置邮件服务器",
     noChannelHint: "请在“设置 → 客户通知”中设置，或打印后邮寄。通知在等待期间不会丢失。",
-    waiting: "有 {{count}} 份通知等待发送或重试",
+    waiting_one: "有 {{count}} 份通知等待发送或重试",
+    waiting_other: "有 {{count}} 份通知等待发送或重试",
     state: { queued: "排队中", sending: "发送中", sent: "已发送", retrying: "等待重试", failed: "发送失败", withdrawn: "已撤回" },
   },
   mail: {

@@ -1,13 +1,13 @@
 import { Alert, App, Button, DatePicker, Flex, Select, Space, Table, Tag, Typography } from "antd";
 import { PrinterOutlined, SendOutlined } from "@ant-design/icons";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useContext, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Dayjs } from "dayjs";
 import { api, type CustomerMessage } from "../api";
 import { describe } from "../common/errors";
 import { moment } from "../common/format";
-import { isManager, SessionContext } from "../common/session";
+import { isManager, useSession } from "../common/session";
 import { usePrintNotice } from "./usePrintNotice";
 
 const NOTICE_STATES = ["queued", "sending", "sent", "retrying", "failed", "withdrawn"] as const;
@@ -25,9 +25,9 @@ function NoticeState({ status }: { status: string }) {
 export function OutboxPage({ onOpen }: { onOpen: (n: string) => void }) {
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
-  const session = useContext(SessionContext);
-  const manager = session ? isManager(session) : false;
-  const admin = session?.role === "admin";
+  const session = useSession();
+  const manager = isManager(session);
+  const admin = session.role === "admin";
   const qc = useQueryClient();
   const print = usePrintNotice();
   const [status, setStatus] = useState<string | null>(null);

@@ -29,8 +29,7 @@ pub fn outbox_resend(ctx: &Ctx, id: i64) -> Result<CustomerMessage> {
 }
 
 pub fn outbox_deliver(ctx: &Ctx) -> Result<Vec<Delivery>> {
-    auth::require_manager(&ctx.session)?;
-    mail::deliver_now(ctx.api)
+    mail::deliver_now(ctx.api, &ctx.session)
 }
 
 pub fn notice_pdf(ctx: &Ctx, number: String) -> Result<Upload> {
@@ -59,8 +58,8 @@ pub fn cancel_preview_pdf(
     })
 }
 
-fn setup(ctx: &Ctx) -> Result<MailSetup> {
-    let settings = settings::mail(ctx.store())?;
+pub fn mail_get(ctx: &Ctx) -> Result<MailSetup> {
+    let settings = settings::mail_for(ctx.store(), &ctx.session)?;
     let kept = mail::password(ctx.api.place(), ctx.store().path()).map(|(_, k)| k);
     Ok(MailSetup {
         configured: settings.configured(),
@@ -69,11 +68,6 @@ fn setup(ctx: &Ctx) -> Result<MailSetup> {
         waiting: outbox::counts(ctx.store(), &ctx.session)?.waiting(),
         settings,
     })
-}
-
-pub fn mail_get(ctx: &Ctx) -> Result<MailSetup> {
-    auth::require_admin(&ctx.session)?;
-    setup(ctx)
 }
 
 /// Keeps the settings; `password` None keeps the one kept, empty forgets it.
@@ -85,13 +79,12 @@ pub fn mail_set(ctx: &Ctx, mail: MailSettings, password: Option<String>) -> Resu
     }
     settings::set_mail(ctx.store(), &ctx.session, &mail)?;
     ctx.api.events().settings_changed("mail");
-    setup(ctx)
+    mail_get(ctx)
 }
 
 /// Sends a test message to `to`; the server's answer in words.
 pub fn mail_test(ctx: &Ctx, to: String) -> Result<String> {
-    auth::require_admin(&ctx.session)?;
-    let Some(smtp) = mail::channel(ctx.api)? else {
+    let Some(smtp) = mail::channel(ctx.api, &ctx.session)? else {
         return Err(Error::new(ErrorKind::RuleViolation, Msg::MailNotConfigured));
     };
     match smtp.test(&to) {

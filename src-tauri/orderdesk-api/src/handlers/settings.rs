@@ -185,18 +185,14 @@ pub fn encryption_status(ctx: &Ctx) -> Result<EncryptionStatus> {
 
 /// Encrypts the database: the key is kept in the keychain (and read back)
 /// before anything is encrypted; an encryption that fails forgets it again.
+/// Once the file is encrypted its recovery key is always shown, even when
+/// the settings log could not take the entry (that goes to the log).
 pub fn encryption_enable(ctx: &Ctx) -> Result<RecoveryKey> {
-    auth::require_admin(&ctx.session)?;
-    if ctx.store().encrypted() {
-        return Err(Error::invalid(Msg::AlreadyEncrypted));
-    }
     let key = DbKey::random();
-    let db = ctx.store().path().to_path_buf();
-    keys::put(&db, &key)?;
     let recovery_key = key.recovery();
-    if let Err(e) = backup::encrypt(ctx.store(), &ctx.session, key) {
-        keys::forget(&db);
-        return Err(e);
+    let keychain = keys::Keychain(ctx.store().path());
+    if let Some(e) = backup::encrypt(ctx.store(), &ctx.session, key, &keychain)? {
+        log::error!("encrypted, not logged: {}", e.log_detail());
     }
     changed(ctx, "encryption");
     Ok(RecoveryKey { recovery_key })

@@ -5,8 +5,9 @@ use std::path::Path;
 
 use orderdesk_api::types::{MailSettings, OutboxFilter};
 use orderdesk_client::Backend;
+use orderdesk_core::outbox;
 use orderdesk_core::settings::MailSecurity;
-use orderdesk_core::{Error, ErrorKind, Msg};
+use orderdesk_core::{Error, Msg};
 
 use super::{Out, Outcome, date_arg};
 use crate::output::{self, opt, pairs, table};
@@ -44,7 +45,7 @@ pub async fn list(b: &Backend, f: Filter<'_>, out: Out) -> Outcome {
                 m.order_number.clone(),
                 m.customer.clone(),
                 opt(&m.recipient),
-                m.status.clone(),
+                outbox::state_label(&m.status, lang).to_string(),
                 m.attempts.to_string(),
                 opt(&m.last_answer),
             ]
@@ -84,7 +85,7 @@ pub async fn deliver(b: &Backend, out: Out) -> Outcome {
                 d.id.to_string(),
                 d.order_number.clone(),
                 opt(&d.recipient),
-                d.status.clone(),
+                outbox::state_label(&d.status, lang).to_string(),
                 d.attempts.to_string(),
                 d.answer.clone(),
             ]
@@ -118,22 +119,15 @@ fn one(m: &orderdesk_api::types::CustomerMessage, out: Out) -> Outcome {
     if out.json {
         output::json(m);
     } else {
-        println!("{} {} {}", m.id, m.order_number, m.status);
+        let state = outbox::state_label(&m.status, out.lang);
+        println!("{} {} {state}", m.id, m.order_number);
     }
     Ok(0)
 }
 
 pub async fn print(b: &Backend, number: &str, file: &Path, out: Out) -> Outcome {
     let pdf = b.notice_pdf(number.to_string()).await?;
-    std::fs::write(file, &pdf.data).map_err(|e| {
-        Error::with_source(
-            ErrorKind::Storage,
-            Msg::CannotOpen {
-                path: file.display().to_string(),
-            },
-            e,
-        )
-    })?;
+    orderdesk_core::store::files::write_private(file, &pdf.data)?;
     if out.json {
         output::json(&serde_json::json!({
             "number": number.trim(),

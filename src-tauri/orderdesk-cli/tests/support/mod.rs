@@ -93,6 +93,9 @@ pub enum Via {
     },
 }
 
+/// A session bus address where nothing listens.
+pub const NO_BUS: &str = "unix:path=/nonexistent/orderdesk-test-no-bus";
+
 /// A seeded database, reached through a file or through a server over it.
 pub struct Site {
     pub _dir: tempfile::TempDir,
@@ -167,7 +170,10 @@ impl Site {
             .env_remove("ORDERDESK_DB")
             .env_remove("ORDERDESK_SERVER")
             .env_remove("ORDERDESK_SERVER_FINGERPRINT")
-            .env("ORDERDESK_PASSWORD", password);
+            .env("ORDERDESK_PASSWORD", password)
+            // No keychain answers: a test never touches the keychain of
+            // whoever runs it (tests of the keychain bring their own bus).
+            .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS);
         match &self.via {
             Via::File => {
                 c.arg("--db").arg(&self.path);

@@ -88,6 +88,30 @@ pub fn replace(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Writes `bytes` to `path`, readable and writable by its owner only, whole
+/// or not at all (a partial file beside it, then `replace`).
+pub fn write_private(path: &Path, bytes: &[u8]) -> crate::Result<()> {
+    let partial = partial_beside(path);
+    let written = (|| {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        std::io::Write::write_all(&mut options.open(&partial)?, bytes)?;
+        replace(&partial, path)
+    })();
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        crate::Error::with_source(
+            crate::ErrorKind::Storage,
+            crate::Msg::CannotWrite {
+                path: path.display().to_string(),
+            },
+            e,
+        )
+    })
+}
+
 /// Readable and writable by its owner only (Unix); a no-op elsewhere.
 pub fn make_private(path: &Path) -> crate::Result<()> {
     #[cfg(unix)]

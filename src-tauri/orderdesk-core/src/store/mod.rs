@@ -30,7 +30,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
-use crate::cipher::DbKey;
+use crate::cipher::{DbKey, KeyKeeper};
 use crate::error::{Error, ErrorKind, Msg, Result};
 
 /// Marks a file as ours (`PRAGMA application_id`): "ODK1".
@@ -358,19 +358,30 @@ impl Store {
     /// beside it, checked whole (`integrity_check`, the audit chain, the same
     /// number of orders and events), and only then renamed over the file;
     /// the store goes on with the encrypted file. Everything else waits
-    /// meanwhile (seconds for a large database). A failure leaves the plain
-    /// file as it was.
-    pub fn encrypt(&self, key: DbKey) -> Result<()> {
+    /// meanwhile (seconds for a large database). `keeper` keeps the key
+    /// first; a failure leaves the plain file as it was and the key
+    /// forgotten, and once the file is encrypted its key is never forgotten.
+    pub fn encrypt(&self, key: DbKey, keeper: &dyn KeyKeeper) -> Result<()> {
         let mut writer = lock(&self.writer);
         let _alone = self.gate.write().unwrap_or_else(|p| p.into_inner());
         if self.encrypted() {
             return Err(Error::invalid(Msg::AlreadyEncrypted));
         }
+        keeper.keep(&key)?;
+        let done = self.encrypt_locked(&mut writer, key);
+        if done.is_err() && !self.encrypted() && !files::looks_encrypted(&self.path) {
+            keeper.forget();
+        }
+        done
+    }
+
+    /// `encrypt`, its locks held.
+    fn encrypt_locked(&self, writer: &mut Connection, key: DbKey) -> Result<()> {
         let shown = self.path.display().to_string();
         writer.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")?;
         let partial = files::partial_beside(&self.path);
         let _ = std::fs::remove_file(&partial);
-        let made = export_from(&writer, &partial, Some(&key)).and_then(|()| {
+        let made = export(&self.path, None, &partial, Some(&key)).and_then(|()| {
             let copy = connect(&partial, OpenFlags::SQLITE_OPEN_READ_ONLY, Some(&key))?;
             verify_copy(&copy)?;
             let counts = |c: &Connection| -> Result<(i64, i64, i64)> {
@@ -382,7 +393,7 @@ impl Store {
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )?)
             };
-            if counts(&copy)? != counts(&writer)? {
+            if counts(&copy)? != counts(writer)? {
                 return Err(Error::new(
                     ErrorKind::Storage,
                     Msg::CopyDamaged {
@@ -404,23 +415,20 @@ impl Store {
         if let Err((_, e)) = plain.close() {
             let _ = std::fs::remove_file(&partial);
             *writer = connect(&self.path, OpenFlags::default(), None)?;
-            configure(&writer, true)?;
+            configure(writer, true)?;
             return Err(open_error(e, &shown));
         }
         let swapped = files::replace(&partial, &self.path);
-        let reopened = connect(
-            &self.path,
-            OpenFlags::default(),
-            swapped.is_ok().then_some(&key),
-        )?;
+        if swapped.is_ok() {
+            *self.key.write().unwrap_or_else(|p| p.into_inner()) = Some(key);
+        }
+        let reopened = connect(&self.path, OpenFlags::default(), self.key().as_ref())?;
         configure(&reopened, true).map_err(|e| open_error(e, &shown))?;
         *writer = reopened;
         swapped.map_err(|e| {
             let _ = std::fs::remove_file(&partial);
             Error::with_source(ErrorKind::Storage, Msg::CannotOpen { path: shown }, e)
-        })?;
-        *self.key.write().unwrap_or_else(|p| p.into_inner()) = Some(key);
-        Ok(())
+        })
     }
 
     /// SQLite's `quick_check` of the live file, from a reader (writers go on):
@@ -600,29 +608,6 @@ fn export(
     exported.map_err(|e| open_error(e, &shown))?;
     detached?;
     drop(to);
-    files::make_private(target)
-}
-
-fn export_from(from: &Connection, target: &Path, target_key: Option<&DbKey>) -> Result<()> {
-    let shown = target.display().to_string();
-    let key = target_key.map_or_else(|| "''".to_string(), DbKey::sql);
-    let version: i64 = from.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    from.execute(
-        &format!("ATTACH DATABASE ?1 AS export KEY {key}"),
-        [target.to_string_lossy()],
-    )
-    .map_err(|e| open_error(e, &shown))?;
-    let exported = from
-        .query_row("SELECT sqlcipher_export('export')", [], |_| Ok(()))
-        .and_then(|()| {
-            from.execute_batch(&format!(
-                "PRAGMA export.user_version = {version};
-                 PRAGMA export.application_id = {APPLICATION_ID};"
-            ))
-        });
-    let detached = from.execute_batch("DETACH DATABASE export");
-    exported.map_err(|e| open_error(e, &shown))?;
-    detached?;
     files::make_private(target)
 }
 

@@ -118,7 +118,8 @@ pub fn queue(c: &Connection, m: &NewCustomerMessage<'_>) -> Result<i64> {
 pub struct OutboxFilter {
     /// One of the states; None: all.
     pub status: Option<String>,
-    /// Queued on or after this day (YYYY-MM-DD), and on or before `to`.
+    /// Queued on or after this day (YYYY-MM-DD, on the calendar of the PC
+    /// that holds the database), and on or before `to`.
     pub from: Option<String>,
     pub to: Option<String>,
     pub limit: Option<i64>,

@@ -2,11 +2,42 @@
 //! a missing or wrong key named as such; restores with the recovery key on
 //! another PC.
 
-use orderdesk_core::cipher::DbKey;
+use std::sync::Mutex;
+
+use orderdesk_core::cipher::{DbKey, KeyKeeper};
 use orderdesk_core::domain::Status;
 use orderdesk_core::{Msg, Store, backup, check};
 
 use crate::support::{fixture, login};
+
+/// A keychain at the seam: what it was asked, and whether it refuses.
+#[derive(Default)]
+struct Kept {
+    refuse: bool,
+    calls: Mutex<Vec<&'static str>>,
+}
+
+impl KeyKeeper for Kept {
+    fn keep(&self, _key: &DbKey) -> orderdesk_core::Result<()> {
+        self.calls.lock().expect("calls").push("keep");
+        if self.refuse {
+            return Err(orderdesk_core::Error::invalid(Msg::KeychainUnavailable {
+                detail: "locked".into(),
+            }));
+        }
+        Ok(())
+    }
+
+    fn forget(&self) {
+        self.calls.lock().expect("calls").push("forget");
+    }
+}
+
+impl Kept {
+    fn calls(&self) -> Vec<&'static str> {
+        self.calls.lock().expect("calls").clone()
+    }
+}
 
 fn count_orders(store: &Store) -> i64 {
     store
@@ -34,8 +65,23 @@ fn an_encrypted_database_its_wal_and_its_backups_show_no_plain_text() {
     );
     let orders = count_orders(&f.store);
 
+    // A keychain that will not keep the key stops it before anything is
+    // encrypted (and has nothing to forget).
+    let refusing = Kept {
+        refuse: true,
+        ..Kept::default()
+    };
+    f.store
+        .encrypt(DbKey::random(), &refusing)
+        .expect_err("no keychain");
+    assert_eq!(refusing.calls(), ["keep"]);
+    assert!(!f.store.encrypted());
+    assert!(holds(&db, "SQLite format 3"), "still plain");
+
     let key = DbKey::random();
-    f.store.encrypt(key.clone()).expect("encrypt");
+    let kept = Kept::default();
+    f.store.encrypt(key.clone(), &kept).expect("encrypt");
+    assert_eq!(kept.calls(), ["keep"], "kept, never forgotten");
     assert!(f.store.encrypted());
     assert_eq!(count_orders(&f.store), orders, "every order is still there");
     assert!(!holds(&db, &customer), "the encrypted file shows no name");
@@ -72,8 +118,10 @@ fn an_encrypted_database_its_wal_and_its_backups_show_no_plain_text() {
     assert!(matches!(e.msg(), Msg::EncryptedNoKey { .. }), "{e:?}");
     let e = Store::open_with_key(&copy, Some(DbKey::random())).expect_err("wrong key");
     assert!(matches!(e.msg(), Msg::WrongKey { .. }), "{e:?}");
-    let e = f.store.encrypt(DbKey::random()).expect_err("once");
+    let again = Kept::default();
+    let e = f.store.encrypt(DbKey::random(), &again).expect_err("once");
     assert!(matches!(e.msg(), Msg::AlreadyEncrypted), "{e:?}");
+    assert!(again.calls().is_empty(), "the keychain is not asked again");
 
     // Reopened with its key, it is whole.
     drop(clerk);
@@ -91,7 +139,10 @@ fn a_backup_restores_on_another_pc_with_the_recovery_key_only() {
     let admin = login(&office.store, "admin");
     let key = DbKey::random();
     let recovery = key.recovery();
-    office.store.encrypt(key).expect("encrypt");
+    office
+        .store
+        .encrypt(key, &Kept::default())
+        .expect("encrypt");
     let copy = office.dir.path().join("friday.db");
     backup::now(&office.store, &admin, &copy).expect("backup");
     let orders = count_orders(&office.store);
@@ -131,7 +182,10 @@ fn a_backup_restores_on_another_pc_with_the_recovery_key_only() {
     let admin_again = login(&other.store, "admin");
     backup::now(&other.store, &admin_again, &plain).expect("plain backup");
     assert!(holds(&plain, "SQLite format 3"));
-    office.store.encrypt(DbKey::random()).expect_err("already");
+    office
+        .store
+        .encrypt(DbKey::random(), &Kept::default())
+        .expect_err("already");
     let report = backup::restore(
         &office.store,
         &login(&office.store, "admin"),

@@ -9,7 +9,7 @@ use orderdesk_core::cancel::{self, CancelRequest};
 use orderdesk_core::domain::Status;
 use orderdesk_core::inbox;
 use orderdesk_core::notice::sha256_hex;
-use orderdesk_core::outbox::{self, Answer, Channel, MAX_ATTEMPTS, Pass};
+use orderdesk_core::outbox::{self, Answer, Channel, Delivery, MAX_ATTEMPTS, Pass};
 use orderdesk_core::store::outbox::{OutboxFilter, Outgoing};
 
 use crate::support::*;
@@ -81,6 +81,19 @@ fn cancelled(f: &Fixture) -> (String, String, orderdesk_core::notify::CustomerNo
     panic!("no order to cancel");
 }
 
+/// A person's pass ("send now"), as the administrator.
+fn now(f: &Fixture, channel: &dyn Channel) -> Vec<Delivery> {
+    let admin = login(&f.store, "admin");
+    let due = outbox::due(&f.store, Pass::Now(&admin), 10).expect("due");
+    outbox::send(&f.store, channel, &due).expect("send")
+}
+
+/// The background loop's pass.
+fn scheduled(f: &Fixture, channel: &dyn Channel) -> Vec<Delivery> {
+    let due = outbox::due(&f.store, Pass::Scheduled, 10).expect("due");
+    outbox::send(&f.store, channel, &due).expect("send")
+}
+
 fn notice_of(f: &Fixture, number: &str) -> orderdesk_core::store::outbox::CustomerMessage {
     let admin = login(&f.store, "admin");
     outbox::list(&f.store, &admin, &OutboxFilter::default())
@@ -108,8 +121,12 @@ fn the_pdf_sent_and_printed_is_the_one_previewed_and_its_hash_is_in_the_audit_ev
             .and_then(|d| d["customer_notice_hash"].as_str()),
         Some(previewed.hash().as_str())
     );
+    // "Send now" is a manager's: a clerk is refused whatever the path.
+    let as_clerk = login(&f.store, &clerk);
+    let e = outbox::due(&f.store, Pass::Now(&as_clerk), 10).expect_err("a clerk");
+    assert_eq!(e.kind(), orderdesk_core::ErrorKind::Forbidden, "{e:?}");
     let recorder = Recorder::new(Answer::Sent("250 ok".into()));
-    let out = outbox::deliver(&f.store, &recorder, Pass::Now, 10).expect("deliver");
+    let out = now(&f, &recorder);
     assert_eq!(out.len(), 1);
     let seen = recorder.seen.lock().expect("seen").clone();
     assert_eq!(seen[0].1, previewed.pdf_hash, "the previewed PDF went");
@@ -129,7 +146,7 @@ fn retries_run_out_into_a_failure_that_tells_the_clerk_and_the_manager() {
     let (number, clerk, _) = cancelled(&f);
     let busy = Recorder::new(Answer::Temporary("451 4.3.0 busy".into()));
     for attempt in 1..=MAX_ATTEMPTS {
-        let out = outbox::deliver(&f.store, &busy, Pass::Now, 10).expect("deliver");
+        let out = now(&f, &busy);
         assert_eq!(out.len(), 1);
         let expected = if attempt < MAX_ATTEMPTS {
             "retrying"
@@ -148,11 +165,7 @@ fn retries_run_out_into_a_failure_that_tells_the_clerk_and_the_manager() {
         "{m:?}"
     );
     // Nothing more is tried.
-    assert!(
-        outbox::deliver(&f.store, &busy, Pass::Now, 10)
-            .expect("pass")
-            .is_empty()
-    );
+    assert!(now(&f, &busy).is_empty());
     assert_eq!(busy.count(), MAX_ATTEMPTS as usize);
     for person in [clerk.clone(), manager_of(&clerk).to_string()] {
         let s = login(&f.store, &person);
@@ -176,24 +189,16 @@ fn the_background_pass_waits_half_a_minute_and_for_the_backoff() {
     });
     let (number, _, _) = cancelled(&f);
     let busy = Recorder::new(Answer::Temporary("421 try later".into()));
-    assert!(
-        outbox::deliver(&f.store, &busy, Pass::Scheduled, 10)
-            .expect("pass")
-            .is_empty()
-    );
+    assert!(scheduled(&f, &busy).is_empty());
     // A manager can still take it back in those thirty seconds.
     offset.store(31, Ordering::SeqCst);
-    let out = outbox::deliver(&f.store, &busy, Pass::Scheduled, 10).expect("pass");
+    let out = scheduled(&f, &busy);
     assert_eq!(out[0].status, "retrying");
     // The next try waits 5 minutes.
     offset.store(31 + 4 * 60, Ordering::SeqCst);
-    assert!(
-        outbox::deliver(&f.store, &busy, Pass::Scheduled, 10)
-            .expect("pass")
-            .is_empty()
-    );
+    assert!(scheduled(&f, &busy).is_empty());
     offset.store(31 + 5 * 60 + 1, Ordering::SeqCst);
-    let out = outbox::deliver(&f.store, &busy, Pass::Scheduled, 10).expect("pass");
+    let out = scheduled(&f, &busy);
     assert_eq!(
         (out[0].order_number.as_str(), out[0].attempts),
         (number.as_str(), 2)
@@ -214,7 +219,7 @@ fn a_notice_changed_after_it_was_queued_is_never_sent() {
         })
         .expect("tamper");
     let recorder = Recorder::new(Answer::Sent("250".into()));
-    let out = outbox::deliver(&f.store, &recorder, Pass::Now, 10).expect("deliver");
+    let out = now(&f, &recorder);
     assert_eq!(out[0].status, "failed");
     assert!(out[0].answer.contains("hash"), "{}", out[0].answer);
     assert_eq!(recorder.count(), 0, "nothing reached the channel");
