@@ -8,7 +8,8 @@ use orderdesk_core::cipher::{DbKey, KeyKeeper};
 use orderdesk_core::store::files;
 use orderdesk_core::{Error, ErrorKind, Msg, Result, Store};
 
-const SERVICE: &str = "OrderDesk";
+/// The keychain service every entry of ours is kept under.
+pub(crate) const SERVICE: &str = "OrderDesk";
 
 /// The keychain entry of the database at `db`: one per file, by its path.
 fn entry(db: &Path) -> Result<keyring::Entry> {

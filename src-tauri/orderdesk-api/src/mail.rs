@@ -24,9 +24,9 @@ use orderdesk_core::store::files;
 use orderdesk_core::{Error, ErrorKind, Msg, Result, Store, settings};
 use orderdesk_mail::Smtp;
 
+use crate::keys::SERVICE;
 use crate::{Api, Place};
 
-const SERVICE: &str = "OrderDesk";
 const PASSWORD_FILE: &str = "smtp-password";
 /// Notices sent at most in one pass.
 const PASS_LIMIT: i64 = 200;

@@ -24,6 +24,11 @@ use crate::store::{self, Store, jobs::JobItem, orders::Order};
 /// about a quarter faster than with batches of five thousand).
 pub const DEFAULT_BATCH: usize = 10_000;
 
+/// Orders per batch of a cancel that tells the customers: each renders its
+/// notice's PDF in its transaction (about 1.4 ms, release), so that a batch
+/// keeps the writer under a second and a desk's own cancel waits no longer.
+pub const NOTICE_BATCH: usize = 500;
+
 /// What a job does to each order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -322,13 +327,20 @@ pub fn run(
     batch_size: usize,
     progress: &mut dyn FnMut(&JobStatus) -> bool,
 ) -> Result<JobStatus> {
-    let batch_size = batch_size.clamp(1, 10_000);
     let job = store.write(|tx| {
         let job = own_job(tx, s, id)?;
         store::jobs::set_state(tx, id, "running", None)?;
         Ok(job)
     })?;
     let kind: JobKind = serde_json::from_value(job.params.clone())?;
+    let most = match kind {
+        JobKind::Cancel {
+            notify_customer: true,
+            ..
+        } => NOTICE_BATCH,
+        _ => DEFAULT_BATCH,
+    };
+    let batch_size = batch_size.clamp(1, most);
     loop {
         let at = store::stamp(store.now());
         let status = store.write(|tx| {

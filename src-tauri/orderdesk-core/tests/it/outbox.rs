@@ -224,3 +224,58 @@ fn a_notice_changed_after_it_was_queued_is_never_sent() {
     assert!(out[0].answer.contains("hash"), "{}", out[0].answer);
     assert_eq!(recorder.count(), 0, "nothing reached the channel");
 }
+
+#[test]
+fn a_bulk_cancel_that_tells_customers_commits_in_short_batches() {
+    use orderdesk_core::jobs::{self, JobKind, NOTICE_BATCH, Selection};
+    let f = fixture(5000);
+    let admin = login(&f.store, "admin");
+    // Orders in every state but archived: each is an item of the job, done
+    // or refused.
+    let numbers: Vec<String> = Status::ALL
+        .iter()
+        .filter(|s| **s != Status::Archived)
+        .flat_map(|s| find(&f.store, &[*s], None))
+        .map(|row| row.number)
+        .take(NOTICE_BATCH + 1)
+        .collect();
+    assert_eq!(numbers.len(), NOTICE_BATCH + 1);
+    let run = |notify_customer| {
+        let kind = JobKind::Cancel {
+            reason_code: "customer_request".into(),
+            note: None,
+            notify_customer,
+            customer_message: None,
+        };
+        let job = jobs::create(
+            &f.store,
+            &admin,
+            &kind,
+            &Selection::numbers(numbers.clone()),
+        )
+        .expect("job");
+        let mut seen = Vec::new();
+        let end = jobs::run(&f.store, &admin, &job.id, 10_000, &mut |p| {
+            seen.push(p.done + p.refused);
+            true
+        })
+        .expect("run");
+        assert_eq!((end.done + end.refused) as usize, NOTICE_BATCH + 1);
+        seen
+    };
+    // Each batch renders its notices' PDFs in its transaction: at most
+    // NOTICE_BATCH of them, whatever batch was asked for.
+    assert_eq!(
+        run(true),
+        [
+            NOTICE_BATCH as i64,
+            NOTICE_BATCH as i64 + 1,
+            NOTICE_BATCH as i64 + 1
+        ]
+    );
+    // Without notices, the batch asked for.
+    assert_eq!(
+        run(false),
+        [NOTICE_BATCH as i64 + 1, NOTICE_BATCH as i64 + 1]
+    );
+}
