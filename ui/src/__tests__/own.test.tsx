@@ -40,7 +40,13 @@ async function pick(testId: string, text: string, option: string, shown: string)
   const before = screen.queryAllByTestId(option).length;
   fireEvent.mouseDown(input);
   fireEvent.change(input, { target: { value: text } });
-  await waitFor(() => expect(screen.queryAllByTestId(option).length).toBeGreaterThan(before));
+  // Enter takes the active option: wait until the new one is it (a busy
+  // machine renders the list before it marks one).
+  await waitFor(() => {
+    const found = screen.queryAllByTestId(option);
+    expect(found.length).toBeGreaterThan(before);
+    expect(found[found.length - 1].closest(".ant-select-item-option-active")).toBeTruthy();
+  });
   fireEvent.keyDown(input, { key: "Enter", code: "Enter", keyCode: 13 });
   await waitFor(() => expect(screen.getByTestId(testId).textContent).toContain(shown));
 }
