@@ -126,14 +126,6 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-fn os_lang() -> Lang {
-    ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-        .and_then(|l| l.parse().ok())
-        .unwrap_or(Lang::En)
-}
-
 /// On this PC, a verified backup beside the database when the newest is a
 /// day old, seven kept; checked every hour, off the main thread (when
 /// connected, the office server keeps the backups). The first check comes a
@@ -205,7 +197,7 @@ pub fn run() {
             // Local, not roaming, AppData on Windows: a domain may redirect the
             // roaming folder to a network share, where SQLite must never be.
             let data = desk::data_dir(app.path().app_local_data_dir().ok());
-            app.manage(AppState::new(app.handle().clone(), data, os_lang()));
+            app.manage(AppState::new(app.handle().clone(), data, Lang::system()));
             tauri::async_runtime::block_on(commands::session::log_in_from_env(
                 app.handle().clone(),
             ));

@@ -52,7 +52,7 @@ pub struct Cli {
         value_name = "LOGIN"
     )]
     pub as_user: Option<String>,
-    /// Language of messages: zh-CN or en (default: from LANG).
+    /// Language of messages: zh-CN or en (default: the system's; LANG on Unix).
     #[arg(long, global = true)]
     pub lang: Option<String>,
     /// Print JSON instead of tables; errors as JSON on stderr.
@@ -506,16 +506,10 @@ impl From<Error> for Failure {
 }
 
 pub fn lang_of(cli: &Cli) -> Lang {
-    let from_env = || {
-        ["LC_ALL", "LC_MESSAGES", "LANG"]
-            .iter()
-            .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-    };
-    cli.lang
-        .clone()
-        .or_else(from_env)
-        .and_then(|l| l.parse().ok())
-        .unwrap_or(Lang::En)
+    match &cli.lang {
+        Some(l) => Lang::from_locale(Some(l)),
+        None => Lang::system(),
+    }
 }
 
 /// A closed output pipe (`orderdesk-cli search | head`) ends the program
@@ -529,11 +523,24 @@ fn quiet_on_closed_pipe() {
             .map(String::as_str)
             .or_else(|| info.payload().downcast_ref::<&str>().copied())
             .unwrap_or("");
-        if text.contains("Broken pipe") || text.contains("os error 32") {
+        if closed_pipe(text) {
             std::process::exit(0);
         }
         default(info);
     }));
+}
+
+/// Whether a panic's message is printing's failure on a closed pipe:
+/// EPIPE on Unix; on Windows "the pipe is being closed" (232) or "has been
+/// ended" (109), which Rust names BrokenPipe too.
+fn closed_pipe(panic: &str) -> bool {
+    panic.starts_with("failed printing to std")
+        && panic
+            .rsplit_once("(os error ")
+            .and_then(|(_, code)| code.trim_end_matches(')').parse::<i32>().ok())
+            .is_some_and(|code| {
+                std::io::Error::from_raw_os_error(code).kind() == std::io::ErrorKind::BrokenPipe
+            })
 }
 
 fn main() -> ExitCode {

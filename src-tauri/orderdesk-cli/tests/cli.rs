@@ -304,6 +304,48 @@ fn errors_speak_the_chosen_language() {
     });
 }
 
+/// Without `--lang`, messages come in the system's language: on Unix the
+/// locale's variables, on Windows the user's display language (a `LANG` left
+/// by a Unix shell is not it). `cargo xtask test` runs the Windows build with
+/// Wine's language set to Chinese, so there this says more than English.
+#[test]
+fn without_lang_the_cli_speaks_the_systems_language() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("orderdesk.db");
+    seed_file(&path, 20);
+    let mut command = Command::new(cli_bin());
+    command
+        .arg("--db")
+        .arg(&path)
+        .args(["--as", "admin", "--json", "show", "SO-2026-999999"])
+        .env("ORDERDESK_PASSWORD", "demo")
+        .env_remove("ORDERDESK_SERVER")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    let expected = if cfg!(windows) {
+        command.env("LANG", "en_US.UTF-8");
+        let system = orderdesk_core::domain::Lang::system();
+        if std::env::var_os("ORDERDESK_UNDER_WINE").is_some() {
+            assert_eq!(
+                system,
+                orderdesk_core::domain::Lang::ZhCn,
+                "Wine runs in Chinese"
+            );
+        }
+        system
+    } else {
+        command.env("LANG", "zh_CN.UTF-8");
+        orderdesk_core::domain::Lang::ZhCn
+    };
+    let out = command.output().expect("run");
+    let e: Value = serde_json::from_slice(&out.stderr).expect("json");
+    let message = expected.pick(
+        "找不到订单 SO-2026-999999。",
+        "Order SO-2026-999999 does not exist.",
+    );
+    assert_eq!(e["message"], message);
+}
+
 /// The CLI on a file, for what only works on one.
 fn file_cli(db: &Path, user: Option<&str>, args: &[&str]) -> Output {
     let mut c = Command::new(cli_bin());

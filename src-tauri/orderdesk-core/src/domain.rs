@@ -63,6 +63,20 @@ impl Lang {
             Lang::En => en,
         }
     }
+
+    /// The language this system speaks to its user: on Unix `LC_ALL`,
+    /// `LC_MESSAGES` or `LANG`; on Windows the user's display language; on
+    /// macOS the first preferred language. English when it is neither
+    /// Chinese nor English.
+    pub fn system() -> Lang {
+        Lang::from_locale(sys_locale::get_locale().as_deref())
+    }
+
+    /// The language of a locale name (`zh_CN.UTF-8`, `zh-Hans-CN`, `en-US`);
+    /// English for none or another language.
+    pub fn from_locale(locale: Option<&str>) -> Lang {
+        locale.and_then(|l| l.parse().ok()).unwrap_or(Lang::En)
+    }
 }
 
 impl FromStr for Lang {

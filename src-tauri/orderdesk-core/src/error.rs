@@ -295,6 +295,11 @@ pub enum Msg {
     CannotWrite {
         path: String,
     },
+    /// Another program holds the file open and will not let it be replaced
+    /// (a workbook open in Excel).
+    FileInUse {
+        path: String,
+    },
     NotADatabase {
         path: String,
     },
@@ -777,6 +782,12 @@ impl Msg {
             Msg::CannotWrite { path } if zh => format!("无法写入文件 {path}，请检查文件夹是否存在、是否可写。"),
             Msg::CannotWrite { path } => {
                 format!("The file {path} cannot be written; check that its folder exists and may be written to.")
+            }
+            Msg::FileInUse { path } if zh => {
+                format!("文件 {path} 正在被其他程序使用：请关闭它后重试。")
+            }
+            Msg::FileInUse { path } => {
+                format!("The file {path} is open in another program: close it and try again.")
             }
             Msg::NotADatabase { path } if zh => {
                 format!("{path} 不是 SQLite 数据库或已损坏；文件未被修改。")

@@ -101,7 +101,7 @@ fn date(text: &str) -> Option<NaiveDate> {
 fn io_error(path: &Path, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Error {
     Error::with_source(
         ErrorKind::Storage,
-        Msg::CannotOpen {
+        Msg::CannotWrite {
             path: path.display().to_string(),
         },
         e,
@@ -121,6 +121,8 @@ pub fn archive(
     progress: &mut dyn FnMut(i64, i64) -> bool,
 ) -> Result<ExportReport> {
     require_manager(s)?;
+    // Refused before the audit checkpoint that the export would carry.
+    crate::store::files::check_replaceable(path)?;
     let reasons = store.read(|c| store::settings::reasons(c))?;
     let checkpoint = crate::audit::record(store)?;
     let mut pages = |q: &SearchQuery| search::search(store, s, q);
@@ -157,57 +159,57 @@ pub fn write(
             .collect(),
         lang,
     };
+    crate::store::files::check_replaceable(path)?;
     let partial = path.with_extension(format!(
         "{}.part",
         path.extension().and_then(|e| e.to_str()).unwrap_or("out")
     ));
-    let mut sink = match format {
-        Format::Csv => Sink::csv(&partial, lang)?,
-        Format::Xlsx => Sink::xlsx(lang)?,
-    };
     let mut q = query.clone();
     q.archived = true;
     q.limit = Some(PAGE);
     q.after = None;
     let mut done = 0;
     let mut complete = true;
-    loop {
-        let page = pages(&q)?;
-        for row in &page.rows {
-            sink.row(&labels, row, done + 1)?;
-            done += 1;
-        }
-        let total = if page.total_capped {
-            done.max(page.total)
-        } else {
-            page.total
+    let written = (|| {
+        let mut sink = match format {
+            Format::Csv => Sink::csv(&partial, lang)?,
+            Format::Xlsx => Sink::xlsx(lang)?,
         };
-        match page.next_cursor {
-            Some(cursor) if progress(done, total) => q.after = Some(cursor),
-            Some(_) => {
-                complete = false;
-                break;
+        loop {
+            let page = pages(&q)?;
+            for row in &page.rows {
+                sink.row(&labels, row, done + 1)?;
+                done += 1;
             }
-            None => {
-                progress(done, done);
-                break;
+            let total = if page.total_capped {
+                done.max(page.total)
+            } else {
+                page.total
+            };
+            match page.next_cursor {
+                Some(cursor) if progress(done, total) => q.after = Some(cursor),
+                Some(_) => {
+                    complete = false;
+                    return Ok(());
+                }
+                None => {
+                    progress(done, done);
+                    break;
+                }
             }
         }
-    }
-    if !complete {
-        drop(sink);
+        sink.finish(&partial, checkpoint)?;
+        crate::store::files::make_private(&partial)?;
+        crate::store::files::replace(&partial, path)
+            .map_err(|e| crate::store::files::write_error(path, e))
+    })();
+    // A failure or a stop leaves nothing behind: the file is as it was.
+    if written.is_err() || !complete {
         let _ = std::fs::remove_file(&partial);
-        return Ok(ExportReport {
-            rows: done,
-            path: path.display().to_string(),
-            complete,
-        });
     }
-    sink.finish(&partial, checkpoint)?;
-    crate::store::files::make_private(&partial)?;
-    crate::store::files::replace(&partial, path).map_err(|e| io_error(path, e))?;
+    written?;
     // A CSV has one table: the audit checkpoint goes beside it.
-    if let (Format::Csv, Some(point)) = (format, checkpoint) {
+    if let (true, Format::Csv, Some(point)) = (complete, format, checkpoint) {
         crate::audit::append_line(&crate::audit::beside(path), point)?;
     }
     Ok(ExportReport {

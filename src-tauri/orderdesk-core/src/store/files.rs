@@ -1,8 +1,8 @@
 //! Files on disk: where a copy is written before it replaces its target,
 //! whether two spellings name one file, and keeping the database, its WAL,
 //! backups and exports private to the person (0600 files, 0700 folders on
-//! Unix; on Windows the data stays under the local AppData, whose rights are
-//! the user's own).
+//! Unix; on Windows an explicit DACL for the account and Administrators,
+//! see `acl`).
 
 use std::path::{Path, PathBuf};
 
@@ -78,7 +78,12 @@ pub fn partial_beside(target: &Path) -> PathBuf {
 /// Flushes `from` to disk and renames it over `to` (one step on every
 /// system: `to` is either the old file or the new one, never half).
 pub fn replace(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::File::open(from)?.sync_all()?;
+    // Opened for writing: Windows flushes (`FlushFileBuffers`) only through
+    // a handle that may write, and refuses a read-only one ("Access denied").
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(from)?
+        .sync_all()?;
     std::fs::rename(from, to)?;
     #[cfg(unix)]
     if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -86,6 +91,56 @@ pub fn replace(from: &Path, to: &Path) -> std::io::Result<()> {
         let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
     }
     Ok(())
+}
+
+/// Another program holds the file open and forbids replacing it: Windows'
+/// sharing and lock violations (Excel keeps an open workbook so). Unix
+/// lets a file that is open be replaced.
+pub fn in_use(e: &std::io::Error) -> bool {
+    const ERROR_SHARING_VIOLATION: i32 = 32;
+    const ERROR_LOCK_VIOLATION: i32 = 33;
+    cfg!(windows)
+        && matches!(
+            e.raw_os_error(),
+            Some(ERROR_SHARING_VIOLATION | ERROR_LOCK_VIOLATION)
+        )
+}
+
+/// Whether `path`, when it exists, may be replaced now: a file another
+/// program holds open is refused before any work is done for it.
+pub fn check_replaceable(path: &Path) -> crate::Result<()> {
+    match std::fs::OpenOptions::new().append(true).open(path) {
+        Err(e) if in_use(&e) => Err(in_use_error(path, e)),
+        _ => Ok(()),
+    }
+}
+
+fn in_use_error(path: &Path, e: std::io::Error) -> crate::Error {
+    crate::Error::with_source(
+        crate::ErrorKind::Conflict,
+        crate::Msg::FileInUse {
+            path: path.display().to_string(),
+        },
+        e,
+    )
+}
+
+/// The error of writing or replacing `path`: in use by another program (a
+/// refused rename says only "access denied" on Windows: the target is
+/// asked), or not writable.
+pub fn write_error(path: &Path, e: std::io::Error) -> crate::Error {
+    let held = in_use(&e)
+        || (e.kind() == std::io::ErrorKind::PermissionDenied && check_replaceable(path).is_err());
+    if held {
+        return in_use_error(path, e);
+    }
+    crate::Error::with_source(
+        crate::ErrorKind::Storage,
+        crate::Msg::CannotWrite {
+            path: path.display().to_string(),
+        },
+        e,
+    )
 }
 
 /// Writes `bytes` to `path`, readable and writable by its owner only, whole
@@ -97,11 +152,25 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> crate::Result<()> {
         options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        std::io::Write::write_all(&mut options.open(&partial)?, bytes)?;
+        let mut file = options.open(&partial)?;
+        // Private before the secret is in it (a rename keeps the DACL).
+        #[cfg(windows)]
+        set_private(&partial)?;
+        std::io::Write::write_all(&mut file, bytes)?;
+        drop(file);
         replace(&partial, path)
     })();
     written.map_err(|e| {
         let _ = std::fs::remove_file(&partial);
+        write_error(path, e)
+    })
+}
+
+/// Readable and writable by its owner only: mode 0600 (a folder 0700) on
+/// Unix; on Windows a DACL for this account and Administrators alone, which
+/// a folder passes on to what it will hold.
+pub fn make_private(path: &Path) -> crate::Result<()> {
+    set_private(path).map_err(|e| {
         crate::Error::with_source(
             crate::ErrorKind::Storage,
             crate::Msg::CannotWrite {
@@ -112,23 +181,21 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> crate::Result<()> {
     })
 }
 
-/// Readable and writable by its owner only (Unix); a no-op elsewhere.
-pub fn make_private(path: &Path) -> crate::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = if path.is_dir() { 0o700 } else { 0o600 };
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(|e| {
-            crate::Error::with_source(
-                crate::ErrorKind::Storage,
-                crate::Msg::CannotOpen {
-                    path: path.display().to_string(),
-                },
-                e,
-            )
-        })?;
-    }
-    let _ = path;
+#[cfg(unix)]
+fn set_private(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = if path.is_dir() { 0o700 } else { 0o600 };
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
+#[cfg(windows)]
+fn set_private(path: &Path) -> std::io::Result<()> {
+    let sid = super::acl::current_sid()?;
+    super::acl::set_dacl(path, &super::acl::private_sddl(&sid, path.is_dir()))
+}
+
+#[cfg(not(any(unix, windows)))]
+fn set_private(_path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 //! small pool of read-only connections, so a long report never blocks a cancel.
 //! Nothing here knows the lifecycle rules; the use-case modules do.
 
+pub mod acl;
 pub mod archive;
 pub mod audit;
 pub mod bulk;
@@ -100,6 +101,17 @@ impl Store {
         let shown = path.display().to_string();
         check_is_ours(&conn, &shown)?;
         configure(&conn, true).map_err(|e| open_error(e, &shown))?;
+        // Windows gives the WAL and its index (made anew at each open) their
+        // folder's rights, not the database's: the data folders OrderDesk
+        // makes are private, and a database kept elsewhere gets its side
+        // files made private here where Windows lets this account.
+        if cfg!(windows) {
+            for side in ["-wal", "-shm"] {
+                let mut name = path.as_os_str().to_owned();
+                name.push(side);
+                let _ = files::make_private(Path::new(&name));
+            }
+        }
         migrations()
             .to_latest(&mut conn)
             .map_err(|e| Error::with_source(ErrorKind::Storage, Msg::Storage, e))?;
@@ -225,22 +237,26 @@ impl Store {
         let shown = target.display().to_string();
         let partial = files::partial_beside(target);
         let made = self.backup_into(&partial, &shown).and_then(|point| {
-            self.keep_checkpoint(&point)?;
             files::make_private(&partial)?;
             files::replace(&partial, target).map_err(|e| {
                 Error::with_source(
                     ErrorKind::Storage,
-                    Msg::CannotOpen {
+                    Msg::CannotWrite {
                         path: shown.clone(),
                     },
                     e,
                 )
-            })
+            })?;
+            Ok(point)
         });
-        if made.is_err() {
-            let _ = std::fs::remove_file(&partial);
+        match made {
+            // Only a backup that is in place has its checkpoint kept.
+            Ok(point) => self.keep_checkpoint(&point),
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                Err(e)
+            }
         }
-        made
     }
 
     /// A copy with no checks, made private: the database as it is before a

@@ -152,3 +152,72 @@ fn a_stopped_export_leaves_no_file_and_clerks_may_not_export() {
     .expect_err("clerk");
     assert!(e.is_forbidden());
 }
+
+/// A workbook open in Excel (which lets others read it, never replace it) is
+/// refused before anything is written, in words that say so; one that is
+/// opened while the export runs is refused at the end. Either way the file
+/// is as it was and no partial file is left beside it.
+#[cfg(windows)]
+#[test]
+fn an_export_onto_a_workbook_open_in_another_program_says_so_and_leaves_nothing() {
+    use orderdesk_core::error::ErrorKind;
+    use std::os::windows::fs::OpenOptionsExt;
+    const FILE_SHARE_READ: u32 = 1;
+    let hold = |path: &std::path::Path| {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .share_mode(FILE_SHARE_READ)
+            .open(path)
+            .expect("hold the file as Excel does")
+    };
+    let f = fixture(1500);
+    let admin = login(&f.store, "admin");
+    let path = f.dir.path().join("open.xlsx");
+    let original = b"the workbook as Excel has it".to_vec();
+    std::fs::write(&path, &original).expect("write");
+    let leftovers = || {
+        std::fs::read_dir(f.dir.path())
+            .expect("list")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("open.") && n != "open.xlsx")
+            .collect::<Vec<_>>()
+    };
+    let export = |progress: &mut dyn FnMut(i64, i64) -> bool| {
+        export::archive(
+            &f.store,
+            &admin,
+            &archived_query(),
+            Format::Xlsx,
+            Lang::En,
+            &path,
+            progress,
+        )
+    };
+
+    let held = hold(&path);
+    let e = export(&mut |_, _| true).expect_err("refused while open");
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    assert!(
+        e.message(Lang::En)
+            .contains("is open in another program: close it and try again")
+    );
+    assert!(e.message(Lang::ZhCn).contains("正在被其他程序使用"));
+    drop(held);
+    assert_eq!(std::fs::read(&path).expect("read"), original);
+    assert!(leftovers().is_empty(), "{:?}", leftovers());
+
+    let mut held = None;
+    let e = export(&mut |_, _| {
+        held.get_or_insert_with(|| hold(&path));
+        true
+    })
+    .expect_err("refused when opened meanwhile");
+    assert_eq!(e.kind(), ErrorKind::Conflict, "{e:?}");
+    drop(held);
+    assert_eq!(std::fs::read(&path).expect("read"), original);
+    assert!(leftovers().is_empty(), "{:?}", leftovers());
+
+    export(&mut |_, _| true).expect("closed: exported");
+    assert!(leftovers().is_empty(), "{:?}", leftovers());
+}

@@ -15,6 +15,7 @@ fn a_backup_onto_the_live_database_under_any_spelling_is_refused() {
     let admin = login(&f.store, "admin");
     let live = f.store.path().to_path_buf();
     let dir = live.parent().expect("dir").to_path_buf();
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut spellings = vec![
         dir.join(".").join("orderdesk.db"),
         dir.join("orderdesk.db-wal"),
@@ -71,6 +72,47 @@ fn a_failed_backup_leaves_the_previous_one_whole() {
         .filter(|e| e.file_name().to_string_lossy().contains(".partial-"))
         .collect();
     assert!(leftovers.is_empty(), "no half copy is left: {leftovers:?}");
+}
+
+/// A copy that cannot be put in place (its name is taken by a folder) is no
+/// backup: no checkpoint of it is kept, in the database or beside it.
+#[test]
+fn a_backup_that_cannot_be_put_in_place_records_no_checkpoint() {
+    let f = fixture(200);
+    let admin = login(&f.store, "admin");
+    let taken = f.dir.path().join("taken.db");
+    std::fs::create_dir(&taken).expect("folder");
+    std::fs::write(taken.join("inside"), b"x").expect("a file inside");
+    let kept = |store: &Store| {
+        store
+            .read(|c| orderdesk_core::store::audit::all(c))
+            .expect("checkpoints")
+            .len()
+    };
+    let beside = orderdesk_core::audit::beside(f.store.path());
+    let lines = || {
+        std::fs::read_to_string(&beside)
+            .map(|t| t.lines().count())
+            .unwrap_or(0)
+    };
+    let (before, beside_before) = (kept(&f.store), lines());
+    let e = backup::now(&f.store, &admin, &taken).expect_err("refused");
+    assert_eq!(e.kind(), ErrorKind::Storage);
+    assert!(matches!(e.msg(), Msg::CannotWrite { .. }), "{e:?}");
+    assert_eq!(kept(&f.store), before, "no checkpoint in the database");
+    assert_eq!(lines(), beside_before, "no checkpoint beside it");
+    let leftovers: Vec<_> = std::fs::read_dir(f.dir.path())
+        .expect("dir")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".partial-"))
+        .collect();
+    assert!(leftovers.is_empty(), "no half copy is left: {leftovers:?}");
+    backup::now(&f.store, &admin, &f.dir.path().join("free.db")).expect("a free name");
+    assert_eq!(
+        kept(&f.store),
+        before + 1,
+        "a backup in place keeps its checkpoint"
+    );
 }
 
 #[test]
