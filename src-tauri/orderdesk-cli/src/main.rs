@@ -52,8 +52,9 @@ pub struct Cli {
         value_name = "LOGIN"
     )]
     pub as_user: Option<String>,
-    /// Language of messages: zh-CN or en (default: the system's; LANG on Unix).
-    #[arg(long, global = true)]
+    /// Language of messages: zh-CN or en (default: the system's language;
+    /// on Unix LC_ALL, LC_MESSAGES or LANG).
+    #[arg(long, global = true, env = "ORDERDESK_LANG")]
     pub lang: Option<String>,
     /// Print JSON instead of tables; errors as JSON on stderr.
     #[arg(long, global = true)]

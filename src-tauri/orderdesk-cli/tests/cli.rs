@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 mod support;
-use support::{Site, Via, both, cli_bin, seed_file, site};
+use support::{Site, Via, both, cli_bin, cli_command, seed_file, site};
 
 /// The first order in `status` handled by a clerk, with its handler.
 fn order_in(db: &Site, status: &str) -> (String, String, i64) {
@@ -348,7 +348,7 @@ fn without_lang_the_cli_speaks_the_systems_language() {
 
 /// The CLI on a file, for what only works on one.
 fn file_cli(db: &Path, user: Option<&str>, args: &[&str]) -> Output {
-    let mut c = Command::new(cli_bin());
+    let mut c = cli_command();
     c.arg("--db")
         .arg(db)
         .env_remove("ORDERDESK_USER")
@@ -483,7 +483,7 @@ fn file_commands_over_a_server_say_they_need_the_file() {
     let Via::Server { address, .. } = &served.via else {
         unreachable!("served")
     };
-    let out = Command::new(cli_bin())
+    let out = cli_command()
         .args(["--server", address, "--as", "admin", "search"])
         .env_remove("ORDERDESK_SERVER_FINGERPRINT")
         .env("ORDERDESK_PASSWORD", "demo")
@@ -494,7 +494,7 @@ fn file_commands_over_a_server_say_they_need_the_file() {
         Some(2),
         "no fingerprint is a usage error"
     );
-    let out = Command::new(cli_bin())
+    let out = cli_command()
         .args(["--server", address, "--server-fingerprint", &"0".repeat(64)])
         .args(["--json", "--as", "admin", "search"])
         .env("ORDERDESK_PASSWORD", "demo")
@@ -820,7 +820,7 @@ fn a_closed_output_pipe_ends_the_cli_quietly() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("orderdesk.db");
     seed_file(&path, 3000);
-    let mut child = Command::new(cli_bin())
+    let mut child = cli_command()
         .arg("--db")
         .arg(&path)
         .args(["--as", "admin", "search", "--limit", "500"])

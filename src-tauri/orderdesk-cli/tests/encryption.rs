@@ -6,15 +6,15 @@
 //! keeps the key in its own keychain and opens the file with it next start.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
 mod support;
-use support::{Keychain, cli_bin, one_at_a_time, start_server_on};
+use support::{Keychain, cli_command, one_at_a_time, start_server_on};
 
 fn cli(db: &Path, bus: &str, args: &[&str]) -> Output {
-    Command::new(cli_bin())
+    cli_command()
         .env_remove("ORDERDESK_SERVER")
         .env_remove("ORDERDESK_RECOVERY_KEY")
         .env("DBUS_SESSION_BUS_ADDRESS", bus)
@@ -181,7 +181,7 @@ fn the_office_server_keeps_the_key_in_its_keychain() {
     let (server, address, fingerprint) =
         start_server_on(dir.path(), Some(&host.bus)).expect("the server started");
     let remote = |args: &[&str]| {
-        Command::new(cli_bin())
+        cli_command()
             .env_remove("ORDERDESK_DB")
             .env("ORDERDESK_PASSWORD", "demo")
             .args([
@@ -208,7 +208,7 @@ fn the_office_server_keeps_the_key_in_its_keychain() {
     // Next start: the key comes from the host's keychain.
     let (_server, address2, fingerprint2) =
         start_server_on(dir.path(), Some(&host.bus)).expect("restarted with the key");
-    let out = Command::new(cli_bin())
+    let out = cli_command()
         .env_remove("ORDERDESK_DB")
         .env("ORDERDESK_PASSWORD", "demo")
         .args([

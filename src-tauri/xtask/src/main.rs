@@ -9,6 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod windows;
+
 /// Debian packages the desktop app builds, runs and is tested with.
 const APT_PACKAGES: &[&str] = &[
     "pkg-config",
@@ -105,7 +107,12 @@ fn ensure_system_packages() -> Result<(), String> {
         eprintln!("==> not a Debian/Ubuntu system: install the Tauri prerequisites yourself");
         return Ok(());
     }
-    let missing: Vec<&str> = APT_PACKAGES
+    ensure_packages(APT_PACKAGES)
+}
+
+/// apt-get installs whatever of `packages` is missing.
+fn ensure_packages(packages: &[&str]) -> Result<(), String> {
+    let missing: Vec<&str> = packages
         .iter()
         .copied()
         .filter(|p| !package_installed(p))
@@ -275,6 +282,7 @@ fn test() -> Result<(), String> {
             EMBED_UI,
         ]),
     )?;
+    windows::test()?;
     end_to_end()
 }
 
@@ -530,7 +538,10 @@ fn main() -> ExitCode {
         Some("perf") => perf(),
         Some("load") => load(&args[1..]),
         Some("office") => office(),
-        _ => Err("usage: cargo xtask run | test | bindings | perf | load | office".into()),
+        Some("windows") => windows::test(),
+        _ => {
+            Err("usage: cargo xtask run | test | bindings | perf | load | office | windows".into())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

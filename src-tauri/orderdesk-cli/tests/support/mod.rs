@@ -13,6 +13,14 @@ pub fn cli_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_orderdesk-cli"))
 }
 
+/// The CLI, speaking English whatever the system's language (the tests
+/// under Wine run in Chinese).
+pub fn cli_command() -> Command {
+    let mut c = Command::new(cli_bin());
+    c.env("ORDERDESK_LANG", "en");
+    c
+}
+
 /// The server binary beside the CLI's (cargo builds it for the workspace's
 /// tests; run alone, this crate's tests build it first).
 pub fn server_bin() -> PathBuf {
@@ -115,7 +123,7 @@ pub fn start_server(data: &Path) -> Via {
 }
 
 pub fn seed_file(path: &Path, orders: u32) {
-    let out = Command::new(cli_bin())
+    let out = cli_command()
         .arg("--db")
         .arg(path)
         .env_remove("ORDERDESK_SERVER")
@@ -165,7 +173,7 @@ impl Site {
     }
 
     pub fn command(&self, user: Option<&str>, password: &str) -> Command {
-        let mut c = Command::new(cli_bin());
+        let mut c = cli_command();
         c.env_remove("ORDERDESK_USER")
             .env_remove("ORDERDESK_DB")
             .env_remove("ORDERDESK_SERVER")
