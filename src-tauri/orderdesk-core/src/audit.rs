@@ -112,7 +112,10 @@ pub fn read_checkpoints(path: &Path) -> Result<Vec<Checkpoint>> {
     let unreadable = |detail: String| Error::invalid(Msg::ImportUnreadable { detail });
     let bytes = std::fs::read(path).map_err(|e| unreadable(format!("{}: {e}", path.display())))?;
     if bytes.starts_with(b"SQLite format 3\0") {
-        let c = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let c = Connection::open_with_flags(
+            store::files::for_sqlite(path),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )?;
         let mut points = store::audit::all(&c)?;
         points.push(checkpoint_in(&c, "")?);
         return Ok(points);

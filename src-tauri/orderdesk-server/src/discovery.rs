@@ -21,17 +21,20 @@ pub struct Announcement {
     fullname: String,
 }
 
-/// This PC's name, for the announcement.
+/// This PC's name, for the announcement and the certificate.
 pub fn host_name() -> String {
+    let asked = gethostname::gethostname()
+        .to_string_lossy()
+        .trim()
+        .to_string();
+    // macOS answers "Name-of-the-Mac.local": the name is the part before.
+    let name = asked.strip_suffix(".local").unwrap_or(&asked);
+    if !name.is_empty() && name != "localhost" {
+        return name.to_string();
+    }
     ["COMPUTERNAME", "HOSTNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|h| !h.is_empty()))
-        .or_else(|| {
-            std::fs::read_to_string("/etc/hostname")
-                .ok()
-                .map(|h| h.trim().to_string())
-                .filter(|h| !h.is_empty())
-        })
         .unwrap_or_else(|| "orderdesk-server".into())
 }
 

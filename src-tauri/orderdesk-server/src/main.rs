@@ -1,6 +1,8 @@
 //! `orderdesk-server --data DIR [--listen 0.0.0.0:4780]` serves the office;
 //! `orderdesk-server status --data DIR [--json]` prints its address and its
-//! certificate's fingerprint. Ctrl+C or SIGTERM: calls in flight finish,
+//! certificate's fingerprint; `orderdesk-server service install|uninstall|
+//! start|stop` runs it as a Windows service. Ctrl+C, SIGTERM, or the
+//! service being stopped (or Windows shutting down): calls in flight finish,
 //! running jobs stop resumable, exit 0.
 
 use std::net::SocketAddr;
@@ -9,6 +11,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use orderdesk_server::{Discovery, Options};
+
+#[cfg(windows)]
+mod winservice;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -40,18 +45,102 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The server as a Windows service (as administrator): `install` (it
+    /// starts with Windows, and now), `uninstall`, `start`, `stop`. Data in
+    /// %ProgramData%\OrderDesk Server unless --data says otherwise.
+    Service {
+        #[command(subcommand)]
+        action: ServiceAction,
+    },
+}
+
+#[derive(Subcommand, Debug, Clone, Copy, PartialEq, Eq)]
+enum ServiceAction {
+    /// Registers the service (automatic start), opens its port in the
+    /// firewall for the private network, and starts it.
+    Install,
+    /// Stops it, removes it and its firewall rule; the data stays.
+    Uninstall,
+    Start,
+    /// Stops it as Ctrl+C does: calls in flight finish, jobs stop resumable.
+    Stop,
+    /// What Windows' service manager runs.
+    #[command(hide = true)]
+    Run,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     logger::init();
+    if let Some(Command::Service { action }) = cli.command {
+        return service(&cli, action);
+    }
     let Some(data) = cli.data.clone() else {
         eprintln!("error: say where the server keeps its data: --data DIR");
         return ExitCode::from(2);
     };
     match cli.command {
         Some(Command::Status { json }) => status(&data, json),
-        None => serve(&cli, data),
+        _ => serve(options(&cli, data), stop_asked()),
+    }
+}
+
+#[cfg(windows)]
+fn service(cli: &Cli, action: ServiceAction) -> ExitCode {
+    let data = cli.data.clone().unwrap_or_else(winservice::default_data);
+    let done = match action {
+        ServiceAction::Install => {
+            let mut args: Vec<std::ffi::OsString> = vec![
+                "--data".into(),
+                data.clone().into(),
+                "--listen".into(),
+                cli.listen.to_string().into(),
+            ];
+            if cli.no_discovery {
+                args.push("--no-discovery".into());
+            }
+            if let Some(name) = &cli.discovery_interface {
+                args.extend(["--discovery-interface".into(), name.into()]);
+            }
+            winservice::install(&data, cli.listen, args)
+        }
+        ServiceAction::Uninstall => winservice::uninstall(),
+        ServiceAction::Start => winservice::start(),
+        ServiceAction::Stop => winservice::stop(),
+        ServiceAction::Run => return winservice::run(options(cli, data)),
+    };
+    match done {
+        Ok(said) => {
+            println!("{said}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+#[cfg(not(windows))]
+fn service(_cli: &Cli, _action: ServiceAction) -> ExitCode {
+    eprintln!(
+        "error: `service` is for Windows; on Linux use the systemd unit, on macOS the launchd \
+         daemon (both in the service/ folder beside the server's source, and in the README)"
+    );
+    ExitCode::from(2)
+}
+
+fn options(cli: &Cli, data: PathBuf) -> Options {
+    let discovery = match (&cli.no_discovery, &cli.discovery_interface) {
+        (true, _) => Discovery::Off,
+        (false, Some(name)) => Discovery::Interface(name.clone()),
+        (false, None) => Discovery::Lan,
+    };
+    Options {
+        data,
+        db: None,
+        listen: cli.listen,
+        discovery,
     }
 }
 
@@ -84,18 +173,9 @@ fn grouped(fingerprint: &str) -> String {
         .join(" ")
 }
 
-fn serve(cli: &Cli, data: PathBuf) -> ExitCode {
-    let discovery = match (&cli.no_discovery, &cli.discovery_interface) {
-        (true, _) => Discovery::Off,
-        (false, Some(name)) => Discovery::Interface(name.clone()),
-        (false, None) => Discovery::Lan,
-    };
-    let options = Options {
-        data,
-        db: None,
-        listen: cli.listen,
-        discovery,
-    };
+/// Serves until `stop` is ready, then stops as SIGTERM asks: calls in
+/// flight finish, running jobs stop resumable.
+fn serve(options: Options, stop: impl Future<Output = ()> + Send + 'static) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -110,6 +190,7 @@ fn serve(cli: &Cli, data: PathBuf) -> ExitCode {
         let server = match orderdesk_server::start(options.clone()).await {
             Ok(s) => s,
             Err(e) => {
+                log::error!("{e}");
                 eprintln!("error: {e}");
                 return ExitCode::from(1);
             }
@@ -122,7 +203,7 @@ fn serve(cli: &Cli, data: PathBuf) -> ExitCode {
             "Desks connect to this PC's address, port {}; compare the fingerprint when they ask.",
             server.addr.port()
         );
-        wait_for_stop().await;
+        stop.await;
         log::info!("stopping: calls in flight finish, running jobs stop and can be resumed");
         server.shutdown().await;
         log::info!("stopped");
@@ -133,7 +214,11 @@ fn serve(cli: &Cli, data: PathBuf) -> ExitCode {
     code
 }
 
-async fn wait_for_stop() {
+/// Ctrl+C; on Unix SIGTERM too; on Windows also Ctrl+Break and the
+/// console's close, the user's logoff and the system's shutdown (a server
+/// started by hand in a console window; as a service it hears the service
+/// manager instead).
+async fn stop_asked() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
@@ -145,21 +230,57 @@ async fn wait_for_stop() {
             return;
         }
     }
+    #[cfg(windows)]
+    {
+        use tokio::signal::windows;
+        if let (Ok(mut brk), Ok(mut close), Ok(mut logoff), Ok(mut shutdown)) = (
+            windows::ctrl_break(),
+            windows::ctrl_close(),
+            windows::ctrl_logoff(),
+            windows::ctrl_shutdown(),
+        ) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = brk.recv() => {}
+                _ = close.recv() => {}
+                _ = logoff.recv() => {}
+                _ = shutdown.recv() => {}
+            }
+            return;
+        }
+    }
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// Log lines on stderr (a service manager keeps them): time, level, text.
+/// Log lines on stderr (a service manager keeps them), or in a file (a
+/// Windows service has no console): time, level, text.
 mod logger {
-    struct Stderr;
+    use std::io::Write;
+    use std::sync::{Mutex, OnceLock};
 
-    impl log::Log for Stderr {
+    struct Log;
+
+    /// The file the lines go to instead of stderr.
+    static FILE: OnceLock<Mutex<std::fs::File>> = OnceLock::new();
+    /// A log file past this size is kept as `.1` at the next start (one
+    /// kept): the log of a PC that runs for years stays small.
+    const KEEP_BYTES: u64 = 10 * 1024 * 1024;
+
+    impl log::Log for Log {
         fn enabled(&self, meta: &log::Metadata) -> bool {
             meta.level() <= log::max_level()
         }
         fn log(&self, record: &log::Record) {
             if self.enabled(record.metadata()) && record.target().starts_with("orderdesk") {
                 let at = chrono::Local::now().format("%Y-%m-%d %H:%M:%S");
-                eprintln!("{at} {:5} {}", record.level(), record.args());
+                let line = format!("{at} {:5} {}", record.level(), record.args());
+                match FILE.get() {
+                    Some(file) => {
+                        let mut file = file.lock().unwrap_or_else(|p| p.into_inner());
+                        let _ = writeln!(file, "{line}");
+                    }
+                    None => eprintln!("{line}"),
+                }
             }
         }
         fn flush(&self) {}
@@ -171,9 +292,26 @@ mod logger {
             Ok("warn") => log::LevelFilter::Warn,
             _ => log::LevelFilter::Info,
         };
-        static LOGGER: Stderr = Stderr;
+        static LOGGER: Log = Log;
         if log::set_logger(&LOGGER).is_ok() {
             log::set_max_level(level);
         }
+    }
+
+    /// From now on the lines go to `path` (appended; the previous log kept
+    /// as `path.1` once it has grown past 10 MB).
+    #[cfg_attr(not(windows), allow(dead_code))]
+    pub fn to_file(path: &std::path::Path) -> std::io::Result<()> {
+        if std::fs::metadata(path).is_ok_and(|m| m.len() > KEEP_BYTES) {
+            let mut old = path.as_os_str().to_owned();
+            old.push(".1");
+            std::fs::rename(path, old)?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        let _ = FILE.set(Mutex::new(file));
+        Ok(())
     }
 }

@@ -53,10 +53,7 @@ pub fn existing_fingerprint(data: &Path) -> Option<String> {
 
 fn create(dir: &Path, cert_path: &Path, key_path: &Path) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let host = std::env::var("HOSTNAME")
-        .ok()
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "orderdesk-server".into());
+    let host = crate::host_name();
     let made = rcgen::generate_simple_self_signed(vec![host, "localhost".into()])
         .map_err(|e| io::Error::other(e.to_string()))?;
     // The key first, readable by the service's account only; the certificate

@@ -51,6 +51,10 @@ pub fn test() -> Result<(), String> {
         "the CLI's contract tests under Wine (a file, and the Windows server)",
         windows_cargo(&prefix).args(["test", "-p", "orderdesk-cli", "--test", "cli"]),
     )?;
+    step(
+        "the office server as a Windows service under Wine's service manager",
+        windows_cargo(&prefix).args(["test", "-p", "orderdesk-server", "--test", "service"]),
+    )?;
     // The Wine server of this prefix would otherwise linger a few seconds.
     let _ = Command::new("/usr/lib/wine/wineserver")
         .arg("-k")

@@ -22,6 +22,36 @@ pub fn canonical(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// The name SQLite is given for `path`. Windows refuses a plain path of 260
+/// characters or more (MAX_PATH) unless it is written in its long form
+/// (`\\?\C:\…`, `\\?\UNC\server\share\…`); Rust's own file calls
+/// write that form themselves, SQLite does not. Elsewhere, `path` as it is.
+pub fn for_sqlite(path: &Path) -> PathBuf {
+    #[cfg(windows)]
+    {
+        // A folder's limit is 248 (room for an 8.3 name); a file's 260.
+        if path.as_os_str().len() >= 248 {
+            return long_form(path);
+        }
+    }
+    path.to_path_buf()
+}
+
+#[cfg(windows)]
+fn long_form(path: &Path) -> PathBuf {
+    let Ok(full) = std::path::absolute(path) else {
+        return path.to_path_buf();
+    };
+    let text = full.to_string_lossy();
+    if text.starts_with(r"\\?\") {
+        full
+    } else if let Some(share) = text.strip_prefix(r"\\") {
+        PathBuf::from(format!(r"\\?\UNC\{share}"))
+    } else {
+        PathBuf::from(format!(r"\\?\{text}"))
+    }
+}
+
 /// A file that looks like SQLCipher's: whole pages, and where SQLite
 /// writes its header a random salt instead (not text: a text file that is
 /// not a database is named as such).
@@ -211,4 +241,29 @@ pub fn private_dir(dir: &Path) -> crate::Result<()> {
         )
     })?;
     make_private(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_is_given_a_long_path_in_its_long_form_on_windows() {
+        let short = Path::new("orderdesk.db");
+        assert_eq!(for_sqlite(short), short);
+        let long: PathBuf = std::iter::repeat_n("a-folder-of-twenty-ch", 14)
+            .collect::<PathBuf>()
+            .join("orderdesk.db");
+        let given = for_sqlite(&long);
+        if cfg!(windows) {
+            let text = given.to_string_lossy().into_owned();
+            assert!(
+                text.starts_with(r"\\?\") && text.ends_with("orderdesk.db"),
+                "{text}"
+            );
+            assert!(!text.contains('/'), "{text}");
+        } else {
+            assert_eq!(given, long);
+        }
+    }
 }

@@ -514,10 +514,6 @@ fn configure(conn: &Connection, writer: bool) -> rusqlite::Result<()> {
         conn.pragma_update(None, "wal_autocheckpoint", 16_000)?;
         conn.pragma_update(None, "cache_size", -131_072)?;
         conn.pragma_update(None, "analysis_limit", ANALYSIS_LIMIT)?;
-        // macOS: flush to the platter, not just to the drive's cache.
-        if cfg!(target_os = "macos") {
-            conn.pragma_update(None, "fullfsync", true)?;
-        }
     }
     if !writer {
         conn.pragma_update(None, "cache_size", -32_000)?;
@@ -561,7 +557,8 @@ fn check_is_ours(conn: &Connection, shown: &str) -> Result<()> {
 /// never as "not a database".
 fn connect(path: &Path, flags: OpenFlags, key: Option<&DbKey>) -> Result<Connection> {
     let shown = path.display().to_string();
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(e, &shown))?;
+    let conn = Connection::open_with_flags(files::for_sqlite(path), flags)
+        .map_err(|e| open_error(e, &shown))?;
     // A wrong key is our error to explain, not SQLCipher's to print. Every
     // encrypted file of ours (a database, its backups, an attached export)
     // uses 8 KB pages and HMAC-SHA256: measured on a million orders, the bulk
@@ -575,6 +572,13 @@ fn connect(path: &Path, flags: OpenFlags, key: Option<&DbKey>) -> Result<Connect
     );
     if let Some(key) = key {
         conn.execute_batch(&format!("PRAGMA key = {};", key.sql()))
+            .map_err(|e| open_error(e, &shown))?;
+    }
+    // macOS: every file we write (the database, a backup, the copy kept
+    // before a restore, an encrypted copy) is flushed to the disk itself,
+    // not only to the drive's cache (F_FULLFSYNC).
+    if cfg!(target_os = "macos") {
+        conn.pragma_update(None, "fullfsync", true)
             .map_err(|e| open_error(e, &shown))?;
     }
     let first_page = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()));
@@ -608,7 +612,7 @@ fn export(
     let key = source_key.map_or_else(|| "''".to_string(), DbKey::sql);
     to.execute(
         &format!("ATTACH DATABASE ?1 AS source KEY {key}"),
-        [source.to_string_lossy()],
+        [files::for_sqlite(source).to_string_lossy()],
     )
     .map_err(|e| open_error(e, &shown))?;
     let exported = to

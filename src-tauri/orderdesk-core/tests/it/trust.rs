@@ -115,6 +115,52 @@ fn a_backup_that_cannot_be_put_in_place_records_no_checkpoint() {
     );
 }
 
+/// A database deeper than Windows' 260-character limit (a user's folder
+/// inside a synced folder inside a department's share) opens, takes
+/// orders, is backed up and exported. On Windows SQLite is given the long
+/// form of the path; Wine lets long paths through either way, so it is
+/// Windows that proves the form (the release workflow).
+#[test]
+fn a_database_deeper_than_260_characters_works() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut deep = dir.path().to_path_buf();
+    for n in 0..14 {
+        deep.push(format!("a-folder-of-twenty-{n:02}"));
+    }
+    std::fs::create_dir_all(&deep).expect("deep folder");
+    let path = deep.join("orderdesk.db");
+    assert!(path.as_os_str().len() > 300, "{}", path.display());
+    let store = Store::open(&path).expect("opens");
+    orderdesk_core::seed::seed(
+        &store,
+        &orderdesk_core::seed::SeedOptions {
+            orders: 50,
+            seed: 7,
+            anchor: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).expect("date"),
+        },
+    )
+    .expect("seed");
+    let admin = login(&store, "admin");
+    let target = deep.join("backup.db");
+    backup::now(&store, &admin, &target).expect("backup");
+    let copy = Store::open(&target).expect("the backup opens");
+    assert!(check::verify_audit(&copy).expect("chain").ok);
+    let report = orderdesk_core::export::archive(
+        &store,
+        &admin,
+        &orderdesk_core::search::SearchQuery {
+            archived: true,
+            ..Default::default()
+        },
+        orderdesk_core::export::Format::Csv,
+        orderdesk_core::domain::Lang::En,
+        &deep.join("archive.csv"),
+        &mut |_, _| true,
+    )
+    .expect("export");
+    assert!(report.complete && report.rows > 0);
+}
+
 #[test]
 fn a_backup_is_one_checked_file_that_opens() {
     let f = fixture(200);
