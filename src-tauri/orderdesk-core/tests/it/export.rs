@@ -13,6 +13,24 @@ fn cancelled_query() -> SearchQuery {
     }
 }
 
+/// Every archived order to an English workbook at `path`.
+fn xlsx(
+    store: &orderdesk_core::Store,
+    s: &orderdesk_core::auth::Session,
+    path: &std::path::Path,
+    progress: &mut dyn FnMut(i64, i64) -> bool,
+) -> orderdesk_core::Result<export::ExportReport> {
+    export::archive(
+        store,
+        s,
+        &archived_query(),
+        Format::Xlsx,
+        Lang::En,
+        path,
+        progress,
+    )
+}
+
 fn archived_query() -> SearchQuery {
     SearchQuery {
         archived: true,
@@ -121,16 +139,7 @@ fn a_stopped_export_leaves_no_file_and_clerks_may_not_export() {
     let f = fixture(3000);
     let admin = login(&f.store, "admin");
     let path = f.dir.path().join("stopped.xlsx");
-    let report = export::archive(
-        &f.store,
-        &admin,
-        &archived_query(),
-        Format::Xlsx,
-        Lang::En,
-        &path,
-        &mut |_, _| false,
-    )
-    .expect("export");
+    let report = xlsx(&f.store, &admin, &path, &mut |_, _| false).expect("export");
     assert!(!report.complete);
     assert!(!path.exists());
     assert!(std::fs::read_dir(f.dir.path()).expect("dir").all(|e| {
@@ -183,17 +192,8 @@ fn an_export_onto_a_workbook_open_in_another_program_says_so_and_leaves_nothing(
             .filter(|n| n.starts_with("open.") && n != "open.xlsx")
             .collect::<Vec<_>>()
     };
-    let export = |progress: &mut dyn FnMut(i64, i64) -> bool| {
-        export::archive(
-            &f.store,
-            &admin,
-            &archived_query(),
-            Format::Xlsx,
-            Lang::En,
-            &path,
-            progress,
-        )
-    };
+    let export =
+        |progress: &mut dyn FnMut(i64, i64) -> bool| xlsx(&f.store, &admin, &path, progress);
 
     let held = hold(&path);
     let e = export(&mut |_, _| true).expect_err("refused while open");

@@ -14,7 +14,13 @@ pub struct Fixture {
 
 pub fn fixture(orders: usize) -> Fixture {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path().join("orderdesk.db")).expect("open");
+    let store = seeded(&dir.path().join("orderdesk.db"), orders);
+    Fixture { store, dir }
+}
+
+/// A new database at `path` with `orders` demo orders.
+pub fn seeded(path: &std::path::Path, orders: usize) -> Store {
+    let store = Store::open(path).expect("open");
     seed::seed(
         &store,
         &seed::SeedOptions {
@@ -24,7 +30,7 @@ pub fn fixture(orders: usize) -> Fixture {
         },
     )
     .expect("seed");
-    Fixture { store, dir }
+    store
 }
 
 /// Logs in with the demo password.

@@ -3,7 +3,7 @@
 
 use orderdesk_core::{ErrorKind, Msg, Store, backup, check};
 
-use crate::support::{fixture, login};
+use crate::support::{fixture, login, seeded};
 
 fn bytes(path: &std::path::Path) -> Vec<u8> {
     std::fs::read(path).expect("read")
@@ -130,16 +130,7 @@ fn a_database_deeper_than_260_characters_works() {
     std::fs::create_dir_all(&deep).expect("deep folder");
     let path = deep.join("orderdesk.db");
     assert!(path.as_os_str().len() > 300, "{}", path.display());
-    let store = Store::open(&path).expect("opens");
-    orderdesk_core::seed::seed(
-        &store,
-        &orderdesk_core::seed::SeedOptions {
-            orders: 50,
-            seed: 7,
-            anchor: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).expect("date"),
-        },
-    )
-    .expect("seed");
+    let store = seeded(&path, 50);
     let admin = login(&store, "admin");
     let target = deep.join("backup.db");
     backup::now(&store, &admin, &target).expect("backup");
@@ -180,16 +171,7 @@ fn the_database_backups_and_exports_are_private_to_their_owner() {
         |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("fresh.db");
-    let store = Store::open(&path).expect("open");
-    orderdesk_core::seed::seed(
-        &store,
-        &orderdesk_core::seed::SeedOptions {
-            orders: 100,
-            seed: 3,
-            anchor: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).expect("date"),
-        },
-    )
-    .expect("seed");
+    let store = seeded(&path, 100);
     assert_eq!(mode(&path), 0o600, "database");
     assert_eq!(mode(&dir.path().join("fresh.db-wal")), 0o600, "its WAL");
     let backups = dir.path().join("backups");
