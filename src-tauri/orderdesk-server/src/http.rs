@@ -1,6 +1,6 @@
 //! The routes: `POST /api` runs one command of the API definition,
 //! `GET /hello` is the version handshake, `GET /events` is the desk's
-//! WebSocket. Every command goes through [`orderdesk_api::dispatch`]; there is
+//! WebSocket, `GET /updates/…` the desks' updates (`updates.rs`). Every command goes through [`orderdesk_api::dispatch`]; there is
 //! no list of routes here.
 
 use std::sync::Arc;
@@ -38,6 +38,8 @@ const HEAVY_PUBLIC: &[&str] = &["check", "audit_verify"];
 
 pub struct Shared {
     pub api: Arc<Api>,
+    /// The data folder (published updates live in it).
+    pub data: std::path::PathBuf,
     pub hub: Arc<Hub>,
     pub stopping: watch::Receiver<bool>,
     limit: Arc<Semaphore>,
@@ -47,9 +49,15 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn new(api: Arc<Api>, hub: Arc<Hub>, stopping: watch::Receiver<bool>) -> Shared {
+    pub fn new(
+        api: Arc<Api>,
+        data: std::path::PathBuf,
+        hub: Arc<Hub>,
+        stopping: watch::Receiver<bool>,
+    ) -> Shared {
         Shared {
             api,
+            data,
             hub,
             stopping,
             limit: Arc::new(Semaphore::new(PARALLEL_CALLS)),
@@ -68,12 +76,59 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route(wire::API_PATH, post(call))
         .route(wire::HELLO_PATH, get(hello))
         .route(wire::EVENTS_PATH, get(events))
+        .route("/updates/latest.json", get(update_manifest))
+        .route("/updates/files/{name}", get(update_bundle))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(shared)
 }
 
 async fn hello() -> axum::Json<Hello> {
     axum::Json(Hello::ours())
+}
+
+/// The published update in Tauri's updater format, each bundle's address
+/// on this server under the name the desk reached it by; 204 (Tauri's "no
+/// update") when none is published.
+async fn update_manifest(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.bytes().all(|b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']')
+                })
+        });
+    let Some(host) = host else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    match crate::updates::latest(&shared.data, &format!("https://{host}")) {
+        Some(manifest) => axum::Json(manifest).into_response(),
+        None => StatusCode::NO_CONTENT.into_response(),
+    }
+}
+
+/// A published bundle, streamed from disk.
+async fn update_bundle(
+    State(shared): State<Arc<Shared>>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Response {
+    let Some(path) = crate::updates::bundle(&shared.data, &name) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Ok(file) = tokio::fs::File::open(&path).await else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let length = file.metadata().await.map(|m| m.len()).unwrap_or_default();
+    (
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_string()),
+            (header::CONTENT_LENGTH, length.to_string()),
+        ],
+        axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file)),
+    )
+        .into_response()
 }
 
 fn bearer(headers: &HeaderMap) -> Option<Token> {

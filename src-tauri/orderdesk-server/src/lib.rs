@@ -13,6 +13,7 @@ mod http;
 mod hub;
 mod listener;
 mod tls;
+pub mod updates;
 mod upkeep;
 
 use std::net::SocketAddr;
@@ -98,7 +99,12 @@ pub async fn start(opts: Options) -> Result<Server, String> {
         log::error!("cannot start delivering customer notices: {e}");
     }
     let (stop, stopping) = watch::channel(false);
-    let shared = Arc::new(http::Shared::new(api.clone(), hub, stopping.clone()));
+    let shared = Arc::new(http::Shared::new(
+        api.clone(),
+        opts.data.clone(),
+        hub,
+        stopping.clone(),
+    ));
 
     let tcp = tokio::net::TcpListener::bind(opts.listen)
         .await

@@ -45,6 +45,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Keeps a signed update for the desks (the bundle Tauri's bundler made,
+    /// with its `.sig` beside it): desks of that platform then update from
+    /// this server.
+    PublishUpdate {
+        /// The bundle: the NSIS setup .exe (Windows), OrderDesk.app.tar.gz
+        /// (macOS), the AppImage (Linux).
+        file: PathBuf,
+        /// The release it is, such as 1.4.0.
+        #[arg(long)]
+        version: String,
+        /// windows-x86_64, darwin-universal, darwin-aarch64, darwin-x86_64
+        /// or linux-x86_64.
+        #[arg(long)]
+        platform: String,
+        /// The signature (default: FILE.sig).
+        #[arg(long)]
+        signature: Option<PathBuf>,
+        /// What the desks are told is new.
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
     /// The server as a Windows service (as administrator): `install` (it
     /// starts with Windows, and now), `uninstall`, `start`, `stop`. Data in
     /// %ProgramData%\OrderDesk Server unless --data says otherwise.
@@ -79,8 +100,31 @@ fn main() -> ExitCode {
         eprintln!("error: say where the server keeps its data: --data DIR");
         return ExitCode::from(2);
     };
-    match cli.command {
-        Some(Command::Status { json }) => status(&data, json),
+    match &cli.command {
+        Some(Command::Status { json }) => status(&data, *json),
+        Some(Command::PublishUpdate {
+            file,
+            version,
+            platform,
+            signature,
+            notes,
+        }) => match orderdesk_server::updates::publish(
+            &data,
+            file,
+            signature.as_deref(),
+            version,
+            platform,
+            notes,
+        ) {
+            Ok(said) => {
+                println!("{said}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
         _ => serve(options(&cli, data), stop_asked()),
     }
 }

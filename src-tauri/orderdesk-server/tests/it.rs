@@ -288,3 +288,73 @@ async fn the_first_desk_sets_an_empty_server_up_and_nobody_can_do_it_twice() {
     assert!(desk.users_list().await.expect("users").len() == 1);
     server.shutdown().await;
 }
+
+/// A published update reaches a desk through the server: the manifest in
+/// Tauri's updater format names the bundle at the address the desk used,
+/// and the bundle downloads byte for byte; nothing else in the data folder
+/// is served; with nothing published the answer is Tauri's "no update".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn desks_get_the_published_update_from_the_server() {
+    let (dir, server) = server(0).await;
+    let (config, _) = orderdesk_client::pin::client_config(orderdesk_client::pin::Trust::Pinned(
+        server.fingerprint.clone(),
+    ))
+    .expect("tls");
+    let http = reqwest::Client::builder()
+        .tls_backend_preconfigured(config)
+        .build()
+        .expect("client");
+    let base = format!("https://{}", server.addr);
+    let none = http
+        .get(format!("{base}/updates/latest.json"))
+        .send()
+        .await
+        .expect("ask");
+    assert_eq!(none.status().as_u16(), 204);
+
+    let out = tempfile::tempdir().expect("out");
+    let bundle = out.path().join("OrderDesk_9.9.9_x64-setup.exe");
+    let bytes: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&bundle, &bytes).expect("bundle");
+    std::fs::write(
+        out.path().join("OrderDesk_9.9.9_x64-setup.exe.sig"),
+        "c2lnbmF0dXJl",
+    )
+    .expect("sig");
+    orderdesk_server::updates::publish(dir.path(), &bundle, None, "9.9.9", "windows-x86_64", "new")
+        .expect("publish");
+
+    let manifest: serde_json::Value = http
+        .get(format!("{base}/updates/latest.json"))
+        .send()
+        .await
+        .expect("ask")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(manifest["version"], "9.9.9");
+    let entry = &manifest["platforms"]["windows-x86_64"];
+    assert_eq!(entry["signature"], "c2lnbmF0dXJl");
+    let url = entry["url"].as_str().expect("url");
+    assert_eq!(
+        url,
+        format!("{base}/updates/files/OrderDesk_9.9.9_x64-setup.exe")
+    );
+    let got = http.get(url).send().await.expect("download");
+    assert_eq!(got.status().as_u16(), 200);
+    assert_eq!(got.bytes().await.expect("bytes").as_ref(), bytes.as_slice());
+    for other in [
+        "published.json",
+        "orderdesk.db",
+        "..%2Forderdesk.db",
+        "server.json",
+    ] {
+        let answer = http
+            .get(format!("{base}/updates/files/{other}"))
+            .send()
+            .await
+            .expect("ask");
+        assert_eq!(answer.status().as_u16(), 404, "{other}");
+    }
+    server.shutdown().await;
+}

@@ -220,8 +220,22 @@ fn set_private(path: &Path) -> std::io::Result<()> {
 
 #[cfg(windows)]
 fn set_private(path: &Path) -> std::io::Result<()> {
+    const ERROR_INVALID_FUNCTION: i32 = 1;
+    const ERROR_NOT_SUPPORTED: i32 = 50;
     let sid = super::acl::current_sid()?;
-    super::acl::set_dacl(path, &super::acl::private_sddl(&sid, path.is_dir()))
+    match super::acl::set_dacl(path, &super::acl::private_sddl(&sid, path.is_dir())) {
+        // A file system without access lists (FAT32, exFAT: a USB stick)
+        // has nothing to set; anyone with the stick reads it anyway.
+        Err(e)
+            if matches!(
+                e.raw_os_error(),
+                Some(ERROR_INVALID_FUNCTION | ERROR_NOT_SUPPORTED)
+            ) =>
+        {
+            Ok(())
+        }
+        other => other,
+    }
 }
 
 #[cfg(not(any(unix, windows)))]
