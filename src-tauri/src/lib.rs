@@ -52,6 +52,8 @@ macro_rules! all_commands {
             commands::inbox::inbox_list,
             commands::notices::print_notice,
             commands::notices::preview_notice,
+            commands::update::server_update,
+            commands::update::install_server_update,
         ] $($list)*)
     };
 }
@@ -191,6 +193,7 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

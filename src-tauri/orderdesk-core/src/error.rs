@@ -407,6 +407,12 @@ pub enum Msg {
         desk: String,
         server: String,
     },
+    /// The office server publishes no update this desk may install.
+    NoServerUpdate,
+    /// Downloading, checking or installing the server's update failed.
+    UpdateFailed {
+        detail: String,
+    },
     NotAnOrderDeskServer {
         address: String,
     },
@@ -958,6 +964,14 @@ impl Msg {
             Msg::VersionMismatch { desk, server } => format!(
                 "Versions differ: this desk runs OrderDesk {desk}, the office server {server}. Update both to the same version."
             ),
+            Msg::NoServerUpdate if zh => {
+                "办公室服务器没有提供本机可安装的版本。请服务器管理员用 orderdesk-server publish-update 发布。".into()
+            }
+            Msg::NoServerUpdate => "The office server offers no version this desk can install. The server's administrator publishes one with orderdesk-server publish-update.".into(),
+            Msg::UpdateFailed { detail } if zh => format!("更新未能安装：{detail}。本机仍为当前版本。"),
+            Msg::UpdateFailed { detail } => {
+                format!("The update could not be installed: {detail}. This desk keeps its current version.")
+            }
             Msg::NotAnOrderDeskServer { address } if zh => {
                 format!("{address} 上运行的不是 OrderDesk 办公室服务器。")
             }

@@ -13,3 +13,4 @@ pub mod inbox;
 pub mod notices;
 pub mod session;
 pub mod settings;
+pub mod update;

@@ -6,6 +6,7 @@ import { api, onSessionOver } from "../api";
 import i18n from "../i18n";
 import { ConnectPage } from "../session/ConnectPage";
 import { LockOverlay } from "../session/LockOverlay";
+import { LoginPage } from "../session/LoginPage";
 import { wrap } from "./support";
 
 const FINGERPRINT = "658b089e307808c97f4d610ba53deacdab3395965f542aef707cecc73d7d9d3e";
@@ -99,5 +100,43 @@ describe("a session that ends while working", () => {
     });
     await waitFor(() => expect(unlocked).toBe(true));
     expect(calls.find(([c]) => c === "login")?.[1]).toEqual({ login: "clerk01", password: "demo" });
+  });
+});
+
+describe("an update from the office server", () => {
+  const server = { mode: "server" as const, address: "192.168.1.20:4780", fingerprint: FINGERPRINT };
+
+  it("offers the server's release on the login page and installs it with one click", async () => {
+    const calls: string[] = [];
+    mockIPC((cmd) => {
+      calls.push(cmd);
+      if (cmd === "server_update") return "0.2.0";
+      if (cmd === "install_server_update") {
+        return Promise.reject({ kind: "unavailable", message: "The update could not be installed: signature mismatch. This desk keeps its current version.", details: null });
+      }
+      return null;
+    });
+    wrap(<LoginPage onLogin={() => {}} lang="en" onLang={() => {}} desk={server} demo={false} notice={null} onConnection={() => {}} />);
+    const offer = await screen.findByTestId("server-update");
+    expect(offer.textContent).toContain("The office server offers OrderDesk 0.2.0");
+    fireEvent.click(screen.getByTestId("server-update-install"));
+    await waitFor(() => expect(screen.getByTestId("server-update-error").textContent).toContain("signature mismatch"));
+    expect(calls).toContain("install_server_update");
+  });
+
+  it("says nothing when the server offers nothing, and a desk on this PC does not ask", async () => {
+    const calls: string[] = [];
+    mockIPC((cmd) => {
+      calls.push(cmd);
+      return null;
+    });
+    wrap(<LoginPage onLogin={() => {}} lang="en" onLang={() => {}} desk={server} demo={false} notice={null} onConnection={() => {}} />);
+    await waitFor(() => expect(calls).toContain("server_update"));
+    expect(screen.queryByTestId("server-update")).toBeNull();
+    cleanup();
+    calls.length = 0;
+    wrap(<LoginPage onLogin={() => {}} lang="en" onLang={() => {}} desk={{ mode: "this_pc" }} demo={false} notice={null} onConnection={() => {}} />);
+    await screen.findByTestId("login-card");
+    expect(calls).not.toContain("server_update");
   });
 });

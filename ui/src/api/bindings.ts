@@ -91,6 +91,16 @@ export const commands = {
 	printNotice: (number: string) => typedError<Printed, BridgeError>(__TAURI_INVOKE("print_notice", { number })),
 	/**  The notice the cancel wizard previews, as the customer would get it. */
 	previewNotice: (number: string, reason: string | null, note: string | null, customerMessage: string | null) => typedError<Printed, BridgeError>(__TAURI_INVOKE("preview_notice", { number, reason, note, customerMessage })),
+	/**
+	 *  The version the office server offers this desk, if any (None on this PC,
+	 *  in a build without the update key, or when the server cannot say).
+	 */
+	serverUpdate: () => typedError<string | null, BridgeError>(__TAURI_INVOKE("server_update")),
+	/**
+	 *  Downloads the server's release, checks its signature, installs it and
+	 *  restarts the app (on Windows the installer closes the app itself).
+	 */
+	installServerUpdate: () => typedError<null, BridgeError>(__TAURI_INVOKE("install_server_update")),
 	/**  Fills an empty database with the demo data (first start). */
 	loadDemoData: () => typedError<SeedReport, BridgeError>(__TAURI_INVOKE("load_demo_data")),
 	/**  Who the session is, as the database says now. */

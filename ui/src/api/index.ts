@@ -108,6 +108,8 @@ export const api = {
   probeServer: (address: string) => unwrap(commands.probeServer(address)),
   connectServer: (address: string, fingerprint: string) => unwrap(commands.connectServer(address, fingerprint)),
   useThisPc: () => unwrap(commands.useThisPc()),
+  serverUpdate: () => unwrap(commands.serverUpdate()),
+  installServerUpdate: () => unwrap(commands.installServerUpdate()),
   setLanguage: (lang: Lang) => commands.setLanguage(lang),
 
   search: (query: SearchQuery) => unwrap(commands.searchOrders(query)),

@@ -212,6 +212,7 @@ export const en = {
     announced: "The server's announcement on the network shows the same fingerprint.", announcedDiffers: "Warning: the announcement on the network showed a different fingerprint.",
     trust: "They match: trust and connect", notSame: "They differ: do not connect", version: "Server version {{version}}",
     connected: "Connected to {{address}}", current: "Connection", currentThisPc: "This PC only", currentServer: "Office server {{address}}",
+    updateOffered: "The office server offers OrderDesk {{version}}: update this desk to log in.", updateInstall: "Update from the server and restart",
     change: "Change", cannotReach: "The office server cannot be reached", backToChoice: "Change how this desk works",
   },
   link: {

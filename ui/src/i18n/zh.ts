@@ -214,6 +214,7 @@ export const zh: Catalogue = {
     announced: "服务器在网络中公布的指纹与此相同。", announcedDiffers: "警告：服务器在网络中公布的指纹与此不同。",
     trust: "一致：信任并连接", notSame: "不一致：不连接", version: "服务器版本 {{version}}",
     connected: "已连接 {{address}}", current: "连接方式", currentThisPc: "仅本机", currentServer: "办公室服务器 {{address}}",
+    updateOffered: "办公室服务器提供 OrderDesk {{version}}：更新本机后即可登录。", updateInstall: "从服务器更新并重启",
     change: "更改", cannotReach: "无法连接办公室服务器", backToChoice: "更改本机的使用方式",
   },
   link: {

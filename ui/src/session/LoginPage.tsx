@@ -3,6 +3,7 @@ import { LockOutlined, UserOutlined } from "@ant-design/icons";
 import { useTranslation } from "react-i18next";
 import { api, type DeskConfig, type Session } from "../api";
 import { useAttempt } from "../common/useAttempt";
+import { ServerUpdate } from "./ServerUpdate";
 import type { UiLang } from "../i18n";
 
 export function LoginPage({ onLogin, lang, onLang, desk, notice, onConnection, demo }: {
@@ -31,6 +32,7 @@ export function LoginPage({ onLogin, lang, onLang, desk, notice, onConnection, d
         </Flex>
         <Typography.Paragraph type="secondary">{t("app.tagline")}</Typography.Paragraph>
         {notice && <Alert type="warning" showIcon title={notice} style={{ marginBottom: 16 }} data-testid="login-notice" />}
+        {desk?.mode === "server" && <ServerUpdate />}
         <Form layout="vertical" onFinish={submit} requiredMark={false}>
           <Form.Item name="login" label={t("login.login")} rules={[{ required: true, message: t("login.loginRequired") }]}>
             <Input prefix={<UserOutlined />} autoFocus autoComplete="username" data-testid="login-user" />
