@@ -839,6 +839,27 @@ impl OfficeServer {
         }
     }
 
+    /// Publishes a (dummy, signed-looking) update of `version` for this
+    /// platform, as `orderdesk-server publish-update` does.
+    pub fn publish_update(&self, version: &str) {
+        let out = self.data.join("release");
+        std::fs::create_dir_all(&out).expect("release folder");
+        let bundle = out.join(format!("OrderDesk_{version}_amd64.AppImage"));
+        std::fs::write(&bundle, b"not really an AppImage").expect("bundle");
+        let mut sig = bundle.as_os_str().to_owned();
+        sig.push(".sig");
+        std::fs::write(sig, "dW50cnVzdGVkIGNvbW1lbnQ=").expect("signature");
+        let status = Command::new(server_bin())
+            .arg("--data")
+            .arg(&self.data)
+            .arg("publish-update")
+            .arg(&bundle)
+            .args(["--version", version, "--platform", "linux-x86_64"])
+            .status()
+            .expect("publish-update");
+        assert!(status.success(), "publish-update failed");
+    }
+
     /// Kills the process at once (SIGKILL): no shutdown of any kind.
     pub fn kill(&mut self) {
         if let Some(mut g) = self.process.take() {

@@ -4,7 +4,8 @@
 //! desk to the other and raises the desktop notification there; a manager's
 //! approval on one desk shows live on the other; a disabled user is refused
 //! at the next click; a server killed with -9 shows "reconnecting" and the
-//! desks come back when it does. Run by `cargo xtask test` under Xvfb.
+//! desks come back when it does; the release the server publishes is offered
+//! on a connected desk's login page. Run by `cargo xtask test` under Xvfb.
 
 mod harness;
 
@@ -65,6 +66,7 @@ async fn two_desks_work_on_one_set_of_orders() {
         return;
     };
     let mut server = OfficeServer::start(&fx.dir.path().join("server"), "127.0.0.1:0");
+    server.publish_update("9.9.9");
     // Desk B was connected before; desk A connects now, by hand.
     let desk_b_dir = fx.dir.path().join("desk-b");
     std::fs::create_dir_all(&desk_b_dir).expect("desk b");
@@ -96,6 +98,9 @@ async fn two_desks_work_on_one_set_of_orders() {
     a.app.click("connect-trust").await;
     a.app.wait(by("login-user")).await;
     a.app.wait_text("login-connection", &server.address).await;
+    // The release the server's administrator published is offered on the
+    // login page, fetched through the pinned connection.
+    a.app.wait_text("server-update", "9.9.9").await;
     a.app.shot("02-login-connected").await;
     a.app.login("clerk01").await;
     b.app.login("clerk02").await;

@@ -328,6 +328,10 @@ fn webdriver_test(name: &str) -> Command {
     c
 }
 
+/// A minisign public key for the end-to-end build (of no release: nothing
+/// signed with it is ever installed).
+const E2E_UPDATE_KEY: &str = "dW50cnVzdGVkIGNvbW1lbnQ6IG9yZGVyZGVzayBlMmUKUldRQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQQo=";
+
 /// Builds the app with the UI embedded (and the office server) and drives it
 /// through WebDriver under a virtual display and private session buses: one
 /// desk's working day, then two desks on one office server.
@@ -335,15 +339,19 @@ fn end_to_end() -> Result<(), String> {
     let driver = ensure_tauri_driver()?;
     step(
         "build the app and the server",
-        cargo().args([
-            "build",
-            "-p",
-            "orderdesk",
-            "-p",
-            "orderdesk-server",
-            "--features",
-            EMBED_UI,
-        ]),
+        cargo()
+            .args([
+                "build",
+                "-p",
+                "orderdesk",
+                "-p",
+                "orderdesk-server",
+                "--features",
+                EMBED_UI,
+            ])
+            // An update key, so that the desks ask their server for updates
+            // (the tests publish one and never install it).
+            .env("ORDERDESK_UPDATE_PUBKEY", E2E_UPDATE_KEY),
     )?;
     let app = root().join("target/debug/orderdesk");
     let screenshots = root().join("target/e2e-screenshots");
