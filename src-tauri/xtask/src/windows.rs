@@ -94,11 +94,12 @@ fn installer_choice(prefix: &Path) -> Result<(), String> {
     let script = base.join("hooks-installer.nsi");
     let text = format!(
         r#"Unicode true
+Target amd64-unicode
 !include "LogicLib.nsh"
 !include "{hooks}"
 Name "OrderDesk (installer hooks)"
 OutFile "{installer}"
-InstallDir "$PROGRAMFILES64\OrderDesk hooks"
+InstallDir "C:\OrderDeskHooks"
 RequestExecutionLevel admin
 Section
   SetOutPath $INSTDIR
@@ -141,6 +142,13 @@ SectionEnd
         "the installer, silent, as the office server",
         &mut installer_cmd,
     )?;
+    let installed = prefix.join("drive_c/OrderDeskHooks/orderdesk-server.exe");
+    if !installed.exists() {
+        return Err(format!(
+            "the installer installed nothing ({})",
+            installed.display()
+        ));
+    }
     let state = data_unix.join("server.json");
     let end = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while !state.exists() {
@@ -157,11 +165,13 @@ SectionEnd
     step(
         "the uninstaller, silent",
         &mut wine(&[
-            r"C:\Program Files\OrderDesk hooks\uninstall.exe",
+            r"C:\OrderDeskHooks\uninstall.exe",
             "/S",
-            r"_?=C:\Program Files\OrderDesk hooks",
+            "_?=C:\\OrderDeskHooks",
         ]),
     )?;
+    // `_?=` (the uninstaller runs in place and is waited for) takes no
+    // quotes, hence a folder without spaces here.
     let gone = wine(&["sc", "query", "OrderDeskServer"])
         .output()
         .map_err(|e| e.to_string())?;
