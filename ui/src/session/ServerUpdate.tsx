@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { Alert, Button } from "antd";
+import { Alert, Button, Flex, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import { useAttempt } from "../common/useAttempt";
@@ -22,12 +22,14 @@ export function ServerUpdate() {
   return (
     <Alert type="info" showIcon style={{ marginBottom: 16 }} data-testid="server-update"
       title={t("connect.updateOffered", { version })}
-      description={error && <span data-testid="server-update-error">{error}</span>}
-      action={
-        <Button size="small" type="primary" loading={busy} data-testid="server-update-install"
-          onClick={() => run(() => api.installServerUpdate())}>
-          {t("connect.updateInstall")}
-        </Button>
+      description={
+        <Flex vertical align="start" gap={8} style={{ marginTop: 4 }}>
+          <Button size="small" type="primary" loading={busy} data-testid="server-update-install"
+            onClick={() => run(() => api.installServerUpdate())}>
+            {t("connect.updateInstall")}
+          </Button>
+          {error && <Typography.Text type="danger" data-testid="server-update-error">{error}</Typography.Text>}
+        </Flex>
       } />
   );
 }
