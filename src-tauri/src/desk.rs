@@ -49,14 +49,17 @@ pub fn load(data: &Path) -> Option<DeskConfig> {
     }
 }
 
-/// Saves the choice whole or not at all (written beside, then renamed).
+/// Saves the choice whole or not at all (written beside, flushed, then
+/// renamed), readable by this user only.
 pub fn save(data: &Path, config: &DeskConfig) -> std::io::Result<()> {
-    orderdesk_core::store::files::private_dir(data)
-        .map_err(|e| std::io::Error::other(e.log_detail()))?;
-    let path = data.join(FILE);
-    let part = path.with_extension("json.part");
-    std::fs::write(&part, serde_json::to_string_pretty(config)?)?;
-    std::fs::rename(&part, &path)
+    use orderdesk_core::store::files;
+    let private = |e: orderdesk_core::Error| std::io::Error::other(e.log_detail());
+    files::private_dir(data).map_err(private)?;
+    files::write_private(
+        &data.join(FILE),
+        serde_json::to_string_pretty(config)?.as_bytes(),
+    )
+    .map_err(private)
 }
 
 #[cfg(test)]
